@@ -1,0 +1,20 @@
+# Debian packages: libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
+#                  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev (scripts/install-deps.sh)
+find_package(Threads REQUIRED)
+
+find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
+find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h)
+find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
+find_package(benchmark QUIET)
+
+set(FG_HAVE_XNNPACK OFF)
+if(FG_WITH_XNNPACK)
+  find_path(XNNPACK_INCLUDE_DIR xnnpack.h)
+  find_library(XNNPACK_LIBRARY XNNPACK)
+  find_library(PTHREADPOOL_LIBRARY pthreadpool)
+  find_library(CPUINFO_LIBRARY cpuinfo)
+  if(XNNPACK_INCLUDE_DIR AND XNNPACK_LIBRARY AND PTHREADPOOL_LIBRARY)
+    set(FG_HAVE_XNNPACK ON)
+  endif()
+endif()
+message(STATUS "facegate: XNNPACK backend ${FG_HAVE_XNNPACK}")

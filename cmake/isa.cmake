@@ -1,0 +1,51 @@
+# Which CPU family we build for, and the compile flags of each ISA-specific file.
+# A kernel file named `<name>__<isa>.cc` is compiled with that ISA's flags only, and only
+# when the target architecture can run it; the variant is then picked at run time from
+# detected CPU features (runtime/cpu_features.h), so one binary runs on any CPU of its arch.
+string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _fg_proc)
+if(_fg_proc MATCHES "^(x86_64|amd64)$")
+  set(FG_ARCH x86_64)
+elseif(_fg_proc MATCHES "^(aarch64|arm64)$")
+  set(FG_ARCH aarch64)
+elseif(_fg_proc MATCHES "^arm")
+  set(FG_ARCH armv7)
+else()
+  set(FG_ARCH generic)
+endif()
+message(STATUS "facegate: target architecture ${FG_ARCH}")
+
+# isa token -> architecture it belongs to, and its flags
+set(FG_ISA_ARCH_sse41 x86_64)      ; set(FG_ISA_FLAGS_sse41 "-msse4.1")
+set(FG_ISA_ARCH_avx2 x86_64)       ; set(FG_ISA_FLAGS_avx2 "-mavx2 -mfma -mf16c")
+set(FG_ISA_ARCH_avx512 x86_64)     ; set(FG_ISA_FLAGS_avx512 "-mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma")
+set(FG_ISA_ARCH_avx512vnni x86_64) ; set(FG_ISA_FLAGS_avx512vnni "-mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx512vnni -mavx2 -mfma")
+set(FG_ISA_ARCH_avxvnni x86_64)    ; set(FG_ISA_FLAGS_avxvnni "-mavx2 -mfma -mavxvnni")
+if(FG_ARCH STREQUAL "armv7")
+  set(FG_ISA_ARCH_neon armv7)      ; set(FG_ISA_FLAGS_neon "-mfpu=neon-vfpv4 -mfloat-abi=hard")
+else()
+  set(FG_ISA_ARCH_neon aarch64)    ; set(FG_ISA_FLAGS_neon "")
+endif()
+set(FG_ISA_ARCH_neondot aarch64)   ; set(FG_ISA_FLAGS_neondot "-march=armv8.2-a+dotprod")
+set(FG_ISA_ARCH_neoni8mm aarch64)  ; set(FG_ISA_FLAGS_neoni8mm "-march=armv8.6-a+dotprod+i8mm")
+
+# fg_add_kernel_sources(target file...): add the files that this architecture can build,
+# each with the flags of the ISA in its name (no suffix = portable C++, always built).
+function(fg_add_kernel_sources target)
+  foreach(src IN LISTS ARGN)
+    get_filename_component(stem "${src}" NAME_WE)
+    if(stem MATCHES "__([a-z0-9]+)$")
+      set(isa "${CMAKE_MATCH_1}")
+      if(isa STREQUAL "scalar")
+        target_sources(${target} PRIVATE "${src}")
+      elseif(NOT DEFINED FG_ISA_ARCH_${isa})
+        message(FATAL_ERROR "unknown ISA token '${isa}' in ${src}")
+      elseif(FG_ISA_ARCH_${isa} STREQUAL FG_ARCH)
+        target_sources(${target} PRIVATE "${src}")
+        separate_arguments(_flags UNIX_COMMAND "${FG_ISA_FLAGS_${isa}}")
+        set_source_files_properties("${src}" PROPERTIES COMPILE_OPTIONS "${_flags}")
+      endif()
+    else()
+      target_sources(${target} PRIVATE "${src}")
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages facegate builds with, only those missing.
+# Usage: scripts/install-deps.sh [--cross]   (--cross adds the aarch64/armhf toolchains + qemu)
+set -euo pipefail
+pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
+      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev)
+if [[ "${1:-}" == "--cross" ]]; then
+  pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+echo "facegate: installing ${missing[*]}"
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+# apt-get update can exit 100 because of one stale third-party index; the Debian ones are fine.
+$sudo apt-get update -qq || echo "facegate: apt-get update reported a problem; continuing"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
