@@ -1,0 +1,54 @@
+// AVX-512 f32 dense conv: 8 pixels x 32 channels, 16 zmm accumulators; per input channel
+// two weight loads and eight broadcast-FMA pairs.
+// GCC 12 warns falsely about its own AVX-512 intrinsic headers (-Wmaybe-uninitialized).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include "kernels/conv/conv_internal.h"
+#include "kernels/conv/conv_variants.h"
+
+namespace fg {
+
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
+  constexpr int kMr = 8, kNr = 32;
+  __m512 acc[kMr][2];
+  const __m512 b0 = _mm512_loadu_ps(w), b1 = _mm512_loadu_ps(w + 16);
+#pragma GCC unroll 8
+  for (int m = 0; m < kMr; ++m) {
+    acc[m][0] = b0;
+    acc[m][1] = b1;
+  }
+  const float* wp = w + kNr;
+  for (int t = 0; t < taps; ++t) {
+    const float* const* rows = a + t * kMr;
+    const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+    const float *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
+    for (int k = 0; k < kc; ++k, wp += kNr) {
+      const __m512 w0 = _mm512_loadu_ps(wp), w1 = _mm512_loadu_ps(wp + 16);
+      const float* r[kMr] = {r0, r1, r2, r3, r4, r5, r6, r7};
+#pragma GCC unroll 8
+      for (int m = 0; m < kMr; ++m) {
+        const __m512 x = _mm512_set1_ps(r[m][k]);
+        acc[m][0] = _mm512_fmadd_ps(x, w0, acc[m][0]);
+        acc[m][1] = _mm512_fmadd_ps(x, w1, acc[m][1]);
+      }
+    }
+  }
+  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
+  const __mmask16 m1 = nc >= 32 ? 0xFFFF
+                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
+  const __mmask16 mask[2] = {m0, m1};
+  const __m512 zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(p.leaky_alpha);
+  for (int m = 0; m < mr; ++m) {
+    for (int h = 0; h < 2; ++h) {
+      __m512 v = acc[m][h];
+      const size_t off = m * c_stride + 16 * h;
+      if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[h], res + off));
+      if (p.activation == Activation::kRelu) v = _mm512_max_ps(v, zero);
+      if (p.activation == Activation::kLeakyRelu) v = _mm512_max_ps(v, _mm512_mul_ps(v, alpha));
+      _mm512_mask_storeu_ps(c + off, mask[h], v);
+    }
+  }
+}
+
+}  // namespace fg

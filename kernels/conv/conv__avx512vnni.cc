@@ -1,0 +1,78 @@
+// AVX-512 VNNI qs8 dense conv: 8 pixels x 32 channels, 16 zmm int32 accumulators.
+// vpdpbusd multiplies u8 x s8, so activations are fed as x ^ 0x80 = x + 128 (as u8) and the
+// packed bias_u already subtracts (zx + 128) * sum(w) (conv.h).
+// GCC 12 warns falsely about its own AVX-512 intrinsic headers (-Wmaybe-uninitialized).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/conv/conv_internal.h"
+#include "kernels/conv/conv_variants.h"
+
+namespace fg {
+namespace {
+
+inline int32_t load_i32(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+}  // namespace
+
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
+  constexpr int kMr = 8, kNr = 32;
+  const int32_t* bias = qs8_block_bias_unsigned(w, kNr);
+  __m512i acc[kMr][2];
+  const __m512i b0 = _mm512_loadu_si512(bias), b1 = _mm512_loadu_si512(bias + 16);
+#pragma GCC unroll 8
+  for (int m = 0; m < kMr; ++m) {
+    acc[m][0] = b0;
+    acc[m][1] = b1;
+  }
+  const __m512i flip = _mm512_set1_epi32(static_cast<int32_t>(0x80808080u));
+  const int8_t* wp = qs8_block_weights(w, kNr);
+  for (int t = 0; t < taps; ++t) {
+    const int8_t* const* rows = a + t * kMr;
+    const int8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+    const int8_t *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
+    for (int k = 0; k < kc; k += 4, wp += 4 * kNr) {
+      const __m512i w0 = _mm512_loadu_si512(wp), w1 = _mm512_loadu_si512(wp + 64);
+      const int8_t* r[kMr] = {r0, r1, r2, r3, r4, r5, r6, r7};
+#pragma GCC unroll 8
+      for (int m = 0; m < kMr; ++m) {
+        const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(load_i32(r[m] + k)), flip);
+        acc[m][0] = _mm512_dpbusd_epi32(acc[m][0], x, w0);
+        acc[m][1] = _mm512_dpbusd_epi32(acc[m][1], x, w1);
+      }
+    }
+  }
+  const float* scale = qs8_block_scale(w, kNr);
+  const __m512 s0 = _mm512_loadu_ps(scale), s1 = _mm512_loadu_ps(scale + 16);
+  const __m512 lo = _mm512_set1_ps(static_cast<float>(p.output_min - p.output_zero_point));
+  const __m512 hi = _mm512_set1_ps(static_cast<float>(p.output_max - p.output_zero_point));
+  const __m512i zy = _mm512_set1_epi32(p.output_zero_point);
+  const __m512i zr = _mm512_set1_epi32(p.residual_zero_point);
+  const __m512 rs = _mm512_set1_ps(p.residual_scale);
+  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
+  const __mmask16 m1 = nc >= 32 ? 0xFFFF
+                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
+  const __mmask16 mask[2] = {m0, m1};
+  const __m512 sc[2] = {s0, s1};
+  for (int m = 0; m < mr; ++m) {
+    for (int h = 0; h < 2; ++h) {
+      const size_t off = m * c_stride + 16 * h;
+      __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[m][h]), sc[h]);
+      if (res) {
+        const __m512i r = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask[h], res + off));
+        v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, zr)), rs));
+      }
+      v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+      const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
+      _mm_mask_storeu_epi8(c + off, mask[h], _mm512_cvtepi32_epi8(q));
+    }
+  }
+}
+
+}  // namespace fg

@@ -1,0 +1,128 @@
+// Shape validation and weight packing for the dense conv family (layouts in conv.h).
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "kernels/conv/conv.h"
+#include "kernels/conv/conv_internal.h"
+
+namespace fg {
+
+Status conv_check(const Conv2dShape& s) {
+  auto fail = [](const std::string& what) { return Status::error("conv shape: " + what); };
+  if (s.depthwise) return fail("depthwise shape given to the dense conv");
+  const int dims[] = {s.in_h, s.in_w, s.in_c, s.out_h, s.out_w, s.out_c,
+                      s.kernel_h, s.kernel_w, s.stride_h, s.stride_w};
+  for (int d : dims)
+    if (d < 1 || d > (1 << 16)) return fail("every size and stride must be in [1, 65536]");
+  if (s.pad_top < 0 || s.pad_left < 0 || s.pad_top >= s.kernel_h || s.pad_left >= s.kernel_w)
+    return fail("padding must be in [0, kernel size)");
+  if (s.kernel_h * s.kernel_w > kMaxConvTaps)
+    return fail("kernel has more than " + std::to_string(kMaxConvTaps) + " taps");
+  const long long bottom =
+      static_cast<long long>(s.out_h - 1) * s.stride_h + s.kernel_h - s.pad_top - s.in_h;
+  const long long right =
+      static_cast<long long>(s.out_w - 1) * s.stride_w + s.kernel_w - s.pad_left - s.in_w;
+  if (bottom >= s.kernel_h || right >= s.kernel_w)
+    return fail("output " + std::to_string(s.out_h) + "x" + std::to_string(s.out_w) +
+                " reaches past the padded input");
+  const long long k = static_cast<long long>(s.kernel_h) * s.kernel_w * s.in_c;
+  if (k > (1 << 16)) return fail("kernel_h*kernel_w*in_c above 65536 (int32 accumulator bound)");
+  const long long in_elems = static_cast<long long>(s.in_h) * s.in_w * s.in_c;
+  const long long out_elems = static_cast<long long>(s.out_h) * s.out_w * s.out_c;
+  if (in_elems > (1ll << 31) || out_elems > (1ll << 31) || k * s.out_c > (1ll << 31))
+    return fail("tensor larger than 2^31 elements");
+  return Status::ok();
+}
+
+size_t f32_conv_packed_size(const Conv2dShape& s, int nr) {
+  const size_t blocks = (s.out_c + nr - 1) / nr;
+  return blocks * f32_conv_block_floats(s, nr) + s.in_c;
+}
+
+void f32_conv_pack(const Conv2dShape& s, int nr, const float* weights, const float* bias,
+                   float* packed) {
+  const size_t taps = static_cast<size_t>(s.kernel_h) * s.kernel_w;
+  const int blocks = (s.out_c + nr - 1) / nr;
+  float* out = packed;
+  for (int b = 0; b < blocks; ++b) {
+    for (int j = 0; j < nr; ++j) {
+      const int oc = b * nr + j;
+      *out++ = (bias && oc < s.out_c) ? bias[oc] : 0.f;
+    }
+    for (size_t t = 0; t < taps; ++t) {
+      for (int ic = 0; ic < s.in_c; ++ic) {
+        const float* w = weights + (t * s.in_c + ic) * s.out_c;
+        for (int j = 0; j < nr; ++j) {
+          const int oc = b * nr + j;
+          *out++ = oc < s.out_c ? w[oc] : 0.f;
+        }
+      }
+    }
+  }
+  std::memset(out, 0, sizeof(float) * s.in_c);  // the padding row
+}
+
+size_t qs8_conv_packed_size(const Conv2dShape& s, int nr) {
+  const size_t blocks = (s.out_c + nr - 1) / nr;
+  return blocks * qs8_conv_block_bytes(s, nr) + round_up4(s.in_c);
+}
+
+Status qs8_conv_pack(const Conv2dShape& s, int nr, const int8_t* weights, const int32_t* bias,
+                     const Qs8ConvQuant& q, void* packed) {
+  if (q.input_zero_point < -128 || q.input_zero_point > 127)
+    return Status::error("qs8 conv: input zero point outside [-128, 127]");
+  if (!q.weight_scales) return Status::error("qs8 conv: weight scales missing");
+  if (!(q.input_scale > 0.f) || !(q.output_scale > 0.f) || !std::isfinite(q.input_scale) ||
+      !std::isfinite(q.output_scale))
+    return Status::error("qs8 conv: input/output scale must be finite and positive");
+  const size_t taps = static_cast<size_t>(s.kernel_h) * s.kernel_w;
+  const int kc4 = round_up4(s.in_c);
+  const int blocks = (s.out_c + nr - 1) / nr;
+  uint8_t* out = static_cast<uint8_t*>(packed);
+  for (int b = 0; b < blocks; ++b) {
+    int32_t* bias_s = reinterpret_cast<int32_t*>(out);
+    int32_t* bias_u = bias_s + nr;
+    float* scale = reinterpret_cast<float*>(bias_u + nr);
+    int8_t* w = reinterpret_cast<int8_t*>(scale + nr);
+    for (int j = 0; j < nr; ++j) {
+      const int oc = b * nr + j;
+      long long sum = 0;
+      float sc = 0.f;
+      if (oc < s.out_c) {
+        const float sw = q.weight_scales[oc];
+        if (!(sw > 0.f) || !std::isfinite(sw))
+          return Status::error("qs8 conv: weight scale of channel " + std::to_string(oc) +
+                               " must be finite and positive");
+        sc = qs8_conv_scale(q, oc);
+        for (size_t k = 0; k < taps * s.in_c; ++k) sum += weights[k * s.out_c + oc];
+      }
+      const long long b0 = (bias && oc < s.out_c) ? bias[oc] : 0;
+      const long long bs = b0 - q.input_zero_point * sum;
+      const long long bu = b0 - (q.input_zero_point + 128ll) * sum;
+      if (bs < INT32_MIN || bs > INT32_MAX || bu < INT32_MIN || bu > INT32_MAX)
+        return Status::error("qs8 conv: bias of channel " + std::to_string(oc) +
+                             " overflows int32 after folding the zero point");
+      bias_s[j] = static_cast<int32_t>(bs);
+      bias_u[j] = static_cast<int32_t>(bu);
+      scale[j] = sc;
+    }
+    for (size_t t = 0; t < taps; ++t) {
+      for (int k = 0; k < kc4; k += 4) {
+        for (int j = 0; j < nr; ++j) {
+          const int oc = b * nr + j;
+          for (int i = 0; i < 4; ++i) {
+            const int ic = k + i;
+            *w++ = (oc < s.out_c && ic < s.in_c)
+                       ? weights[(t * s.in_c + ic) * s.out_c + oc] : int8_t{0};
+          }
+        }
+      }
+    }
+    out += qs8_conv_block_bytes(s, nr);
+  }
+  std::memset(out, static_cast<int8_t>(q.input_zero_point), kc4);  // the padding row
+  return Status::ok();
+}
+
+}  // namespace fg

@@ -1,0 +1,54 @@
+// The dense-conv variant list (best first) and dispatch. A variant is listed only on the
+// architecture whose build compiles its file (cmake/isa.cmake).
+#include "kernels/conv/conv_variants.h"
+
+namespace fg {
+namespace {
+
+const F32ConvVariant kF32Variants[] = {
+#if defined(__x86_64__)
+    {"f32_conv_8x32__avx512", Isa::kAvx512, 8, 32, f32_conv_8x32__avx512},
+    {"f32_conv_6x16__avx2", Isa::kAvx2, 6, 16, f32_conv_6x16__avx2},
+#elif defined(__aarch64__)
+    {"f32_conv_8x8__neon", Isa::kNeon, 8, 8, f32_conv_8x8__neon},
+#elif defined(__arm__)
+    {"f32_conv_4x8__neon", Isa::kNeon, 4, 8, f32_conv_4x8__neon},
+#endif
+    {"f32_conv_4x8__scalar", Isa::kScalar, 4, 8, f32_conv_4x8__scalar},
+};
+
+const Qs8ConvVariant kQs8Variants[] = {
+#if defined(__x86_64__)
+    {"qs8_conv_8x32c4__avx512vnni", Isa::kAvx512Vnni, 8, 32, qs8_conv_8x32c4__avx512vnni},
+    {"qs8_conv_6x16c4__avxvnni", Isa::kAvxVnni, 6, 16, qs8_conv_6x16c4__avxvnni},
+    {"qs8_conv_4x8c4__avx2", Isa::kAvx2, 4, 8, qs8_conv_4x8c4__avx2},
+#elif defined(__aarch64__)
+    {"qs8_conv_8x8c4__neondot", Isa::kNeonDot, 8, 8, qs8_conv_8x8c4__neondot},
+    {"qs8_conv_4x8c4__neon", Isa::kNeon, 4, 8, qs8_conv_4x8c4__neon},
+#elif defined(__arm__)
+    {"qs8_conv_4x8c4__neon", Isa::kNeon, 4, 8, qs8_conv_4x8c4__neon},
+#endif
+    {"qs8_conv_4x8c4__scalar", Isa::kScalar, 4, 8, qs8_conv_4x8c4__scalar},
+};
+
+template <typename V, size_t N>
+const V* pick(const V (&list)[N]) {
+  for (const V& v : list)
+    if (cpu_has_isa(v.isa)) return &v;
+  return &list[N - 1];
+}
+
+}  // namespace
+
+const F32ConvVariant* f32_conv_variants(size_t* count) {
+  *count = sizeof(kF32Variants) / sizeof(kF32Variants[0]);
+  return kF32Variants;
+}
+const Qs8ConvVariant* qs8_conv_variants(size_t* count) {
+  *count = sizeof(kQs8Variants) / sizeof(kQs8Variants[0]);
+  return kQs8Variants;
+}
+const F32ConvVariant* f32_conv_pick() { return pick(kF32Variants); }
+const Qs8ConvVariant* qs8_conv_pick() { return pick(kQs8Variants); }
+
+}  // namespace fg

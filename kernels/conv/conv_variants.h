@@ -1,0 +1,51 @@
+// The one list of dense-conv variants: dispatch, tests and benchmarks all read it.
+// Order: best first; conv_pick_* returns the first one the CPU (and FG_MAX_ISA) allows.
+#pragma once
+#include <cstddef>
+
+#include "kernels/conv/conv.h"
+#include "runtime/cpu_features.h"
+
+namespace fg {
+
+struct F32ConvVariant {
+  const char* name;
+  Isa isa;
+  int mr, nr;  // output tile: mr pixels x nr channels; pack with this nr
+  F32ConvUkernel ukernel;
+};
+
+struct Qs8ConvVariant {
+  const char* name;
+  Isa isa;
+  int mr, nr;
+  Qs8ConvUkernel ukernel;
+};
+
+// Every variant compiled into this build (for this architecture), best first.
+const F32ConvVariant* f32_conv_variants(size_t* count);
+const Qs8ConvVariant* qs8_conv_variants(size_t* count);
+// The best variant the CPU can run (never null: scalar is always there).
+const F32ConvVariant* f32_conv_pick();
+const Qs8ConvVariant* qs8_conv_pick();
+
+#define FG_DECLARE_F32_CONV_UKERNEL(name)                                                    \
+  void name(int mr, int nc, int taps, int kc, const float* const* a, const float* w, float* c, \
+            size_t c_stride, const float* res, const F32ConvParams& p)
+#define FG_DECLARE_QS8_CONV_UKERNEL(name)                                                     \
+  void name(int mr, int nc, int taps, int kc, const int8_t* const* a, const void* w, int8_t* c, \
+            size_t c_stride, const int8_t* res, const Qs8ConvParams& p)
+
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_4x8__scalar);
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_6x16__avx2);
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512);
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x8__neon);
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_4x8__neon);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__scalar);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__avx2);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_6x16c4__avxvnni);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__neon);
+
+}  // namespace fg
