@@ -1,0 +1,69 @@
+// The executor: a prepared model ready to run.
+//
+// net_prepare() validates nothing new (model_load did), picks a kernel for each op from the
+// chosen backend, packs weights the kernel wants packed, and plans ONE arena for every
+// activation (tensors whose lifetimes do not overlap share bytes). net_run() then walks the
+// op list calling kernels on arena pointers: it allocates nothing and cannot fail.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/aligned_buffer.h"
+#include "runtime/model.h"
+
+namespace fg {
+
+enum class Backend { kReference = 0, kNative = 1, kXnnpack = 2 };
+const char* backend_name(Backend b);
+bool backend_from_name(const std::string& name, Backend* out);
+
+struct NetOptions {
+  Backend backend = Backend::kReference;
+  // Give every activation its own bytes so net_tensor() can read any layer after a run
+  // (per-layer parity tests); costs memory, so off by default.
+  bool keep_all_activations = false;
+};
+
+struct Net;
+struct PreparedOp;
+using OpRunFn = void (*)(const PreparedOp& op, uint8_t* arena);
+
+// Backend-owned state of one prepared op (packed weights, XNNPACK operator...).
+struct OpState {
+  virtual ~OpState() = default;
+};
+
+struct PreparedOp {
+  OpInfo info;
+  OpRunFn run = nullptr;
+  const TensorInfo* in[kMaxOpInputs] = {};
+  const TensorInfo* out = nullptr;
+  size_t in_offset[2] = {0, 0};  // arena offsets of the activation inputs
+  size_t out_offset = 0;
+  std::unique_ptr<OpState> state;
+  const char* kernel_name = "";
+};
+
+struct Net {
+  const Model* model = nullptr;
+  NetOptions options;
+  std::vector<PreparedOp> ops;
+  std::vector<size_t> tensor_offset;  // arena offset per tensor (activations only)
+  AlignedBuffer arena;
+};
+
+// `model` must outlive `net`.
+[[nodiscard]] Status net_prepare(const Model& model, const NetOptions& options, Net* net);
+void net_run(Net& net);
+
+float* net_input(Net& net);
+const float* net_output(const Net& net, int index = 0);
+// Any activation tensor after a run: only meaningful with keep_all_activations (or for the
+// input/outputs); nullptr for constants.
+const float* net_tensor(const Net& net, int tensor_index);
+size_t net_arena_bytes(const Net& net);
+
+}  // namespace fg

@@ -1,0 +1,57 @@
+// Helpers shared by the tests: where data lives, reading raw f32 tensors, comparing.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace fg_test {
+
+inline std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+inline std::string model_dir() { return env_or("FG_MODEL_DIR", "build/release/models"); }
+inline std::string test_data_dir() { return env_or("FG_TEST_DATA", "tests/data"); }
+inline std::string bin_dir() { return env_or("FG_BIN_DIR", "build/release/tools"); }
+
+inline bool path_exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+// ../shared/reference, or "" when this machine has no copy of it (users' machines don't):
+// callers then skip with a visible MESSAGE.
+inline std::string shared_reference_dir() {
+  const std::string dir = env_or("FG_SHARED_DIR", "../shared") + "/reference";
+  return path_exists(dir + "/golden/raw/index.json") ? dir : "";
+}
+
+inline std::vector<uint8_t> read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+inline std::vector<float> read_f32(const std::string& path) {
+  const std::vector<uint8_t> b = read_bytes(path);
+  std::vector<float> v(b.size() / 4);
+  if (!v.empty()) std::memcpy(v.data(), b.data(), v.size() * 4);
+  return v;
+}
+
+inline float max_abs_diff(const float* a, const float* b, size_t n) {
+  float m = 0.f;
+  for (size_t i = 0; i < n; ++i) {
+    const float d = std::fabs(a[i] - b[i]);
+    if (!(d <= m)) m = d;  // NaN propagates as a failure
+  }
+  return m;
+}
+
+}  // namespace fg_test

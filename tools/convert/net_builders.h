@@ -1,0 +1,17 @@
+// The three face-api nets as facegate graphs, built from their TF.js weights.
+// Each builder follows ../shared/reference/ARCHITECTURE.md (§1, §2, §4) and names its
+// activations like the reference's per-layer dumps ("conv32_1/add+relu", "dense0/conv0").
+#pragma once
+#include "tools/convert/graph_builder.h"
+#include "tools/convert/tfjs_weights.h"
+
+namespace fg {
+
+// ResNet-29 encoder, 150x150x3 -> 128. conv + "scale" layers folded: W' = W*s, b' = b*s + t.
+[[nodiscard]] Status build_recognition_net(const TfjsWeights& w, ModelBuilder* out);
+// Tiny YOLOv2 face detector at input_size x input_size (multiple of 32) -> [G,G,25].
+[[nodiscard]] Status build_detector_net(const TfjsWeights& w, int input_size, ModelBuilder* out);
+// 68-point landmark net, 112x112x3 -> 136.
+[[nodiscard]] Status build_landmark68_net(const TfjsWeights& w, ModelBuilder* out);
+
+}  // namespace fg
