@@ -49,10 +49,14 @@ Status parse_header(const uint8_t* p, size_t size, FileHeader* h) {
     return Status::error("tensor table lies outside the file");
   if (!range_within(h->ops_offset, uint64_t{h->op_count} * sizeof(OpRecord), sizeof(FileHeader), end))
     return Status::error("op table lies outside the file");
-  if (!range_within(h->data_offset, h->data_bytes, sizeof(FileHeader), end) ||
-      h->data_offset % kModelAlignment != 0)
-    return Status::error("data section lies outside the file or is not 64-byte aligned");
-  const uint32_t crc = crc32(p + sizeof(FileHeader), size - sizeof(FileHeader));
+  if (h->data_offset % kModelAlignment != 0 || h->data_offset > end || h->data_bytes != end - h->data_offset ||
+      h->data_offset < h->ops_offset + uint64_t{h->op_count} * sizeof(OpRecord) ||
+      h->data_offset < h->tensors_offset + uint64_t{h->tensor_count} * sizeof(TensorRecord))
+    return Status::error("data section must follow the tables, be 64-byte aligned and end the file");
+  if (h->flags != 0) return Status::error("unknown header flags");
+  for (uint8_t b : h->reserved)
+    if (b) return Status::error("reserved header bytes must be zero");
+  const uint32_t crc = model_checksum(p, size);
   if (crc != h->checksum)
     return Status::error(fmt("checksum mismatch (file says %08llx, contents give %08llx): the file "
                              "is corrupted", h->checksum, crc));
@@ -144,6 +148,14 @@ Status parse_op(const OpRecord& r, int index, int tensor_count, OpInfo* op) {
 }
 
 }  // namespace
+
+uint32_t model_checksum(const uint8_t* file, size_t size) {
+  FileHeader h;
+  std::memcpy(&h, file, sizeof h);
+  h.checksum = 0;
+  const uint32_t crc = crc32(&h, sizeof h);
+  return crc32(file + sizeof h, size - sizeof h, crc);
+}
 
 int Model::find_tensor(const std::string& name) const {
   for (size_t i = 0; i < tensors.size(); ++i)

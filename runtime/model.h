@@ -60,6 +60,8 @@ constexpr int64_t kMaxTensorElements = int64_t{1} << 28;
 constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
 
 [[nodiscard]] Status model_load_file(const std::string& path, Model* out);
+// CRC-32 of a whole file (>= header size) with its checksum field read as zero.
+uint32_t model_checksum(const uint8_t* file, size_t size);
 // `bytes` is copied; `what` names the source in error messages.
 [[nodiscard]] Status model_load_bytes(const void* bytes, size_t size, const std::string& what,
                                       Model* out);

@@ -3,7 +3,7 @@
 //   [FileHeader 128 B][TensorRecord x tensor_count][OpRecord x op_count][pad][data section]
 //
 // Little-endian, fixed-size records, every weight blob 64-byte aligned inside the data
-// section (which itself starts 64-byte aligned), CRC-32 over everything after the header.
+// section (which itself starts 64-byte aligned and ends the file), CRC-32 over the file.
 // The file is untrusted input: runtime/model.cc checks every field before anything uses it.
 #pragma once
 #include <cstdint>
@@ -45,7 +45,7 @@ struct FileHeader {
   uint64_t ops_offset;         // OpRecord[op_count]
   uint64_t data_offset;        // 64-byte aligned
   uint64_t data_bytes;
-  uint32_t checksum;           // CRC-32 (IEEE) of bytes [header_bytes, file_bytes)
+  uint32_t checksum;           // CRC-32 (IEEE) of the whole file, this field read as 0
   uint32_t flags;              // 0
   char net_name[kNetNameBytes];  // "recognition", "detector", "landmark68" (NUL-padded)
   uint8_t reserved[40];

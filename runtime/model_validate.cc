@@ -66,6 +66,8 @@ struct OpChecker {
   Status check_conv(bool depthwise) const {
     const TensorInfo& x = *input(0);
     if (x.rank != 3) return fail("conv input must be [h,w,c]");
+    int oh, ow;
+    FG_RETURN_IF_ERROR(check_window(x.dims[0], x.dims[1], &oh, &ow));
     FG_RETURN_IF_ERROR(check_constant(input(1), x.dtype, "filter"));
     const TensorInfo& w = *input(1);
     const int cin = x.dims[2];
@@ -83,8 +85,6 @@ struct OpChecker {
       const int want[1] = {cout};
       FG_RETURN_IF_ERROR(expect_shape(*b, 1, want, "bias"));
     }
-    int oh, ow;
-    FG_RETURN_IF_ERROR(check_window(x.dims[0], x.dims[1], &oh, &ow));
     const int want[3] = {oh, ow, cout};
     return expect_shape(out(), 3, want, "output");
   }

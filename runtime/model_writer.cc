@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runtime/crc32.h"
+#include "runtime/model.h"
 
 namespace fg {
 namespace {
@@ -88,7 +88,8 @@ std::vector<uint8_t> ModelBuilder::serialize() const {
       std::memcpy(out.data() + h.data_offset + records[i].scales_offset, t.channel_scales.data(),
                   t.channel_scales.size() * sizeof(float));
   }
-  h.checksum = crc32(out.data() + sizeof(FileHeader), out.size() - sizeof(FileHeader));
+  std::memcpy(out.data(), &h, sizeof h);
+  h.checksum = model_checksum(out.data(), out.size());
   std::memcpy(out.data(), &h, sizeof h);
   return out;
 }
