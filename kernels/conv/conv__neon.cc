@@ -1,0 +1,103 @@
+// NEON dense conv (aarch64 and armv7). f32: 8x8 on aarch64 (16 of its 32 q registers
+// accumulate), 4x8 on armv7 (16 q registers in all). qs8 without dot product: 4x8c4, the
+// four k of a c4 group de-interleaved with vld4, widened to int16 and multiply-accumulated
+// with vmlal (signed activations, so the packed bias_s applies).
+#include <arm_neon.h>
+
+#include <cstring>
+
+#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/conv/conv_variants.h"
+
+namespace fg {
+namespace {
+
+inline float32x4_t fma4(float32x4_t acc, float32x4_t a, float x) {
+#if defined(__aarch64__)
+  return vfmaq_n_f32(acc, a, x);
+#else
+  return vmlaq_n_f32(acc, a, x);
+#endif
+}
+
+template <int kMr>
+void f32_conv_neon(int mr, int nc, int taps, int kc, const float* const* a, const float* w,
+                   float* c, size_t c_stride, const float* res, const F32ConvParams& p) {
+  constexpr int kNr = 8;
+  float32x4_t acc[kMr][2];
+  const float32x4_t b0 = vld1q_f32(w), b1 = vld1q_f32(w + 4);
+  for (int m = 0; m < kMr; ++m) acc[m][0] = b0, acc[m][1] = b1;
+  const float* wp = w + kNr;
+  for (int t = 0; t < taps; ++t) {
+    const float* const* rows = a + t * kMr;
+    const float* r[kMr];
+    for (int m = 0; m < kMr; ++m) r[m] = rows[m];
+    for (int k = 0; k < kc; ++k, wp += kNr) {
+      const float32x4_t w0 = vld1q_f32(wp), w1 = vld1q_f32(wp + 4);
+      for (int m = 0; m < kMr; ++m) {
+        const float x = r[m][k];
+        acc[m][0] = fma4(acc[m][0], w0, x);
+        acc[m][1] = fma4(acc[m][1], w1, x);
+      }
+    }
+  }
+  const float32x4_t zero = vdupq_n_f32(0.f);
+  for (int m = 0; m < mr; ++m) {
+    float out[8];
+    for (int h = 0; h < 2; ++h) {
+      float32x4_t v = acc[m][h];
+      if (p.activation == Activation::kRelu) v = vmaxq_f32(v, zero);
+      vst1q_f32(out + 4 * h, v);
+    }
+    for (int j = 0; j < nc; ++j) {
+      float v = out[j];
+      if (res) {  // residual goes before the activation: redo it in scalar
+        v = acc[m][j / 4][j % 4] + res[m * c_stride + j];
+        v = apply_activation(v, p.activation, p.leaky_alpha);
+      } else if (p.activation == Activation::kLeakyRelu) {
+        v = apply_activation(v, p.activation, p.leaky_alpha);
+      }
+      c[m * c_stride + j] = v;
+    }
+  }
+}
+
+}  // namespace
+
+#if defined(__aarch64__)
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x8__neon) {
+  f32_conv_neon<8>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+}
+#else
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_4x8__neon) {
+  f32_conv_neon<4>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+}
+#endif
+
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__neon) {
+  constexpr int kMr = 4, kNr = 8;
+  const int32_t* bias = qs8_block_bias_signed(w, kNr);
+  int32x4_t acc[kMr][2];
+  for (int m = 0; m < kMr; ++m) acc[m][0] = vld1q_s32(bias), acc[m][1] = vld1q_s32(bias + 4);
+  const int8_t* wp = qs8_block_weights(w, kNr);
+  for (int t = 0; t < taps; ++t) {
+    const int8_t* const* rows = a + t * kMr;
+    for (int k = 0; k < kc; k += 4, wp += 4 * kNr) {
+      const int8x8x4_t wv = vld4_s8(wp);  // wv.val[i][j] = weight of channel j, k + i
+      for (int i = 0; i < 4; ++i) {
+        const int16x8_t w16 = vmovl_s8(wv.val[i]);
+        for (int m = 0; m < kMr; ++m) {
+          const int16_t x = rows[m][k + i];
+          acc[m][0] = vmlal_n_s16(acc[m][0], vget_low_s16(w16), x);
+          acc[m][1] = vmlal_n_s16(acc[m][1], vget_high_s16(w16), x);
+        }
+      }
+    }
+  }
+  const float* scale = qs8_block_scale(w, kNr);
+  for (int m = 0; m < mr; ++m)
+    qs8_neon_store8(acc[m][0], acc[m][1], scale, res ? res + m * c_stride : nullptr,
+                    c + m * c_stride, nc, p);
+}
+
+}  // namespace fg
