@@ -1,0 +1,41 @@
+#include "runtime/face_encoder.h"
+
+#include <algorithm>
+
+#include "runtime/preprocess.h"
+
+namespace fg {
+
+Status face_encoder_open(const std::string& model_path, Backend backend, FaceEncoder* enc) {
+  FG_RETURN_IF_ERROR(model_load_file(model_path, &enc->model));
+  if (enc->model.net_name != "recognition")
+    return Status::error(model_path + ": is a '" + enc->model.net_name + "' model, not the recognition net");
+  const TensorInfo& in = enc->model.tensors[enc->model.inputs[0]];
+  const TensorInfo& out = enc->model.tensors[enc->model.outputs[0]];
+  if (in.elements != 150 * 150 * 3 || out.elements != kEmbeddingDim)
+    return Status::error(model_path + ": recognition net must map 150x150x3 to 128");
+  NetOptions opt;
+  opt.backend = backend;
+  return net_prepare(enc->model, opt, &enc->net);
+}
+
+void face_encoder_embed_tensor(FaceEncoder& enc, const float* input, float out[kEmbeddingDim]) {
+  std::copy(input, input + 150 * 150 * 3, net_input(enc.net));
+  net_run(enc.net);
+  std::copy(net_output(enc.net), net_output(enc.net) + kEmbeddingDim, out);
+}
+
+Status face_encoder_embed(FaceEncoder& enc, const Image& crop, float out[kEmbeddingDim]) {
+  FG_RETURN_IF_ERROR(preprocess_face_for_recognition(crop, net_input(enc.net)));
+  net_run(enc.net);
+  std::copy(net_output(enc.net), net_output(enc.net) + kEmbeddingDim, out);
+  return Status::ok();
+}
+
+float embedding_distance_sq(const float* a, const float* b, int dim) {
+  float s = 0.f;
+  for (int i = 0; i < dim; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
+  return s;
+}
+
+}  // namespace fg

@@ -1,0 +1,125 @@
+// The facegate CLI end to end: real binary, real files, exit codes and messages.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test_util.h"
+
+using namespace fg_test;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout + stderr
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = bin_dir() + "/facegate " + args + " 2>&1";
+  Run r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string sample(const std::string& person, int n) {
+  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
+}
+
+bool has(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+
+std::string temp_file(const std::string& name, const std::string& contents) {
+  const std::string path = "/tmp/fg_test_cli_" + std::to_string(::getpid()) + "_" + name;
+  std::ofstream(path, std::ios::binary) << contents;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("help and usage errors") {
+  CHECK(run("--help").exit_code == 0);
+  CHECK(has(run("--help").out, "compare"));
+  Run r = run("");
+  CHECK(r.exit_code == 2);
+  r = run("frobnicate");
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "unknown command"));
+  r = run("compare --tau");
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "needs a value"));
+  r = run("compare --tau banana " + sample("amy", 1) + " " + sample("amy", 2));
+  CHECK(r.exit_code == 2);
+  r = run("compare --bogus " + sample("amy", 1) + " " + sample("amy", 2));
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "unknown option --bogus"));
+  r = run("embed --backend warp " + sample("amy", 1));
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "unknown backend"));
+  r = run("compare " + sample("amy", 1));
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("embed reproduces the golden descriptor from the PNG") {
+  Run r = run("embed " + sample("amy", 1));
+  REQUIRE(r.exit_code == 0);
+  std::istringstream in(r.out);
+  std::string path;
+  in >> path;
+  std::vector<float> got(128);
+  for (float& v : got) in >> v;
+  REQUIRE(in);
+  const std::vector<float> want = read_f32(test_data_dir() + "/golden/recog_only__amy_amy1.png__descriptor.f32");
+  REQUIRE(want.size() == 128);
+  // Printed with 8 significant digits; the net itself is within 5e-7 of the golden.
+  CHECK(max_abs_diff(got.data(), want.data(), 128) <= 1e-4f);
+  r = run("embed --json " + sample("amy", 1) + " " + sample("raj", 2));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "\"embedding\": ["));
+}
+
+TEST_CASE("compare: verdicts and exit codes") {
+  Run same = run("compare " + sample("sheldon", 1) + " " + sample("sheldon", 3));
+  CHECK(same.exit_code == 0);
+  CHECK(has(same.out, "same person"));
+  Run diff = run("compare --json " + sample("sheldon", 1) + " " + sample("penny", 1));
+  CHECK(diff.exit_code == 1);
+  CHECK(has(diff.out, "\"same\": false"));
+  // tau 0 makes everything "different"; a huge tau makes everything "same".
+  CHECK(run("compare --tau 0 " + sample("sheldon", 1) + " " + sample("sheldon", 3)).exit_code == 1);
+  CHECK(run("compare --tau 100 " + sample("sheldon", 1) + " " + sample("penny", 1)).exit_code == 0);
+}
+
+TEST_CASE("bad inputs: clear message, exit 3, no crash") {
+  Run r = run("embed /nonexistent/face.png");
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "/nonexistent/face.png"));
+  const std::string png = std::string(reinterpret_cast<const char*>(read_bytes(sample("amy", 1)).data()),
+                                      read_bytes(sample("amy", 1)).size());
+  r = run("embed " + temp_file("truncated.png", png.substr(0, png.size() / 2)));
+  CHECK(r.exit_code == 3);
+  r = run("embed " + temp_file("garbage.jpg", "this is not an image at all"));
+  CHECK(r.exit_code == 3);
+  r = run("embed --models /nonexistent " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "cannot open model file"));
+  // A model file of the wrong net is refused by name.
+  r = run("embed --models " + temp_file("dir", "") + "_nope " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  const std::string broken = temp_file("recognition.fgm", "FGMODEL");
+  const std::string dir = broken.substr(0, broken.find_last_of('/'));
+  // --models takes a directory: point it at one holding a 7-byte "model".
+  const std::string sub = dir + "/fg_cli_bad_models_" + std::to_string(::getpid());
+  REQUIRE(std::system(("mkdir -p " + sub + " && cp " + broken + " " + sub + "/recognition.fgm").c_str()) == 0);
+  r = run("embed --models " + sub + " " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "truncated"));
+}

@@ -1,0 +1,51 @@
+// Shared pieces of the facegate CLI: argument parsing, model lookup, exit codes.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/executor.h"
+
+namespace fg::cli {
+
+// Exit codes (documented in `facegate --help`).
+constexpr int kExitOk = 0;         // success; for verify/compare: same person
+constexpr int kExitNegative = 1;   // verify/compare: different people; identify: not recognized
+constexpr int kExitUsage = 2;      // bad flags or arguments
+constexpr int kExitFailure = 3;    // bad input file, model or gallery
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;  // --name VALUE
+  std::set<std::string> flags;                // --name
+  bool has(const std::string& flag) const { return flags.count(flag) > 0; }
+  std::string value(const std::string& name, const std::string& fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+  }
+};
+
+// Parses argv[first..]; `value_options` take a value, `flag_options` don't. Unknown
+// options are an error (message in *error).
+bool parse_args(int argc, char** argv, int first, const std::set<std::string>& value_options,
+                const std::set<std::string>& flag_options, Args* out, std::string* error);
+
+// Parses a float option (e.g. --tau); false with a message when malformed.
+bool parse_float(const std::string& text, float* out);
+
+// Where the .fgm files are: --models DIR, $FG_MODEL_DIR, <exe>/../models (build tree),
+// <exe>/../share/facegate/models (installed).
+std::string model_path(const Args& args, const std::string& file);
+
+// --backend reference|native|xnnpack (default: the fastest available).
+bool backend_from_args(const Args& args, Backend* out, std::string* error);
+
+int usage_error(const std::string& command, const std::string& message);
+int failure(const std::string& message);
+
+// Commands.
+int cmd_embed(int argc, char** argv);
+int cmd_compare(int argc, char** argv);
+
+}  // namespace fg::cli
