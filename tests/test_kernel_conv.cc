@@ -32,8 +32,17 @@ Conv2dShape make_shape(int in_h, int in_w, int in_c, int out_c, int k, int strid
   return s;
 }
 
+// Few channels, no horizontal padding but vertical padding: the merged-row path
+// (conv_packing_shape) reading the padding row.
+Conv2dShape merged_rows_with_top_pad() {
+  Conv2dShape s = make_shape(9, 9, 2, 5, 3, 1, false);
+  s.out_h = 9, s.pad_top = 1;
+  return s;
+}
+
 std::vector<Conv2dShape> test_shapes() {
   return {
+      merged_rows_with_top_pad(),
       make_shape(7, 9, 5, 13, 3, 1, true),     // partial tiles everywhere
       make_shape(9, 9, 32, 64, 3, 2, false),   // recognition down conv, VALID s2
       make_shape(8, 8, 32, 32, 3, 1, true),    // exact tiles

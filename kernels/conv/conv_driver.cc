@@ -38,14 +38,15 @@ void fill_row_pointers(const Conv2dShape& s, const char* input, size_t pixel_byt
 
 }  // namespace
 
-void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& s, const float* input,
+void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float* input,
                   const float* packed, const F32ConvParams& p, float* output) {
+  const Conv2dShape s = conv_packing_shape(shape);
   const int taps = s.kernel_h * s.kernel_w, pixels = s.out_h * s.out_w;
   const int blocks = (s.out_c + v.nr - 1) / v.nr;
   const size_t block = f32_conv_block_floats(s, v.nr);
   const char* zero = reinterpret_cast<const char*>(packed + blocks * block);
   const char* in = reinterpret_cast<const char*>(input);
-  const size_t pixel_bytes = sizeof(float) * s.in_c;
+  const size_t pixel_bytes = sizeof(float) * shape.in_c;
   const char* a[kMaxConvTaps * kMaxConvMr];
   auto call = [&](int p0, int b) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
@@ -68,8 +69,9 @@ void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& s, const float* in
   }
 }
 
-void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
+void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
                   const void* packed, const Qs8ConvParams& p, int8_t* output) {
+  const Conv2dShape s = conv_packing_shape(shape);
   const int taps = s.kernel_h * s.kernel_w, pixels = s.out_h * s.out_w;
   const int blocks = (s.out_c + v.nr - 1) / v.nr;
   const size_t block = qs8_conv_block_bytes(s, v.nr);
@@ -85,13 +87,13 @@ void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* i
   };
   if (blocks * block <= kPixelOuterMaxWeightBytes) {
     for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-      fill_row_pointers(s, in, s.in_c, zero, p0, v.mr, a);
+      fill_row_pointers(s, in, shape.in_c, zero, p0, v.mr, a);
       for (int b = 0; b < blocks; ++b) call(p0, b);
     }
   } else {
     for (int b = 0; b < blocks; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, s.in_c, zero, p0, v.mr, a);
+        fill_row_pointers(s, in, shape.in_c, zero, p0, v.mr, a);
         call(p0, b);
       }
     }

@@ -11,6 +11,22 @@ constexpr int kMaxConvMr = 16;     // largest micro-kernel tile height
 
 inline int round_up4(int v) { return (v + 3) & ~3; }
 
+// The shape the packer and driver actually work with. When a layer has few input channels
+// and needs no horizontal padding (the stems: 7x7 s2 VALID on RGB, 3x3 VALID on RGB), the
+// kernel_w taps of one kernel row are kernel_w*in_c contiguous input values, so the row is
+// one tap of kernel_w*in_c channels: 7 taps of K=21 instead of 49 taps of K=3 (for qs8,
+// K=24 instead of 49 x 4 after rounding up to c4). HWIO weights are the same bytes either
+// way. Row pointers still step by the real pixel size (in_c of the original shape).
+inline Conv2dShape conv_packing_shape(const Conv2dShape& s) {
+  const bool no_x_padding =
+      s.pad_left == 0 && (s.out_w - 1) * s.stride_w + s.kernel_w <= s.in_w;
+  if (s.kernel_w == 1 || s.in_c >= 16 || !no_x_padding) return s;
+  Conv2dShape e = s;
+  e.in_c = s.kernel_w * s.in_c;
+  e.kernel_w = 1;
+  return e;
+}
+
 // One block of NR output channels in the packed buffer.
 inline size_t f32_conv_block_floats(const Conv2dShape& s, int nr) {
   return static_cast<size_t>(nr) * (1 + static_cast<size_t>(s.kernel_h) * s.kernel_w * s.in_c);

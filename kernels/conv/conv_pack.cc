@@ -35,13 +35,15 @@ Status conv_check(const Conv2dShape& s) {
   return Status::ok();
 }
 
-size_t f32_conv_packed_size(const Conv2dShape& s, int nr) {
+size_t f32_conv_packed_size(const Conv2dShape& shape, int nr) {
+  const Conv2dShape s = conv_packing_shape(shape);
   const size_t blocks = (s.out_c + nr - 1) / nr;
   return blocks * f32_conv_block_floats(s, nr) + s.in_c;
 }
 
-void f32_conv_pack(const Conv2dShape& s, int nr, const float* weights, const float* bias,
+void f32_conv_pack(const Conv2dShape& shape, int nr, const float* weights, const float* bias,
                    float* packed) {
+  const Conv2dShape s = conv_packing_shape(shape);
   const size_t taps = static_cast<size_t>(s.kernel_h) * s.kernel_w;
   const int blocks = (s.out_c + nr - 1) / nr;
   float* out = packed;
@@ -63,13 +65,15 @@ void f32_conv_pack(const Conv2dShape& s, int nr, const float* weights, const flo
   std::memset(out, 0, sizeof(float) * s.in_c);  // the padding row
 }
 
-size_t qs8_conv_packed_size(const Conv2dShape& s, int nr) {
+size_t qs8_conv_packed_size(const Conv2dShape& shape, int nr) {
+  const Conv2dShape s = conv_packing_shape(shape);
   const size_t blocks = (s.out_c + nr - 1) / nr;
   return blocks * qs8_conv_block_bytes(s, nr) + round_up4(s.in_c);
 }
 
-Status qs8_conv_pack(const Conv2dShape& s, int nr, const int8_t* weights, const int32_t* bias,
-                     const Qs8ConvQuant& q, void* packed) {
+Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
+                     const int32_t* bias, const Qs8ConvQuant& q, void* packed) {
+  const Conv2dShape s = conv_packing_shape(shape);
   if (q.input_zero_point < -128 || q.input_zero_point > 127)
     return Status::error("qs8 conv: input zero point outside [-128, 127]");
   if (!q.weight_scales) return Status::error("qs8 conv: weight scales missing");
