@@ -5,7 +5,10 @@ set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
       libxnnpack-dev libpthreadpool-dev libcpuinfo-dev)
 if [[ "${1:-}" == "--cross" ]]; then
-  pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev)
+  # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
+  # (binfmt is not needed: the toolchains name the emulator), dpkg-dev for the sysroot script
+  # and cpack's .deb; ccache makes CI's three builds cheaper.
+  pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev ccache)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

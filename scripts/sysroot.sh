@@ -105,7 +105,10 @@ mkdir -p "$sysroot.tmp"
 for deb in "$debs"/*.deb; do
   dpkg-deb -x "$deb" "$sysroot.tmp"
 done
-rm -rf "$sysroot.tmp/usr/share/doc" "$sysroot.tmp/usr/share/lintian"
+# Keep only the copyright files: cmake/packaging.cmake ships them with the bundled libraries.
+find "$sysroot.tmp/usr/share/doc" ! -type d ! -name copyright -delete 2>/dev/null || true
+find "$sysroot.tmp/usr/share/doc" -type d -empty -delete 2>/dev/null || true
+rm -rf "$sysroot.tmp/usr/share/lintian"
 echo "$wanted" >"$sysroot.tmp/.fg-sysroot"
 rm -rf "$sysroot"
 mv "$sysroot.tmp" "$sysroot"

@@ -1,9 +1,60 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, builds, runs CTest.
+#   1. host build + the whole suite
+#   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
+#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod)
+#   3. armhf cross build of the kernel tests + ctest -L kernels under qemu-arm
+# FG_SKIP_CROSS=1 stops after step 1 (for a quick local run). Any failure exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
 jobs=$(nproc)
+t_start=$SECONDS
+
+# ccache when present: CI runs in a fresh clone each time, BASEDIR makes the hits path-free.
+if command -v ccache >/dev/null; then
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+fi
+
+step() { echo; echo "=== $* ($((SECONDS - t_start)) s) ==="; }
+
+step "host: dependencies, build, tests"
+scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
+
+if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
+  echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"
+  exit 0
+fi
+
+step "cross: dependencies and sysroots"
+scripts/install-deps.sh --cross
+scripts/sysroot.sh arm64
+scripts/sysroot.sh armhf
+
+# aarch64 converts its model files with its own fg_convert under qemu (tests the ARM
+# converter too); the suite then runs on the same build with two CPU models.
+step "aarch64: build"
+cmake --preset aarch64 >/dev/null
+cmake --build --preset aarch64 -j "$jobs"
+step "aarch64: tests under qemu -cpu max"
+ctest --preset aarch64 -j "$jobs"
+step "aarch64: tests under qemu -cpu cortex-a72"
+ctest --preset aarch64-a72 -j "$jobs"
+
+# armhf runs the kernel tests only, so build just those; their model-file dependency is
+# satisfied by copying the host build's files instead of converting under qemu-arm.
+step "armhf: build kernel tests"
+cmake --preset armhf -DFG_HOST_MODEL_DIR="$PWD/build/release/models" >/dev/null
+mapfile -t kernel_tests < <(ctest --preset armhf-kernels -N | sed -n 's/^ *Test *#[0-9]*: *//p')
+if [[ ${#kernel_tests[@]} -eq 0 ]]; then
+  echo "armhf: no test labelled 'kernels' found" >&2
+  exit 1
+fi
+cmake --build --preset armhf -j "$jobs" --target "${kernel_tests[@]}"
+step "armhf: kernel tests under qemu-arm"
+ctest --preset armhf-kernels -j "$jobs"
+
+step "all passed"

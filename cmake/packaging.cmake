@@ -1,0 +1,95 @@
+# Install rules + CPack: `cpack` in a build folder makes a .deb and a .tar.gz for the target
+# architecture (arm64 from the aarch64 cross build, armhf from armhf, amd64 on the host).
+#
+#   bin/                        facegate, fg_convert, facegate-door (whichever exist)
+#   lib/facegate/               libXNNPACK, libpthreadpool, libcpuinfo (private copies)
+#   share/facegate/models/      *.fgm made by this build, + the face-api licence (MIT)
+#   share/doc/facegate/         copyright files of the bundled libraries
+#
+# Why the libraries are bundled instead of being Depends: of the .deb: XNNPACK has no stable
+# ABI (Debian ships a 2022 git snapshot as libxnnpack0; another distribution's libxnnpack0
+# with the same soname can have different operator signatures), so the package carries the
+# exact copies the binaries were built and tested against, in a private folder that cannot
+# clash with a system libxnnpack0. The binaries find them through an RPATH of
+# $ORIGIN/../lib/facegate, as DT_RPATH (not RUNPATH) so that libXNNPACK's own NEEDED
+# libcpuinfo/libpthreadpool are found there too. What remains is glibc and libstdc++.
+include(GNUInstallDirs)
+
+set(_fg_pkg_libdir "${CMAKE_INSTALL_LIBDIR}/facegate")
+if(CMAKE_INSTALL_LIBDIR MATCHES "^lib/")   # lib/<triple> on Debian: keep it short
+  set(_fg_pkg_libdir "lib/facegate")
+endif()
+
+foreach(_fg_t facegate fg_convert facegate-door)
+  if(TARGET ${_fg_t})
+    install(TARGETS ${_fg_t} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    set_property(TARGET ${_fg_t} PROPERTY INSTALL_RPATH "\$ORIGIN/../${_fg_pkg_libdir}")
+    set_property(TARGET ${_fg_t} APPEND PROPERTY LINK_OPTIONS "-Wl,--disable-new-dtags")
+  endif()
+endforeach()
+
+# The model files exist once the build (target fg_models, part of ALL) has run.
+install(DIRECTORY ${PROJECT_BINARY_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models
+        FILES_MATCHING PATTERN "*.fgm" PATTERN "CMakeFiles" EXCLUDE)
+install(FILES ${PROJECT_SOURCE_DIR}/models/upstream/LICENSE-face-api
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models)
+
+# Bundled shared libraries: the soname file and the real file behind it (install(FILES)
+# keeps symlinks as symlinks), plus each package's copyright file (BSD: must ship with it).
+if(FG_HAVE_XNNPACK)
+  if(CMAKE_CROSSCOMPILING AND FG_SYSROOT)
+    set(_fg_docroot "${FG_SYSROOT}/usr/share/doc")
+  else()
+    set(_fg_docroot "/usr/share/doc")
+  endif()
+  foreach(_fg_pair "${XNNPACK_LIBRARY}:libxnnpack0" "${PTHREADPOOL_LIBRARY}:libpthreadpool0"
+                   "${CPUINFO_LIBRARY}:libcpuinfo0")
+    string(REPLACE ":" ";" _fg_pair "${_fg_pair}")
+    list(GET _fg_pair 0 _fg_lib)
+    list(GET _fg_pair 1 _fg_debpkg)
+    if(NOT _fg_lib)
+      continue()
+    endif()
+    get_filename_component(_fg_dir "${_fg_lib}" DIRECTORY)
+    get_filename_component(_fg_name "${_fg_lib}" NAME)
+    file(GLOB _fg_files "${_fg_dir}/${_fg_name}.*")   # libX.so.0, libX.so.0.1.2 ...
+    if(NOT _fg_files)
+      message(WARNING "packaging: no ${_fg_name}.* next to ${_fg_lib}; not bundled")
+    endif()
+    install(FILES ${_fg_files} DESTINATION ${_fg_pkg_libdir})
+    if(EXISTS "${_fg_docroot}/${_fg_debpkg}/copyright")
+      install(FILES "${_fg_docroot}/${_fg_debpkg}/copyright"
+              DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright.${_fg_debpkg})
+    endif()
+  endforeach()
+endif()
+
+# Debian architecture name of what we build for.
+string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _fg_proc)
+if(_fg_proc MATCHES "^(aarch64|arm64)$")
+  set(_fg_deb_arch arm64)
+elseif(_fg_proc MATCHES "^arm")
+  set(_fg_deb_arch armhf)
+elseif(_fg_proc MATCHES "^(x86_64|amd64)$")
+  set(_fg_deb_arch amd64)
+else()
+  set(_fg_deb_arch "${_fg_proc}")
+endif()
+
+set(CPACK_PACKAGE_NAME facegate)
+set(CPACK_PACKAGE_VENDOR facegate)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Edge face recognition runtime for ARM boards (door access)")
+set(CPACK_PACKAGE_FILE_NAME "facegate-${PROJECT_VERSION}-${_fg_deb_arch}")
+set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
+set(CPACK_GENERATOR DEB TGZ)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${_fg_deb_arch})
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "facegate developers <facegate@localhost>")
+# glibc 2.34: libcpuinfo0 (Debian 12) uses GLIBC_2.34 symbols; libstdc++ from GCC 12
+# (GLIBCXX_3.4.30). Debian 12 / Raspberry Pi OS bookworm / Ubuntu 22.04 or newer.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)   # dpkg-shlibdeps cannot inspect foreign-arch files
+include(CPack)
