@@ -37,6 +37,13 @@ void BM_recognition_reference(benchmark::State& st) { run_net(st, "recognition.f
 void BM_detector416_reference(benchmark::State& st) { run_net(st, "detector.fgm", fg::Backend::kReference); }
 void BM_landmark68_reference(benchmark::State& st) { run_net(st, "landmark68.fgm", fg::Backend::kReference); }
 
+void BM_recognition_native(benchmark::State& st) { run_net(st, "recognition.fgm", fg::Backend::kNative); }
+void BM_detector416_native(benchmark::State& st) { run_net(st, "detector.fgm", fg::Backend::kNative); }
+void BM_landmark68_native(benchmark::State& st) { run_net(st, "landmark68.fgm", fg::Backend::kNative); }
+
+BENCHMARK(BM_recognition_native)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(BM_detector416_native)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(BM_landmark68_native)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_recognition_reference)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_detector416_reference)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_landmark68_reference)->Unit(benchmark::kMillisecond)->MinTime(1.0);

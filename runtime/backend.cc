@@ -38,7 +38,7 @@ AddShape add_shape_of(const PreparedOp& op) {
 Status backend_prepare_op(Backend backend, const Model& model, PreparedOp* op) {
   switch (backend) {
     case Backend::kReference: return reference_prepare_op(model, op);
-    case Backend::kNative:
+    case Backend::kNative: return native_prepare_op(model, op);
     case Backend::kXnnpack:
       return Status::error(std::string("backend '") + backend_name(backend) + "' is not available in this build");
   }

@@ -10,6 +10,9 @@ namespace fg {
 // The oracle: kernels/reference loops, f32 only.
 [[nodiscard]] Status reference_prepare_op(const Model& model, PreparedOp* op);
 
+// Our SIMD kernels, best variant for this CPU; reference loops for ops without one yet.
+[[nodiscard]] Status native_prepare_op(const Model& model, PreparedOp* op);
+
 // Shapes of an op in the kernels' terms (shared by every backend).
 Conv2dShape conv_shape_of(const PreparedOp& op);
 Pool2dShape pool_shape_of(const PreparedOp& op);

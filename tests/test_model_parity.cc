@@ -184,3 +184,30 @@ TEST_CASE("landmark68 net: bundled goldens and every layer of one") {
   }
   CHECK(compared == 22);
 }
+
+TEST_CASE("native backend matches the goldens too (all three nets)") {
+  NetOptions opt;
+  opt.backend = Backend::kNative;
+  const std::string dir = test_data_dir() + "/golden/";
+  struct Case {
+    const char* model;
+    std::vector<Golden> goldens;
+    size_t in, out;
+  };
+  const std::vector<Case> cases = {
+      {"recognition.fgm", recognition_goldens(test_data_dir() + "/golden"), 150 * 150 * 3, 128},
+      {"detector.fgm", {{dir + "_group_bbt4.jpg__tiny_input416.f32", dir + "_group_bbt4.jpg__tiny_out416.f32", "bbt4"}},
+       416 * 416 * 3, 13 * 13 * 25},
+      {"landmark68.fgm", {{dir + "_group_angry.jpg__tiny_face_detector__face0__landmark_input.f32",
+                           dir + "_group_angry.jpg__tiny_face_detector__face0__landmark68_fc_out.f32", "angry0"}},
+       112 * 112 * 3, 136},
+  };
+  for (const Case& c : cases) {
+    Model model;
+    Net net;
+    Status s = load_and_prepare(c.model, opt, &model, &net);
+    REQUIRE_MESSAGE(s.is_ok(), s.message());
+    const float worst = run_goldens(net, c.goldens, c.in, c.out);
+    MESSAGE(std::string(c.model) << " on the native backend (first op: " << std::string(net.ops[0].kernel_name) << "): max abs error " << worst);
+  }
+}
