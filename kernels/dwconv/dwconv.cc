@@ -1,0 +1,145 @@
+// Depthwise conv: validation, packing, the per-pixel driver and the variant list.
+#include "kernels/dwconv/dwconv.h"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "kernels/conv/conv_internal.h"
+
+namespace fg {
+namespace {
+
+int c_pad_of(const Conv2dShape& s) {
+  return (s.in_c + kDwconvChannelTile - 1) / kDwconvChannelTile * kDwconvChannelTile;
+}
+
+const F32DwconvVariant kF32[] = {
+#if defined(__x86_64__)
+    {"f32_dwconv_c16__avx512", Isa::kAvx512, f32_dwconv_c16__avx512},
+#endif
+    {"f32_dwconv_c16__scalar", Isa::kScalar, f32_dwconv_c16__scalar},
+};
+const Qs8DwconvVariant kQs8[] = {
+#if defined(__x86_64__)
+    {"qs8_dwconv_c16__avx512", Isa::kAvx512, qs8_dwconv_c16__avx512},
+#endif
+    {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar},
+};
+
+template <typename V, size_t N>
+const V* pick(const V (&list)[N]) {
+  for (const V& v : list)
+    if (cpu_has_isa(v.isa)) return &v;
+  return &list[N - 1];
+}
+
+// a[t] = input pixel of tap t for output (oy, ox), or `zero`.
+void fill_taps(const Conv2dShape& s, const char* in, size_t pixel_bytes, const char* zero,
+               int oy, int ox, const char** a) {
+  int t = 0;
+  for (int ky = 0; ky < s.kernel_h; ++ky) {
+    const int iy = oy * s.stride_h + ky - s.pad_top;
+    for (int kx = 0; kx < s.kernel_w; ++kx, ++t) {
+      const int ix = ox * s.stride_w + kx - s.pad_left;
+      a[t] = (iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w)
+                 ? in + (static_cast<size_t>(iy) * s.in_w + ix) * pixel_bytes : zero;
+    }
+  }
+}
+
+}  // namespace
+
+const F32DwconvVariant* f32_dwconv_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
+const Qs8DwconvVariant* qs8_dwconv_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
+const F32DwconvVariant* f32_dwconv_pick() { return pick(kF32); }
+const Qs8DwconvVariant* qs8_dwconv_pick() { return pick(kQs8); }
+
+Status dwconv_check(const Conv2dShape& s) {
+  if (!s.depthwise || s.in_c != s.out_c)
+    return Status::error("dwconv shape: needs depthwise == true and in_c == out_c");
+  Conv2dShape dense = s;
+  dense.depthwise = false;
+  return conv_check(dense).with_context("dwconv");
+}
+
+size_t f32_dwconv_packed_size(const Conv2dShape& s) {
+  return static_cast<size_t>(c_pad_of(s)) * (2 + s.kernel_h * s.kernel_w);
+}
+
+void f32_dwconv_pack(const Conv2dShape& s, const float* weights, const float* bias,
+                     float* packed) {
+  const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
+  std::memset(packed, 0, sizeof(float) * f32_dwconv_packed_size(s));
+  for (int c = 0; c < s.in_c; ++c) packed[c] = bias ? bias[c] : 0.f;
+  for (int t = 0; t < taps; ++t)
+    for (int c = 0; c < s.in_c; ++c) packed[(1 + t) * cp + c] = weights[t * s.in_c + c];
+}
+
+size_t qs8_dwconv_packed_size(const Conv2dShape& s) {
+  return static_cast<size_t>(c_pad_of(s)) * (8 + s.kernel_h * s.kernel_w + 1);
+}
+
+Status qs8_dwconv_pack(const Conv2dShape& s, const int8_t* weights, const int32_t* bias,
+                       const Qs8ConvQuant& q, void* packed) {
+  if (q.input_zero_point < -128 || q.input_zero_point > 127)
+    return Status::error("qs8 dwconv: input zero point outside [-128, 127]");
+  if (!q.weight_scales) return Status::error("qs8 dwconv: weight scales missing");
+  if (!(q.input_scale > 0.f) || !(q.output_scale > 0.f) || !std::isfinite(q.input_scale) ||
+      !std::isfinite(q.output_scale))
+    return Status::error("qs8 dwconv: input/output scale must be finite and positive");
+  const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
+  std::memset(packed, 0, qs8_dwconv_packed_size(s));
+  int32_t* bias_s = static_cast<int32_t*>(packed);
+  float* scale = reinterpret_cast<float*>(bias_s + cp);
+  int8_t* w = reinterpret_cast<int8_t*>(scale + cp);
+  for (int c = 0; c < s.in_c; ++c) {
+    const float sw = q.weight_scales[c];
+    if (!(sw > 0.f) || !std::isfinite(sw))
+      return Status::error("qs8 dwconv: weight scale of channel " + std::to_string(c) +
+                           " must be finite and positive");
+    int32_t sum = 0;
+    for (int t = 0; t < taps; ++t) sum += weights[t * s.in_c + c];
+    const long long b = (bias ? bias[c] : 0) - static_cast<long long>(q.input_zero_point) * sum;
+    if (b < INT32_MIN || b > INT32_MAX)
+      return Status::error("qs8 dwconv: bias of channel " + std::to_string(c) +
+                           " overflows int32 after folding the zero point");
+    bias_s[c] = static_cast<int32_t>(b);
+    scale[c] = qs8_conv_scale(q, c);
+    for (int t = 0; t < taps; ++t) w[t * cp + c] = weights[t * s.in_c + c];
+  }
+  std::memset(w + static_cast<size_t>(taps) * cp, static_cast<int8_t>(q.input_zero_point), cp);
+  return Status::ok();
+}
+
+void f32_dwconv_run(const F32DwconvVariant& v, const Conv2dShape& s, const float* input,
+                    const float* packed, const F32ConvParams& p, float* output) {
+  const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
+  const char* zero = reinterpret_cast<const char*>(packed + static_cast<size_t>(cp) * (1 + taps));
+  const char* a[kMaxConvTaps];
+  for (int oy = 0; oy < s.out_h; ++oy) {
+    for (int ox = 0; ox < s.out_w; ++ox) {
+      fill_taps(s, reinterpret_cast<const char*>(input), sizeof(float) * s.in_c, zero, oy, ox, a);
+      const size_t off = (static_cast<size_t>(oy) * s.out_w + ox) * s.out_c;
+      v.ukernel(s.in_c, cp, taps, reinterpret_cast<const float* const*>(a), packed,
+                output + off, p.residual ? p.residual + off : nullptr, p);
+    }
+  }
+}
+
+void qs8_dwconv_run(const Qs8DwconvVariant& v, const Conv2dShape& s, const int8_t* input,
+                    const void* packed, const Qs8ConvParams& p, int8_t* output) {
+  const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
+  const char* zero = static_cast<const char*>(packed) + static_cast<size_t>(cp) * (8 + taps);
+  const char* a[kMaxConvTaps];
+  for (int oy = 0; oy < s.out_h; ++oy) {
+    for (int ox = 0; ox < s.out_w; ++ox) {
+      fill_taps(s, reinterpret_cast<const char*>(input), s.in_c, zero, oy, ox, a);
+      const size_t off = (static_cast<size_t>(oy) * s.out_w + ox) * s.out_c;
+      v.ukernel(s.in_c, cp, taps, reinterpret_cast<const int8_t* const*>(a), packed,
+                output + off, p.residual ? p.residual + off : nullptr, p);
+    }
+  }
+}
+
+}  // namespace fg

@@ -1,0 +1,68 @@
+// Depthwise 2-D convolution (multiplier 1), f32 and qs8, NHWC batch 1.
+//
+// Contract: Conv2dShape with depthwise == true (out_c == in_c = c). Weights HWIO
+// [kh][kw][c] as TF stores them. Padding explicit as in the reference.
+// Packed (by *_dwconv_pack, once; c_pad = c rounded up to 16, padded lanes are zero):
+//   f32: bias[c_pad], w[tap][c_pad], then a zero row of c_pad floats.
+//   qs8: bias_s[c_pad] int32 (bias - zx * sum_taps w), scale[c_pad] f32 (sx*sw/sy),
+//        w[tap][c_pad] int8, then a row of c_pad bytes equal to zx (the padding value).
+// Run: per output pixel the driver points every tap at its input pixel or at the padding
+// row, so the micro-kernel needs no bounds checks. Loads past channel c are masked: no
+// bytes are read past any buffer. No allocation in run. The qs8 rounding rule is the one
+// of kernels/reference/qs8_ops.h (conv and dwconv share Qs8ConvQuant / Qs8ConvParams).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/conv/conv.h"
+#include "runtime/cpu_features.h"
+
+namespace fg {
+
+constexpr int kDwconvChannelTile = 16;
+
+Status dwconv_check(const Conv2dShape& s);
+
+size_t f32_dwconv_packed_size(const Conv2dShape& s);  // floats
+void f32_dwconv_pack(const Conv2dShape& s, const float* weights, const float* bias,
+                     float* packed);
+size_t qs8_dwconv_packed_size(const Conv2dShape& s);  // bytes
+Status qs8_dwconv_pack(const Conv2dShape& s, const int8_t* weights, const int32_t* bias,
+                       const Qs8ConvQuant& q, void* packed);
+
+// One output pixel: all c channels over `taps` row pointers a[t]. c_pad = packed stride.
+using F32DwconvUkernel = void (*)(int c, int c_pad, int taps, const float* const* a,
+                                  const float* packed, float* out, const float* res,
+                                  const F32ConvParams& p);
+using Qs8DwconvUkernel = void (*)(int c, int c_pad, int taps, const int8_t* const* a,
+                                  const void* packed, int8_t* out, const int8_t* res,
+                                  const Qs8ConvParams& p);
+
+struct F32DwconvVariant { const char* name; Isa isa; F32DwconvUkernel ukernel; };
+struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; };
+
+// The one variant list per dtype (best first) and dispatch.
+const F32DwconvVariant* f32_dwconv_variants(size_t* count);
+const Qs8DwconvVariant* qs8_dwconv_variants(size_t* count);
+const F32DwconvVariant* f32_dwconv_pick();
+const Qs8DwconvVariant* qs8_dwconv_pick();
+
+void f32_dwconv_run(const F32DwconvVariant& v, const Conv2dShape& s, const float* input,
+                    const float* packed, const F32ConvParams& p, float* output);
+void qs8_dwconv_run(const Qs8DwconvVariant& v, const Conv2dShape& s, const int8_t* input,
+                    const void* packed, const Qs8ConvParams& p, int8_t* output);
+
+void f32_dwconv_c16__scalar(int c, int c_pad, int taps, const float* const* a,
+                            const float* packed, float* out, const float* res,
+                            const F32ConvParams& p);
+void f32_dwconv_c16__avx512(int c, int c_pad, int taps, const float* const* a,
+                            const float* packed, float* out, const float* res,
+                            const F32ConvParams& p);
+void qs8_dwconv_c16__scalar(int c, int c_pad, int taps, const int8_t* const* a,
+                            const void* packed, int8_t* out, const int8_t* res,
+                            const Qs8ConvParams& p);
+void qs8_dwconv_c16__avx512(int c, int c_pad, int taps, const int8_t* const* a,
+                            const void* packed, int8_t* out, const int8_t* res,
+                            const Qs8ConvParams& p);
+
+}  // namespace fg

@@ -1,0 +1,31 @@
+// Portable depthwise micro-kernels (one output pixel, all channels).
+#include "kernels/conv/conv_internal.h"
+#include "kernels/dwconv/dwconv.h"
+
+namespace fg {
+
+void f32_dwconv_c16__scalar(int c, int c_pad, int taps, const float* const* a,
+                            const float* packed, float* out, const float* res,
+                            const F32ConvParams& p) {
+  for (int ch = 0; ch < c; ++ch) {
+    float acc = packed[ch];
+    for (int t = 0; t < taps; ++t) acc += a[t][ch] * packed[(1 + t) * c_pad + ch];
+    if (res) acc += res[ch];
+    out[ch] = apply_activation(acc, p.activation, p.leaky_alpha);
+  }
+}
+
+void qs8_dwconv_c16__scalar(int c, int c_pad, int taps, const int8_t* const* a,
+                            const void* packed, int8_t* out, const int8_t* res,
+                            const Qs8ConvParams& p) {
+  const int32_t* bias = static_cast<const int32_t*>(packed);
+  const float* scale = reinterpret_cast<const float*>(bias + c_pad);
+  const int8_t* w = reinterpret_cast<const int8_t*>(scale + c_pad);
+  for (int ch = 0; ch < c; ++ch) {
+    int32_t acc = bias[ch];
+    for (int t = 0; t < taps; ++t) acc += a[t][ch] * w[t * c_pad + ch];
+    out[ch] = qs8_conv_output(acc, scale[ch], res ? res + ch : nullptr, p);
+  }
+}
+
+}  // namespace fg
