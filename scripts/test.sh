@@ -28,6 +28,11 @@ if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
   echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"
   exit 0
 fi
+# The cross toolchains are x86-64 packages; on an ARM board step 1 already was the native build.
+if [[ "$(uname -m)" != x86_64 ]]; then
+  echo "$(uname -m) host: the native build above is the board build; no cross builds"
+  exit 0
+fi
 
 step "cross: dependencies and sysroots"
 scripts/install-deps.sh --cross
