@@ -49,3 +49,9 @@ set(FG_QEMU_CPU "${FG_QEMU_CPU_DEFAULT}" CACHE STRING
 set(CMAKE_CROSSCOMPILING_EMULATOR
     /bin/sh -c
     "exec ${FG_QEMU} -L /usr/${FG_TRIPLE} -E LD_LIBRARY_PATH=${_fg_libdir} -cpu \"\${FG_QEMU_CPU:-${FG_QEMU_CPU}}\" \"$0\" \"$@\"")
+
+# The same emulator as one shell-command prefix, for tests that start a built binary
+# themselves (popen/system: the exec of an ARM file needs qemu in front without binfmt).
+# The test's shell expands ${FG_QEMU_CPU:-...}, so the CPU model follows the ctest run.
+set(FG_TEST_EXEC_PREFIX
+    "${FG_QEMU} -L /usr/${FG_TRIPLE} -E LD_LIBRARY_PATH=${_fg_libdir} -cpu \${FG_QEMU_CPU:-${FG_QEMU_CPU}}")
