@@ -63,7 +63,7 @@ std::string model_path(const Args& args, const std::string& file) {
 }
 
 bool backend_from_args(const Args& args, Backend* out, std::string* error) {
-  const std::string name = args.value("backend", "reference");
+  const std::string name = args.value("backend", "native");
   if (!backend_from_name(name, out)) {
     *error = "unknown backend '" + name + "' (reference, native, xnnpack)";
     return false;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/executor.h"
+#include "runtime/face_pipeline.h"
 
 namespace fg::cli {
 
@@ -38,7 +39,7 @@ bool parse_float(const std::string& text, float* out);
 // <exe>/../share/facegate/models (installed).
 std::string model_path(const Args& args, const std::string& file);
 
-// --backend reference|native|xnnpack (default: the fastest available).
+// --backend reference|native|xnnpack (default native: our SIMD kernels).
 bool backend_from_args(const Args& args, Backend* out, std::string* error);
 
 int usage_error(const std::string& command, const std::string& message);
@@ -47,5 +48,15 @@ int failure(const std::string& message);
 // Commands.
 int cmd_embed(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
+int cmd_detect(int argc, char** argv);
+int cmd_verify(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+
+// Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
+// --backend (default native) / --models / --input-size / --score / --align|--crop /
+// --template 5|68 / --padding -> options + the model directory. Returns 0 or an exit code.
+extern const std::set<std::string> kPipelineValueOptions;
+int pipeline_options_from_args(const std::string& command, const Args& args, FacePipelineOptions* opt,
+                               std::string* model_dir);
 
 }  // namespace fg::cli
