@@ -2,6 +2,13 @@
 // vpdpbusd multiplies u8 x s8, so activations are fed as x ^ 0x80 = x + 128 (as u8) and the
 // packed bias_u already subtracts (zx + 128) * sum(w) (conv.h).
 // GCC 12 warns falsely about its own AVX-512 intrinsic headers (-Wmaybe-uninitialized).
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 

@@ -1,5 +1,12 @@
 // AVX-512 depthwise micro-kernels: 16 channels per step, masked tail (no over-read).
 // qs8 products are formed in int16 (|x*w| <= 128*128 = 16384 fits) and widened to int32.
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in its headers
 #include <immintrin.h>
 

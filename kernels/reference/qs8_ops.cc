@@ -1,3 +1,10 @@
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include "kernels/reference/qs8_ops.h"
 
 namespace fg {

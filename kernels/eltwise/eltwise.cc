@@ -1,0 +1,100 @@
+// Element-wise add: validation, the driver (zero extension) and the variant list.
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include "kernels/eltwise/eltwise.h"
+
+#include <algorithm>
+
+namespace fg {
+namespace {
+
+const F32AddVariant kF32[] = {
+#if defined(__x86_64__)
+    {"f32_add_c8__avx2", Isa::kAvx2, f32_add_c8__avx2},
+#endif
+    {"f32_add__scalar", Isa::kScalar, f32_add__scalar},
+};
+const Qs8AddVariant kQs8[] = {
+#if defined(__x86_64__)
+    {"qs8_add_c8__avx2", Isa::kAvx2, qs8_add_c8__avx2},
+#endif
+    {"qs8_add__scalar", Isa::kScalar, qs8_add__scalar},
+};
+template <typename V, size_t N>
+const V* pick(const V (&list)[N]) {
+  for (const V& v : list)
+    if (cpu_has_isa(v.isa)) return &v;
+  return &list[N - 1];
+}
+
+}  // namespace
+
+const F32AddVariant* f32_add_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
+const Qs8AddVariant* qs8_add_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
+const F32AddVariant* f32_add_pick() { return pick(kF32); }
+const Qs8AddVariant* qs8_add_pick() { return pick(kQs8); }
+
+Status add_check(const AddShape& s) {
+  const int dims[] = {s.out_h, s.out_w, s.out_c, s.a_h, s.a_w, s.a_c, s.b_h, s.b_w, s.b_c};
+  for (int d : dims)
+    if (d < 1 || d > (1 << 16)) return Status::error("add shape: sizes must be in [1, 65536]");
+  if (s.a_h > s.out_h || s.a_w > s.out_w || s.a_c > s.out_c || s.b_h > s.out_h ||
+      s.b_w > s.out_w || s.b_c > s.out_c)
+    return Status::error("add shape: an input is larger than the output");
+  return Status::ok();
+}
+
+void f32_add_run(const F32AddVariant& v, const AddShape& s, const float* a, const float* b,
+                 Activation act, float alpha, float* output) {
+  const float zeros[1] = {0.f};
+  for (int y = 0; y < s.out_h; ++y) {
+    for (int x = 0; x < s.out_w; ++x) {
+      const int na = (y < s.a_h && x < s.a_w) ? s.a_c : 0;
+      const int nb = (y < s.b_h && x < s.b_w) ? s.b_c : 0;
+      const float* pa = a + (static_cast<size_t>(y) * s.a_w + x) * s.a_c;
+      const float* pb = b + (static_cast<size_t>(y) * s.b_w + x) * s.b_c;
+      float* out = output + (static_cast<size_t>(y) * s.out_w + x) * s.out_c;
+      const int both = std::min(na, nb);
+      v.ukernel(both, pa, pb, out, act, alpha);
+      for (int c = both; c < s.out_c; ++c)  // one-sided remainder: the other reads zero
+        f32_add__scalar(1, c < na ? pa + c : zeros, c < nb ? pb + c : zeros, out + c, act, alpha);
+    }
+  }
+}
+
+void qs8_add_run(const Qs8AddVariant& v, const AddShape& s, const int8_t* a, const int8_t* b,
+                 const Qs8AddQuant& q, int8_t* output) {
+  const int8_t za = static_cast<int8_t>(q.a_zero_point), zb = static_cast<int8_t>(q.b_zero_point);
+  for (int y = 0; y < s.out_h; ++y) {
+    for (int x = 0; x < s.out_w; ++x) {
+      const int na = (y < s.a_h && x < s.a_w) ? s.a_c : 0;
+      const int nb = (y < s.b_h && x < s.b_w) ? s.b_c : 0;
+      const int8_t* pa = a + (static_cast<size_t>(y) * s.a_w + x) * s.a_c;
+      const int8_t* pb = b + (static_cast<size_t>(y) * s.b_w + x) * s.b_c;
+      int8_t* out = output + (static_cast<size_t>(y) * s.out_w + x) * s.out_c;
+      const int both = std::min(na, nb);
+      v.ukernel(both, pa, pb, out, q);
+      for (int c = both; c < s.out_c; ++c)
+        qs8_add__scalar(1, c < na ? pa + c : &za, c < nb ? pb + c : &zb, out + c, q);
+    }
+  }
+}
+
+void f32_add__scalar(int n, const float* a, const float* b, float* out, Activation act, float alpha) {
+  for (int i = 0; i < n; ++i) out[i] = apply_activation(a[i] + b[i], act, alpha);
+}
+
+void qs8_add__scalar(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q) {
+  for (int i = 0; i < n; ++i) {
+    const float ta = static_cast<float>(a[i] - q.a_zero_point) * q.a_scale;
+    const float tb = static_cast<float>(b[i] - q.b_zero_point) * q.b_scale;
+    out[i] = qs8_round_clamp(ta + tb, q.output_zero_point, q.output_min, q.output_max);
+  }
+}
+
+}  // namespace fg

@@ -1,0 +1,42 @@
+// Element-wise add with zero extension, f32 and qs8, NHWC batch 1 (AddShape of the
+// reference): an input smaller than the output in h, w or c reads as zero (qs8: as its
+// zero point) outside its extent — the recognition net's "zero-pad then add" shortcut.
+// f32: out = act(a + b). qs8: the rounding rule of kernels/reference/qs8_ops.h with
+// a_scale = sa/sy, b_scale = sb/sy. Micro-kernels handle n channels where both inputs
+// exist; the driver does the one-sided remainder. No reads past any extent, no allocation.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/f32_ops.h"
+#include "kernels/reference/qs8_ops.h"
+#include "runtime/cpu_features.h"
+#include "runtime/status.h"
+
+namespace fg {
+
+Status add_check(const AddShape& s);
+
+using F32AddUkernel = void (*)(int n, const float* a, const float* b, float* out,
+                               Activation act, float leaky_alpha);
+using Qs8AddUkernel = void (*)(int n, const int8_t* a, const int8_t* b, int8_t* out,
+                               const Qs8AddQuant& q);
+struct F32AddVariant { const char* name; Isa isa; F32AddUkernel ukernel; };
+struct Qs8AddVariant { const char* name; Isa isa; Qs8AddUkernel ukernel; };
+
+const F32AddVariant* f32_add_variants(size_t* count);
+const Qs8AddVariant* qs8_add_variants(size_t* count);
+const F32AddVariant* f32_add_pick();
+const Qs8AddVariant* qs8_add_pick();
+
+void f32_add_run(const F32AddVariant& v, const AddShape& s, const float* a, const float* b,
+                 Activation act, float leaky_alpha, float* output);
+void qs8_add_run(const Qs8AddVariant& v, const AddShape& s, const int8_t* a, const int8_t* b,
+                 const Qs8AddQuant& q, int8_t* output);
+
+void f32_add__scalar(int n, const float* a, const float* b, float* out, Activation act, float alpha);
+void f32_add_c8__avx2(int n, const float* a, const float* b, float* out, Activation act, float alpha);
+void qs8_add__scalar(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q);
+void qs8_add_c8__avx2(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q);
+
+}  // namespace fg

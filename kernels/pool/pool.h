@@ -1,0 +1,43 @@
+// 2-D max / average pooling, f32 and qs8, NHWC batch 1 (Pool2dShape of the reference).
+// Padded cells never take part (max ignores them, average divides by the count of real
+// cells: TF SAME). qs8: max keeps the input quantisation; average follows the rounding
+// rule of kernels/reference/qs8_ops.h. The driver collects the real cells of each output
+// pixel; micro-kernels see only valid row pointers (n >= 1), read c values from each
+// (masked tails, nothing past the end) and need no allocation.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/f32_ops.h"
+#include "kernels/reference/qs8_ops.h"
+#include "runtime/cpu_features.h"
+#include "runtime/status.h"
+
+namespace fg {
+
+Status pool_check(const Pool2dShape& s);
+
+using F32PoolUkernel = void (*)(PoolKind kind, int c, int n, const float* const* a, float* out);
+using Qs8PoolUkernel = void (*)(PoolKind kind, int c, int n, const int8_t* const* a,
+                                int8_t* out, const Qs8PoolQuant& q);
+struct F32PoolVariant { const char* name; Isa isa; F32PoolUkernel ukernel; };
+struct Qs8PoolVariant { const char* name; Isa isa; Qs8PoolUkernel ukernel; };
+
+const F32PoolVariant* f32_pool_variants(size_t* count);
+const Qs8PoolVariant* qs8_pool_variants(size_t* count);
+const F32PoolVariant* f32_pool_pick();
+const Qs8PoolVariant* qs8_pool_pick();
+
+void f32_pool_run(const F32PoolVariant& v, PoolKind kind, const Pool2dShape& s,
+                  const float* input, float* output);
+void qs8_pool_run(const Qs8PoolVariant& v, PoolKind kind, const Pool2dShape& s,
+                  const int8_t* input, const Qs8PoolQuant& q, int8_t* output);
+
+void f32_pool__scalar(PoolKind kind, int c, int n, const float* const* a, float* out);
+void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float* out);
+void qs8_pool__scalar(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                      const Qs8PoolQuant& q);
+void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                       const Qs8PoolQuant& q);
+
+}  // namespace fg

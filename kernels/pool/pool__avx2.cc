@@ -1,0 +1,64 @@
+// AVX2 pooling: 8 channels per step; the channel tail goes to the scalar kernel.
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include <immintrin.h>
+
+#include "kernels/pool/pool.h"
+
+namespace fg {
+
+void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float* out) {
+  const __m256 count = _mm256_set1_ps(static_cast<float>(n));
+  int ch = 0;
+  for (; ch + 8 <= c; ch += 8) {
+    __m256 best = _mm256_loadu_ps(a[0] + ch), sum = _mm256_setzero_ps();
+    for (int i = 0; i < n; ++i) {
+      const __m256 v = _mm256_loadu_ps(a[i] + ch);
+      best = _mm256_max_ps(best, v);
+      sum = _mm256_add_ps(sum, v);
+    }
+    _mm256_storeu_ps(out + ch, kind == PoolKind::kMax ? best : _mm256_div_ps(sum, count));
+  }
+  if (ch < c) {
+    const float* rest[256];
+    for (int i = 0; i < n; ++i) rest[i] = a[i] + ch;
+    f32_pool__scalar(kind, c - ch, n, rest, out + ch);
+  }
+}
+
+void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                       const Qs8PoolQuant& q) {
+  const __m256 mul = _mm256_set1_ps(q.scale_ratio / static_cast<float>(n));
+  const __m256i zx = _mm256_set1_epi32(q.input_zero_point);
+  const __m256 lo = _mm256_set1_ps(static_cast<float>(q.output_min - q.output_zero_point));
+  const __m256 hi = _mm256_set1_ps(static_cast<float>(q.output_max - q.output_zero_point));
+  int ch = 0;
+  for (; ch + 8 <= c; ch += 8) {
+    __m256i best = _mm256_set1_epi32(-128), sum = _mm256_setzero_si256();
+    for (int i = 0; i < n; ++i) {
+      const __m256i v = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i] + ch)));
+      best = _mm256_max_epi32(best, v);
+      sum = _mm256_add_epi32(sum, _mm256_sub_epi32(v, zx));
+    }
+    __m256i r = best;
+    if (kind == PoolKind::kAverage) {
+      __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(sum), mul);
+      v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+      r = _mm256_add_epi32(_mm256_cvtps_epi32(v), _mm256_set1_epi32(q.output_zero_point));
+    }
+    const __m128i r16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + ch), _mm_packs_epi16(r16, r16));
+  }
+  if (ch < c) {
+    const int8_t* rest[256];
+    for (int i = 0; i < n; ++i) rest[i] = a[i] + ch;
+    qs8_pool__scalar(kind, c - ch, n, rest, out + ch, q);
+  }
+}
+
+}  // namespace fg

@@ -1,0 +1,83 @@
+// Every add variant against the reference: same shapes, the recognition net's zero
+// extension (3x3 branch + 4x4 shortcut, 32 shortcut channels into 64), activations,
+// lengths off the 8-lane tile; qs8 bit-exact including saturation.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/eltwise/eltwise.h"
+
+namespace fg {
+namespace {
+
+std::vector<AddShape> shapes() {
+  return {AddShape{35, 35, 32, 35, 35, 32, 35, 35, 32},
+          AddShape{17, 17, 64, 17, 17, 64, 17, 17, 32},   // channel zero-pad of the shortcut
+          AddShape{4, 4, 256, 3, 3, 256, 4, 4, 256},     // branch 3x3 into 4x4
+          AddShape{2, 2, 256, 1, 1, 256, 2, 2, 256},
+          AddShape{5, 3, 13, 5, 3, 13, 5, 3, 13}};
+}
+
+TEST_CASE("add variants match the reference") {
+  CHECK_FALSE(add_check(AddShape{2, 2, 8, 3, 2, 8, 2, 2, 8}).is_ok());
+  size_t nf = 0, nq = 0;
+  const F32AddVariant* fv = f32_add_variants(&nf);
+  const Qs8AddVariant* qv = qs8_add_variants(&nq);
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> d(-2.f, 2.f);
+  std::uniform_int_distribution<int> i8(-128, 127);
+  for (const AddShape& s : shapes()) {
+    REQUIRE(add_check(s).is_ok());
+    const size_t na = size_t(s.a_h) * s.a_w * s.a_c, nb = size_t(s.b_h) * s.b_w * s.b_c;
+    const size_t no = size_t(s.out_h) * s.out_w * s.out_c;
+    std::vector<float> a(na), b(nb);
+    std::vector<int8_t> qa(na), qb(nb);
+    for (auto& e : a) e = d(rng);
+    for (auto& e : b) e = d(rng);
+    for (auto& e : qa) e = int8_t(i8(rng));
+    for (auto& e : qb) e = int8_t(i8(rng));
+    for (int act = 0; act < 3; ++act) {
+      std::vector<float> ref(no);
+      f32_add_zero_extend__reference(s, a.data(), b.data(), Activation(act), 0.1f, ref.data());
+      for (size_t i = 0; i < nf; ++i) {
+        if (!cpu_has_isa(fv[i].isa)) {
+          MESSAGE("skipping " << std::string(fv[i].name) << ": CPU lacks " << std::string(isa_name(fv[i].isa)));
+          continue;
+        }
+        std::vector<float> got(no, 9.f);
+        f32_add_run(fv[i], s, a.data(), b.data(), Activation(act), 0.1f, got.data());
+        int bad = 0;  // one rounding per element: exact
+        for (size_t j = 0; j < no; ++j)
+          if (got[j] != ref[j] && bad++ < 3)
+            FAIL_CHECK(std::string(fv[i].name) << " act " << act << " [" << j << "] " << got[j] << " vs " << ref[j]);
+        CHECK(bad == 0);
+      }
+    }
+    Qs8AddQuant q;
+    q.a_zero_point = -7, q.b_zero_point = 12, q.output_zero_point = -128;
+    q.a_scale = 0.8f, q.b_scale = 0.55f;
+    for (int relu = 0; relu < 2; ++relu) {
+      q.output_min = relu ? int8_t(-128) : int8_t(-128);
+      q.output_zero_point = relu ? -128 : 3;
+      std::vector<int8_t> ref(no);
+      qs8_add_zero_extend__reference(s, qa.data(), qb.data(), q, ref.data());
+      for (size_t i = 0; i < nq; ++i) {
+        if (!cpu_has_isa(qv[i].isa)) continue;
+        std::vector<int8_t> got(no, 99);
+        qs8_add_run(qv[i], s, qa.data(), qb.data(), q, got.data());
+        int bad = 0;
+        for (size_t j = 0; j < no; ++j)
+          if (got[j] != ref[j] && bad++ < 3)
+            FAIL_CHECK(std::string(qv[i].name) << " relu " << relu << " [" << j << "] "
+                                               << int(got[j]) << " vs " << int(ref[j]));
+        CHECK(bad == 0);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fg

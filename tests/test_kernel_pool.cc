@@ -1,0 +1,80 @@
+// Every pooling variant against the reference: max/avg, f32/qs8, VALID and SAME windows
+// (padded cells ignored), channel counts off the 8-lane tile; qs8 bit-exact.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/pool/pool.h"
+
+namespace fg {
+namespace {
+
+Pool2dShape pool_shape(int h, int w, int c, int k, int stride, int pad, int out_h, int out_w) {
+  return Pool2dShape{h, w, c, out_h, out_w, k, k, stride, stride, pad, pad};
+}
+
+std::vector<Pool2dShape> shapes() {
+  return {pool_shape(72, 72, 32, 3, 2, 0, 35, 35),  // recognition maxpool 3x3 s2 VALID
+          pool_shape(35, 35, 32, 2, 2, 0, 17, 17),  // avgpool 2x2 s2 VALID
+          pool_shape(13, 13, 21, 2, 1, 0, 13, 13),  // detector 2x2 s1 SAME: pad bottom/right
+          pool_shape(7, 7, 19, 7, 2, 0, 1, 1),      // landmark avgpool 7x7
+          pool_shape(9, 9, 5, 3, 2, 1, 5, 5)};      // pad on every side
+}
+
+TEST_CASE("pool_check") {
+  CHECK(pool_check(shapes()[0]).is_ok());
+  Pool2dShape bad = shapes()[0];
+  bad.out_h = 80;
+  CHECK_FALSE(pool_check(bad).is_ok());
+}
+
+TEST_CASE("pool variants match the reference") {
+  size_t nf = 0, nq = 0;
+  const F32PoolVariant* fv = f32_pool_variants(&nf);
+  const Qs8PoolVariant* qv = qs8_pool_variants(&nq);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> d(-3.f, 3.f);
+  std::uniform_int_distribution<int> i8(-128, 127);
+  for (const Pool2dShape& s : shapes()) {
+    REQUIRE(pool_check(s).is_ok());
+    const size_t n_in = size_t(s.in_h) * s.in_w * s.channels, n_out = size_t(s.out_h) * s.out_w * s.channels;
+    std::vector<float> x(n_in);
+    std::vector<int8_t> xq(n_in);
+    for (auto& e : x) e = d(rng);
+    for (auto& e : xq) e = int8_t(i8(rng));
+    for (PoolKind kind : {PoolKind::kMax, PoolKind::kAverage}) {
+      std::vector<float> ref(n_out);
+      f32_pool2d__reference(kind, s, x.data(), ref.data());
+      for (size_t i = 0; i < nf; ++i) {
+        if (!cpu_has_isa(fv[i].isa)) {
+          MESSAGE("skipping " << std::string(fv[i].name) << ": CPU lacks " << std::string(isa_name(fv[i].isa)));
+          continue;
+        }
+        std::vector<float> got(n_out);
+        f32_pool_run(fv[i], kind, s, x.data(), got.data());
+        int bad = 0;
+        for (size_t j = 0; j < n_out; ++j) bad += !(std::fabs(got[j] - ref[j]) <= 1e-6f * (1 + std::fabs(ref[j])));
+        CHECK_MESSAGE(bad == 0, std::string(fv[i].name));
+      }
+      Qs8PoolQuant q;
+      q.input_zero_point = -3, q.output_zero_point = 5, q.scale_ratio = 1.7f;
+      std::vector<int8_t> qref(n_out);
+      qs8_pool2d__reference(kind, s, xq.data(), q, qref.data());
+      for (size_t i = 0; i < nq; ++i) {
+        if (!cpu_has_isa(qv[i].isa)) {
+          MESSAGE("skipping " << std::string(qv[i].name) << ": CPU lacks " << std::string(isa_name(qv[i].isa)));
+          continue;
+        }
+        std::vector<int8_t> got(n_out, 99);
+        qs8_pool_run(qv[i], kind, s, xq.data(), q, got.data());
+        CHECK_MESSAGE(got == qref, std::string(qv[i].name));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fg
