@@ -1,5 +1,9 @@
 #include "runtime/backend.h"
 
+#ifdef FG_HAVE_XNNPACK
+#include "runtime/xnnpack_backend.h"
+#endif
+
 namespace fg {
 
 Conv2dShape conv_shape_of(const PreparedOp& op) {
@@ -40,7 +44,11 @@ Status backend_prepare_op(Backend backend, const Model& model, PreparedOp* op) {
     case Backend::kReference: return reference_prepare_op(model, op);
     case Backend::kNative: return native_prepare_op(model, op);
     case Backend::kXnnpack:
+#ifdef FG_HAVE_XNNPACK
+      return xnnpack_prepare_op(model, op);
+#else
       return Status::error(std::string("backend '") + backend_name(backend) + "' is not available in this build");
+#endif
   }
   return Status::error("unknown backend");
 }

@@ -1,0 +1,296 @@
+// XNNPACK backend: every op through Debian's libxnnpack (2022 snapshot, operator API), f32.
+//
+// One op of our graph becomes a short list of XNNPACK operators, created (weights packed)
+// at prepare time and run in order:
+//   conv / depthwise conv  -> convolution2d_nhwc_f32 [+ leaky_relu_nc_f32 in place]
+//   max / avg pool         -> max|average_pooling2d_nhwc_f32 [+ leaky_relu]
+//   add (zero-extending)   -> [constant_pad_nd_x32 per smaller input] + add_nd_f32 [+ leaky_relu]
+//   global avg pool        -> global_average_pooling_nwc_f32 (width = h*w)
+//   fully connected        -> fully_connected_nc_f32 (XNN_FLAG_TRANSPOSE_WEIGHTS: ours is [in][out])
+// ReLU is the operators' output clamp [0, +inf].
+//
+// Binding: XNNPACK's setup step takes the activation pointers (and builds indirection
+// buffers from them), but backend_prepare_op() gets no arena pointer. So prepare does a dry
+// setup against a placeholder base (validates shapes, sizes the indirection buffers, nothing
+// is dereferenced) and run() re-binds once when it first sees the real arena (the arena
+// buffer never moves after net_prepare: moving a Net moves the pointer, not the bytes).
+// A failed re-bind (only out of memory) writes NaN to the op's output so it cannot pass
+// unnoticed. Single thread: threadpool nullptr.
+#include <xnnpack.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "runtime/backend.h"
+#include "runtime/xnnpack_backend.h"
+
+namespace fg {
+namespace {
+
+enum class XnnKind { kConv, kMaxPool, kAvgPool, kAdd, kGlobalAvgPool, kFullyConnected };
+
+struct XnnOpState : OpState {
+  XnnKind kind = XnnKind::kConv;
+  std::vector<xnn_operator_t> ops;  // run in this order
+  bool leaky = false;               // ops.back() is a leaky ReLU applied in place on the output
+  bool pad_input[2] = {false, false};  // add: input i is zero-extended into scratch[i] first
+  AlignedBuffer scratch[2];
+  const uint8_t* bound_arena = nullptr;
+  ~XnnOpState() override {
+    for (xnn_operator_t o : ops) xnn_delete_operator(o);
+  }
+};
+
+const char* xnn_status_text(xnn_status s) {
+  switch (s) {
+    case xnn_status_success: return "success";
+    case xnn_status_uninitialized: return "XNNPACK not initialized";
+    case xnn_status_invalid_parameter: return "invalid parameter";
+    case xnn_status_invalid_state: return "invalid state";
+    case xnn_status_unsupported_parameter: return "unsupported parameter";
+    case xnn_status_unsupported_hardware: return "unsupported hardware";
+    case xnn_status_out_of_memory: return "out of memory";
+  }
+  return "unknown status";
+}
+
+Status xnn_check(xnn_status s, const char* what) {
+  if (s == xnn_status_success) return Status::ok();
+  return Status::error(std::string("XNNPACK ") + what + ": " + xnn_status_text(s));
+}
+
+Status xnn_init_once() {
+  static const xnn_status init = xnn_initialize(nullptr);
+  return xnn_check(init, "initialize");
+}
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+float clamp_min(Activation a) { return a == Activation::kRelu ? 0.f : -kInf; }
+
+int channels_of(const TensorInfo& t) { return t.dims[t.rank - 1]; }
+size_t pixels_of(const TensorInfo& t) { return static_cast<size_t>(t.elements / channels_of(t)); }
+
+// Points the operators at `arena`'s tensors (XNNPACK "setup").
+xnn_status bind(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  const TensorInfo& x = *op.in[0];
+  const TensorInfo& y = *op.out;
+  const float* in = arena_in<float>(op, arena, 0);
+  float* out = arena_out<float>(op, arena);
+  xnn_status s = xnn_status_success;
+  switch (st.kind) {
+    case XnnKind::kConv:
+      s = xnn_setup_convolution2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
+      break;
+    case XnnKind::kMaxPool:
+      s = xnn_setup_max_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
+      break;
+    case XnnKind::kAvgPool:
+      s = xnn_setup_average_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
+      break;
+    case XnnKind::kGlobalAvgPool:
+      s = xnn_setup_global_average_pooling_nwc_f32(st.ops[0], 1, pixels_of(x), in, out, nullptr);
+      break;
+    case XnnKind::kFullyConnected:
+      s = xnn_setup_fully_connected_nc_f32(st.ops[0], 1, in, out, nullptr);
+      break;
+    case XnnKind::kAdd: {
+      const size_t out_shape[3] = {static_cast<size_t>(y.dims[0]), static_cast<size_t>(y.dims[1]),
+                                   static_cast<size_t>(y.dims[2])};
+      const float* operand[2];
+      size_t k = 0;
+      for (int i = 0; i < 2 && s == xnn_status_success; ++i) {
+        const TensorInfo& t = *op.in[i];
+        operand[i] = arena_in<float>(op, arena, i);
+        if (!st.pad_input[i]) continue;
+        const size_t in_shape[3] = {static_cast<size_t>(t.dims[0]), static_cast<size_t>(t.dims[1]),
+                                    static_cast<size_t>(t.dims[2])};
+        const size_t before[3] = {0, 0, 0};
+        const size_t after[3] = {out_shape[0] - in_shape[0], out_shape[1] - in_shape[1],
+                                 out_shape[2] - in_shape[2]};
+        float* padded = reinterpret_cast<float*>(st.scratch[i].data());
+        s = xnn_setup_constant_pad_nd_x32(st.ops[k++], 3, in_shape, before, after, operand[i], padded, nullptr);
+        operand[i] = padded;
+      }
+      if (s == xnn_status_success)
+        s = xnn_setup_add_nd_f32(st.ops[k], 3, out_shape, 3, out_shape, operand[0], operand[1], out, nullptr);
+      break;
+    }
+  }
+  if (s == xnn_status_success && st.leaky)
+    s = xnn_setup_leaky_relu_nc_f32(st.ops.back(), pixels_of(y), out, out, nullptr);
+  return s;
+}
+
+void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
+  XnnOpState& st = static_cast<XnnOpState&>(*op.state);
+  if (st.bound_arena != arena) {
+    if (bind(op, st, arena) != xnn_status_success) {
+      st.bound_arena = nullptr;
+      float* out = arena_out<float>(op, arena);
+      for (int64_t i = 0; i < op.out->elements; ++i) out[i] = std::nanf("");
+      return;
+    }
+    st.bound_arena = arena;
+  }
+  for (xnn_operator_t o : st.ops) xnn_run_operator(o, nullptr);
+}
+
+// HWIO [kh][kw][cin][cout] -> XNNPACK's OHWI [cout][kh][kw][cin].
+std::vector<float> hwio_to_ohwi(const Conv2dShape& s, const float* w) {
+  const int taps = s.kernel_h * s.kernel_w;
+  std::vector<float> out(static_cast<size_t>(taps) * s.in_c * s.out_c);
+  for (int t = 0; t < taps; ++t)
+    for (int i = 0; i < s.in_c; ++i)
+      for (int o = 0; o < s.out_c; ++o)
+        out[(static_cast<size_t>(o) * taps + t) * s.in_c + i] = w[(static_cast<size_t>(t) * s.in_c + i) * s.out_c + o];
+  return out;
+}
+
+Status create_conv(const PreparedOp& op, XnnOpState* st, float out_min) {
+  const OpInfo& i = op.info;
+  const Conv2dShape s = conv_shape_of(op);
+  const float* bias = op.in[2] ? op.in[2]->f32() : nullptr;
+  xnn_operator_t o = nullptr;
+  xnn_status r;
+  if (s.depthwise) {
+    // Depthwise filters are HWGo with multiplier 1: exactly our [kh][kw][c].
+    r = xnn_create_convolution2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, s.kernel_h, s.kernel_w,
+                                          s.stride_h, s.stride_w, 1, 1, s.in_c, 1, 1, s.in_c, s.out_c,
+                                          op.in[1]->f32(), bias, out_min, kInf, XNN_FLAG_DEPTHWISE_CONVOLUTION, &o);
+  } else {
+    const std::vector<float> w = hwio_to_ohwi(s, op.in[1]->f32());  // XNNPACK packs a copy
+    r = xnn_create_convolution2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, s.kernel_h, s.kernel_w,
+                                          s.stride_h, s.stride_w, 1, 1, 1, s.in_c, s.out_c, s.in_c, s.out_c,
+                                          w.data(), bias, out_min, kInf, 0, &o);
+  }
+  FG_RETURN_IF_ERROR(xnn_check(r, "create convolution2d_nhwc_f32"));
+  st->ops.push_back(o);
+  st->kind = XnnKind::kConv;
+  return Status::ok();
+}
+
+Status create_pool(const PreparedOp& op, XnnOpState* st, float out_min) {
+  const OpInfo& i = op.info;
+  const size_t c = static_cast<size_t>(channels_of(*op.in[0]));
+  xnn_operator_t o = nullptr;
+  xnn_status r;
+  if (i.type == OpType::kMaxPool2d) {
+    r = xnn_create_max_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h, i.kernel_w,
+                                          i.stride_h, i.stride_w, 1, 1, c, c, c, out_min, kInf, 0, &o);
+    st->kind = XnnKind::kMaxPool;
+  } else {
+    // With padding, XNNPACK divides each window by its count of real cells (as ours does).
+    r = xnn_create_average_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h,
+                                              i.kernel_w, i.stride_h, i.stride_w, c, c, c, out_min, kInf, 0, &o);
+    st->kind = XnnKind::kAvgPool;
+  }
+  FG_RETURN_IF_ERROR(xnn_check(r, "create pooling2d_nhwc_f32"));
+  st->ops.push_back(o);
+  return Status::ok();
+}
+
+// XNNPACK's add broadcasts but never zero-extends, so an input smaller than the output is
+// first padded (zeros at the bottom/right/last channels) into a scratch buffer of its own.
+Status create_add(const PreparedOp& op, XnnOpState* st, float out_min) {
+  const TensorInfo& y = *op.out;
+  for (int k = 0; k < 2; ++k) {
+    const TensorInfo& t = *op.in[k];
+    if (t.rank != 3 || y.rank != 3) return Status::error("xnnpack add: expected [h][w][c] tensors");
+    for (int d = 0; d < 3; ++d)
+      if (t.dims[d] > y.dims[d]) return Status::error("xnnpack add: an input is larger than the output");
+    st->pad_input[k] = t.dims[0] != y.dims[0] || t.dims[1] != y.dims[1] || t.dims[2] != y.dims[2];
+    if (!st->pad_input[k]) continue;
+    if (!st->scratch[k].resize(static_cast<size_t>(y.bytes()) + XNN_EXTRA_BYTES))
+      return Status::error("out of memory for an add scratch buffer");
+    const float zero = 0.f;
+    xnn_operator_t o = nullptr;
+    FG_RETURN_IF_ERROR(xnn_check(xnn_create_constant_pad_nd_x32(&zero, 0, &o), "create constant_pad_nd_x32"));
+    st->ops.push_back(o);
+  }
+  xnn_operator_t o = nullptr;
+  FG_RETURN_IF_ERROR(xnn_check(xnn_create_add_nd_f32(out_min, kInf, 0, &o), "create add_nd_f32"));
+  st->ops.push_back(o);
+  st->kind = XnnKind::kAdd;
+  return Status::ok();
+}
+
+Status create_global_avg_pool(const PreparedOp& op, XnnOpState* st, float out_min) {
+  const size_t c = static_cast<size_t>(channels_of(*op.in[0]));
+  xnn_operator_t o = nullptr;
+  FG_RETURN_IF_ERROR(xnn_check(xnn_create_global_average_pooling_nwc_f32(c, c, c, out_min, kInf, 0, &o),
+                               "create global_average_pooling_nwc_f32"));
+  st->ops.push_back(o);
+  st->kind = XnnKind::kGlobalAvgPool;
+  return Status::ok();
+}
+
+Status create_fully_connected(const PreparedOp& op, XnnOpState* st, float out_min) {
+  const size_t in = static_cast<size_t>(op.in[1]->dims[0]);
+  const size_t out = static_cast<size_t>(op.in[1]->dims[1]);
+  const float* bias = op.in[2] ? op.in[2]->f32() : nullptr;
+  xnn_operator_t o = nullptr;
+  FG_RETURN_IF_ERROR(xnn_check(xnn_create_fully_connected_nc_f32(in, out, in, out, op.in[1]->f32(), bias, out_min,
+                                                                 kInf, XNN_FLAG_TRANSPOSE_WEIGHTS, &o),
+                               "create fully_connected_nc_f32"));
+  st->ops.push_back(o);
+  st->kind = XnnKind::kFullyConnected;
+  return Status::ok();
+}
+
+}  // namespace
+
+Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
+  (void)model;
+  FG_RETURN_IF_ERROR(xnn_init_once());
+  if (op->in[0]->dtype != DType::kF32 || op->out->dtype != DType::kF32)
+    return Status::error("the xnnpack backend runs f32 graphs only (int8 is not wired yet)");
+  auto st = std::make_unique<XnnOpState>();
+  const Activation act = op->info.activation;
+  const float out_min = clamp_min(act);
+  switch (op->info.type) {
+    case OpType::kConv2d:
+    case OpType::kDepthwiseConv2d:
+      FG_RETURN_IF_ERROR(create_conv(*op, st.get(), out_min));
+      op->kernel_name = "xnn_convolution2d_nhwc_f32";
+      break;
+    case OpType::kMaxPool2d:
+      FG_RETURN_IF_ERROR(create_pool(*op, st.get(), out_min));
+      op->kernel_name = "xnn_max_pooling2d_nhwc_f32";
+      break;
+    case OpType::kAvgPool2d:
+      FG_RETURN_IF_ERROR(create_pool(*op, st.get(), out_min));
+      op->kernel_name = "xnn_average_pooling2d_nhwc_f32";
+      break;
+    case OpType::kAdd:
+      FG_RETURN_IF_ERROR(create_add(*op, st.get(), out_min));
+      op->kernel_name = st->pad_input[0] || st->pad_input[1] ? "xnn_constant_pad_nd_x32+xnn_add_nd_f32"
+                                                              : "xnn_add_nd_f32";
+      break;
+    case OpType::kGlobalAvgPool:
+      FG_RETURN_IF_ERROR(create_global_avg_pool(*op, st.get(), out_min));
+      op->kernel_name = "xnn_global_average_pooling_nwc_f32";
+      break;
+    case OpType::kFullyConnected:
+      FG_RETURN_IF_ERROR(create_fully_connected(*op, st.get(), out_min));
+      op->kernel_name = "xnn_fully_connected_nc_f32";
+      break;
+  }
+  if (act == Activation::kLeakyRelu) {
+    const size_t c = static_cast<size_t>(channels_of(*op->out));
+    xnn_operator_t o = nullptr;
+    FG_RETURN_IF_ERROR(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, op->info.leaky_alpha, 0, &o),
+                                 "create leaky_relu_nc_f32"));
+    st->ops.push_back(o);
+    st->leaky = true;
+  }
+  // Dry setup: validates shapes and sizes XNNPACK's indirection buffers now; nothing behind
+  // the placeholder base is read or written. run() re-binds to the real arena.
+  alignas(64) static uint8_t placeholder_arena[64];
+  FG_RETURN_IF_ERROR(xnn_check(bind(*op, *st, placeholder_arena), "setup"));
+  op->state = std::move(st);
+  op->run = run_xnnpack;
+  return Status::ok();
+}
+
+}  // namespace fg

@@ -1,0 +1,12 @@
+// XNNPACK backend (Debian's libxnnpack, operator API): compiled only when libxnnpack was
+// found, which defines FG_HAVE_XNNPACK=1 for fg_runtime and its users.
+#pragma once
+#include "runtime/executor.h"
+
+namespace fg {
+
+// f32 only for now. Creates (packs) the op's XNNPACK operators; see xnnpack_backend.cc for
+// how they are bound to the arena.
+[[nodiscard]] Status xnnpack_prepare_op(const Model& model, PreparedOp* op);
+
+}  // namespace fg
