@@ -1,0 +1,99 @@
+// Per-net latency of every backend (reference, native, xnnpack), single thread, in ONE run
+// so the ratios are trustworthy; a summary table (median ms, ratio to xnnpack) follows the
+// usual Google Benchmark output. The summary uses CPU time: it is the single-thread cost
+// even when other processes share the cores (wall time then is not).
+//   build/release/bench/bench_backends --benchmark_repetitions=5
+// Filter with --benchmark_filter=recognition etc. The reference backend is naive on purpose
+// and slow (seconds per detector frame): --benchmark_filter=-reference skips it.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/cpu_features.h"
+#include "runtime/executor.h"
+
+namespace {
+
+const char* const kNets[] = {"recognition", "detector", "landmark68"};
+const fg::Backend kBackends[] = {fg::Backend::kReference, fg::Backend::kNative, fg::Backend::kXnnpack};
+
+void run_net(benchmark::State& state, const std::string& net_name, fg::Backend backend) {
+  fg::Model model;
+  fg::Status s = fg::model_load_file(std::string(FG_MODEL_DIR) + "/" + net_name + ".fgm", &model);
+  fg::Net net;
+  if (s) {
+    fg::NetOptions opt;
+    opt.backend = backend;
+    s = fg::net_prepare(model, opt, &net);
+  }
+  if (!s) {
+    state.SkipWithError(s.message().c_str());
+    return;
+  }
+  const fg::TensorInfo& in = model.tensors[model.inputs[0]];
+  float* x = fg::net_input(net);
+  for (int64_t i = 0; i < in.elements; ++i) x[i] = static_cast<float>((i * 37) % 255) / 255.f - 0.5f;
+  fg::net_run(net);  // warm-up (XNNPACK binds its operators to the arena on the first run)
+  for (auto _ : state) {
+    fg::net_run(net);
+    benchmark::DoNotOptimize(fg::net_output(net)[0]);
+  }
+}
+
+// Console output as usual, plus every run's time per iteration kept for the summary.
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, std::vector<double>> ms;  // "net/backend" -> per-repetition ms
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs)
+      if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0)
+        ms[r.run_name.function_name].push_back(r.GetAdjustedCPUTime());
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void print_summary(const CollectingReporter& rep) {
+  std::printf("\nmedian CPU ms per net, single thread (ratio = backend time / xnnpack time)\n");
+  std::printf("%-12s %12s %12s %12s %10s %10s\n", "net", "reference", "native", "xnnpack", "ref/xnn",
+              "native/xnn");
+  for (const char* net : kNets) {
+    double t[3] = {0, 0, 0};
+    for (int b = 0; b < 3; ++b) {
+      auto it = rep.ms.find(std::string(net) + "/" + fg::backend_name(kBackends[b]));
+      if (it != rep.ms.end() && !it->second.empty()) t[b] = median(it->second);
+    }
+    auto cell = [](double v) { return v > 0 ? v : -1.0; };
+    std::printf("%-12s %12.3f %12.3f %12.3f %10.2f %10.2f\n", net, cell(t[0]), cell(t[1]), cell(t[2]),
+                t[0] > 0 && t[2] > 0 ? t[0] / t[2] : -1.0, t[1] > 0 && t[2] > 0 ? t[1] / t[2] : -1.0);
+  }
+  std::printf("(-1 = not run or failed)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  std::printf("cpu: %s\n", fg::cpu_features_summary().c_str());
+  for (const char* net : kNets)
+    for (fg::Backend b : kBackends) {
+      const std::string name = std::string(net) + "/" + fg::backend_name(b);
+      benchmark::RegisterBenchmark(name.c_str(), [net, b](benchmark::State& st) { run_net(st, net, b); })
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(b == fg::Backend::kReference ? 2.0 : 1.0);
+    }
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  print_summary(reporter);
+  benchmark::Shutdown();
+  return 0;
+}
