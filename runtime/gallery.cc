@@ -162,17 +162,6 @@ Status need_writer(const Gallery* g) {
                            : Status::error("gallery is open read-only; open it as the writer");
 }
 
-size_t find_record(const Gallery& g, uint64_t record_id) {
-  size_t lo = 0, hi = g.count;  // ids increase with position
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    if (gallery_record_meta(g.header, g.record(mid)).record_id < record_id) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < g.count && gallery_record_meta(g.header, g.record(lo)).record_id == record_id) return lo;
-  return g.count;
-}
-
 Status mark_deleted(Gallery* g, size_t i) {
   const uint32_t flag = kGalleryFlagDeleted;
   const uint64_t at = kGalleryHeaderSize + uint64_t(i) * g->header.record_size +
@@ -296,7 +285,7 @@ Status gallery_enroll(Gallery* g, const std::string& name, const float* embeddin
 
 Status gallery_remove_record(Gallery* g, uint64_t record_id) {
   FG_RETURN_IF_ERROR(need_writer(g));
-  const size_t i = find_record(*g, record_id);
+  const size_t i = gallery_find_record(*g, record_id);
   if (i == g->count || g->deleted(i))
     return Status::error("no live record with id " + std::to_string(record_id));
   FG_RETURN_IF_ERROR(mark_deleted(g, i));
@@ -349,56 +338,6 @@ Status gallery_compact(Gallery* g) {
   s = fsync_parent_dir(g->path);
   if (s) s = load(g);
   return s.with_context(g->path + ": compact");
-}
-
-std::vector<GalleryRecord> gallery_list(const Gallery& g, bool include_deleted) {
-  std::vector<GalleryRecord> out;
-  for (size_t i = 0; i < g.count; ++i) {
-    const GalleryRecordMeta m = gallery_record_meta(g.header, g.record(i));
-    const bool deleted = m.flags != kGalleryFlagLive;
-    if (deleted && !include_deleted) continue;
-    out.push_back({m.record_id, m.person_id, m.name, m.enrolled_unix_us, deleted});
-  }
-  return out;
-}
-
-Status gallery_embedding(const Gallery& g, uint64_t record_id, std::vector<float>* out) {
-  const size_t i = find_record(g, record_id);
-  if (i == g.count) return Status::error("no record with id " + std::to_string(record_id));
-  out->resize(g.header.dim);
-  const uint8_t* r = g.record(i);
-  for (size_t d = 0; d < g.header.dim; ++d) {
-    if (g.header.dtype == GalleryDtype::kS8) {
-      (*out)[d] = float(int8_t(r[d])) * g.header.int8_scale;
-    } else {
-      std::memcpy(&(*out)[d], r + 4 * d, 4);
-    }
-  }
-  return Status::ok();
-}
-
-GalleryInfo gallery_info(const Gallery& g) {
-  GalleryInfo info{};
-  info.path = g.path;
-  info.version = g.header.version;
-  info.dim = g.header.dim;
-  info.dtype = g.header.dtype;
-  info.int8_scale = g.header.int8_scale;
-  info.model_id = g.header.model_id;
-  info.record_size = g.header.record_size;
-  info.records = g.count;
-  std::unordered_map<uint64_t, bool> persons;
-  for (size_t i = 0; i < g.count; ++i) {
-    if (g.deleted(i)) continue;
-    ++info.live_records;
-    persons[gallery_record_meta(g.header, g.record(i)).person_id] = true;
-  }
-  info.deleted_records = g.count - info.live_records;
-  info.persons = persons.size();
-  info.file_bytes = g.file_bytes;
-  info.dropped_tail_bytes = g.dropped_tail_bytes;
-  info.writer = g.options.writer;
-  return info;
 }
 
 }  // namespace fg

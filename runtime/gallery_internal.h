@@ -30,6 +30,9 @@ struct Gallery {
   bool deleted(size_t i) const { return gallery_record_flags(header, record(i)) != kGalleryFlagLive; }
 };
 
+// Index of the record with this id (ids increase along the file), or g.count if none.
+size_t gallery_find_record(const Gallery& g, uint64_t record_id);
+
 // Symmetric int8 quantisation with the gallery scale; saturates to [-127, 127].
 inline int8_t gallery_quantize(float x, float scale) {
   const float q = std::nearbyint(x / scale);
