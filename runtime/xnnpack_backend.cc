@@ -1,4 +1,5 @@
-// XNNPACK backend: every op through Debian's libxnnpack (2022 snapshot, operator API), f32.
+// XNNPACK backend: every op through Debian's libxnnpack (2022 snapshot, operator API). This
+// file: the f32 ops and what both halves share; int8 graphs go to xnnpack_qs8.cc.
 //
 // One op of our graph becomes a short list of XNNPACK operators, created (weights packed)
 // at prepare time and run in order:
@@ -16,31 +17,16 @@
 // buffer never moves after net_prepare: moving a Net moves the pointer, not the bytes).
 // A failed re-bind (only out of memory) writes NaN to the op's output so it cannot pass
 // unnoticed. Single thread: threadpool nullptr.
-#include <xnnpack.h>
-
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
-#include "runtime/backend.h"
 #include "runtime/xnnpack_backend.h"
+#include "runtime/xnnpack_internal.h"
 
 namespace fg {
 namespace {
-
-enum class XnnKind { kConv, kMaxPool, kAvgPool, kAdd, kGlobalAvgPool, kFullyConnected };
-
-struct XnnOpState : OpState {
-  XnnKind kind = XnnKind::kConv;
-  std::vector<xnn_operator_t> ops;  // run in this order
-  bool leaky = false;               // ops.back() is a leaky ReLU applied in place on the output
-  bool pad_input[2] = {false, false};  // add: input i is zero-extended into scratch[i] first
-  AlignedBuffer scratch[2];
-  const uint8_t* bound_arena = nullptr;
-  ~XnnOpState() override {
-    for (xnn_operator_t o : ops) xnn_delete_operator(o);
-  }
-};
 
 const char* xnn_status_text(xnn_status s) {
   switch (s) {
@@ -55,11 +41,6 @@ const char* xnn_status_text(xnn_status s) {
   return "unknown status";
 }
 
-Status xnn_check(xnn_status s, const char* what) {
-  if (s == xnn_status_success) return Status::ok();
-  return Status::error(std::string("XNNPACK ") + what + ": " + xnn_status_text(s));
-}
-
 Status xnn_init_once() {
   static const xnn_status init = xnn_initialize(nullptr);
   return xnn_check(init, "initialize");
@@ -68,83 +49,62 @@ Status xnn_init_once() {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 float clamp_min(Activation a) { return a == Activation::kRelu ? 0.f : -kInf; }
 
-int channels_of(const TensorInfo& t) { return t.dims[t.rank - 1]; }
-size_t pixels_of(const TensorInfo& t) { return static_cast<size_t>(t.elements / channels_of(t)); }
+xnn_status bind_leaky(const PreparedOp& op, XnnOpState& st, float* out) {
+  return st.leaky ? xnn_setup_leaky_relu_nc_f32(st.ops.back(), pixels_of(*op.out), out, out, nullptr)
+                  : xnn_status_success;
+}
 
-// Points the operators at `arena`'s tensors (XNNPACK "setup").
-xnn_status bind(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+xnn_status bind_conv(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   const TensorInfo& x = *op.in[0];
-  const TensorInfo& y = *op.out;
-  const float* in = arena_in<float>(op, arena, 0);
   float* out = arena_out<float>(op, arena);
-  xnn_status s = xnn_status_success;
-  switch (st.kind) {
-    case XnnKind::kConv:
-      s = xnn_setup_convolution2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
-      break;
-    case XnnKind::kMaxPool:
-      s = xnn_setup_max_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
-      break;
-    case XnnKind::kAvgPool:
-      s = xnn_setup_average_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1], in, out, nullptr);
-      break;
-    case XnnKind::kGlobalAvgPool:
-      s = xnn_setup_global_average_pooling_nwc_f32(st.ops[0], 1, pixels_of(x), in, out, nullptr);
-      break;
-    case XnnKind::kFullyConnected:
-      s = xnn_setup_fully_connected_nc_f32(st.ops[0], 1, in, out, nullptr);
-      break;
-    case XnnKind::kAdd: {
-      const size_t out_shape[3] = {static_cast<size_t>(y.dims[0]), static_cast<size_t>(y.dims[1]),
-                                   static_cast<size_t>(y.dims[2])};
-      const float* operand[2];
-      size_t k = 0;
-      for (int i = 0; i < 2 && s == xnn_status_success; ++i) {
-        const TensorInfo& t = *op.in[i];
-        operand[i] = arena_in<float>(op, arena, i);
-        if (!st.pad_input[i]) continue;
-        const size_t in_shape[3] = {static_cast<size_t>(t.dims[0]), static_cast<size_t>(t.dims[1]),
-                                    static_cast<size_t>(t.dims[2])};
-        const size_t before[3] = {0, 0, 0};
-        const size_t after[3] = {out_shape[0] - in_shape[0], out_shape[1] - in_shape[1],
-                                 out_shape[2] - in_shape[2]};
-        float* padded = reinterpret_cast<float*>(st.scratch[i].data());
-        s = xnn_setup_constant_pad_nd_x32(st.ops[k++], 3, in_shape, before, after, operand[i], padded, nullptr);
-        operand[i] = padded;
-      }
-      if (s == xnn_status_success)
-        s = xnn_setup_add_nd_f32(st.ops[k], 3, out_shape, 3, out_shape, operand[0], operand[1], out, nullptr);
-      break;
-    }
-  }
-  if (s == xnn_status_success && st.leaky)
-    s = xnn_setup_leaky_relu_nc_f32(st.ops.back(), pixels_of(y), out, out, nullptr);
-  return s;
+  const xnn_status s = xnn_setup_convolution2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
+                                                        arena_in<float>(op, arena), out, nullptr);
+  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
-void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
-  XnnOpState& st = static_cast<XnnOpState&>(*op.state);
-  if (st.bound_arena != arena) {
-    if (bind(op, st, arena) != xnn_status_success) {
-      st.bound_arena = nullptr;
-      float* out = arena_out<float>(op, arena);
-      for (int64_t i = 0; i < op.out->elements; ++i) out[i] = std::nanf("");
-      return;
-    }
-    st.bound_arena = arena;
-  }
-  for (xnn_operator_t o : st.ops) xnn_run_operator(o, nullptr);
+xnn_status bind_max_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  const TensorInfo& x = *op.in[0];
+  float* out = arena_out<float>(op, arena);
+  const xnn_status s = xnn_setup_max_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
+                                                        arena_in<float>(op, arena), out, nullptr);
+  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
-// HWIO [kh][kw][cin][cout] -> XNNPACK's OHWI [cout][kh][kw][cin].
-std::vector<float> hwio_to_ohwi(const Conv2dShape& s, const float* w) {
-  const int taps = s.kernel_h * s.kernel_w;
-  std::vector<float> out(static_cast<size_t>(taps) * s.in_c * s.out_c);
-  for (int t = 0; t < taps; ++t)
-    for (int i = 0; i < s.in_c; ++i)
-      for (int o = 0; o < s.out_c; ++o)
-        out[(static_cast<size_t>(o) * taps + t) * s.in_c + i] = w[(static_cast<size_t>(t) * s.in_c + i) * s.out_c + o];
-  return out;
+xnn_status bind_avg_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  const TensorInfo& x = *op.in[0];
+  float* out = arena_out<float>(op, arena);
+  const xnn_status s = xnn_setup_average_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
+                                                            arena_in<float>(op, arena), out, nullptr);
+  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
+}
+
+xnn_status bind_global_avg_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  return xnn_setup_global_average_pooling_nwc_f32(st.ops[0], 1, pixels_of(*op.in[0]), arena_in<float>(op, arena),
+                                                  arena_out<float>(op, arena), nullptr);
+}
+
+xnn_status bind_fully_connected(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  return xnn_setup_fully_connected_nc_f32(st.ops[0], 1, arena_in<float>(op, arena), arena_out<float>(op, arena),
+                                          nullptr);
+}
+
+xnn_status bind_add(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  const float* operand[2];
+  size_t k = 0;
+  AddPadPlan plan(op);
+  for (int i = 0; i < 2; ++i) {
+    operand[i] = arena_in<float>(op, arena, i);
+    if (!st.pad_input[i]) continue;
+    float* padded = reinterpret_cast<float*>(st.scratch[i].data());
+    const xnn_status s = xnn_setup_constant_pad_nd_x32(st.ops[k++], 3, plan.in_shape[i], plan.before, plan.after[i],
+                                                       operand[i], padded, nullptr);
+    if (s != xnn_status_success) return s;
+    operand[i] = padded;
+  }
+  float* out = arena_out<float>(op, arena);
+  const xnn_status s = xnn_setup_add_nd_f32(st.ops[k], 3, plan.out_shape, 3, plan.out_shape, operand[0], operand[1],
+                                            out, nullptr);
+  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
 Status create_conv(const PreparedOp& op, XnnOpState* st, float out_min) {
@@ -166,7 +126,7 @@ Status create_conv(const PreparedOp& op, XnnOpState* st, float out_min) {
   }
   FG_RETURN_IF_ERROR(xnn_check(r, "create convolution2d_nhwc_f32"));
   st->ops.push_back(o);
-  st->kind = XnnKind::kConv;
+  st->bind = bind_conv;
   return Status::ok();
 }
 
@@ -178,12 +138,12 @@ Status create_pool(const PreparedOp& op, XnnOpState* st, float out_min) {
   if (i.type == OpType::kMaxPool2d) {
     r = xnn_create_max_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h, i.kernel_w,
                                           i.stride_h, i.stride_w, 1, 1, c, c, c, out_min, kInf, 0, &o);
-    st->kind = XnnKind::kMaxPool;
+    st->bind = bind_max_pool;
   } else {
     // With padding, XNNPACK divides each window by its count of real cells (as ours does).
     r = xnn_create_average_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h,
                                               i.kernel_w, i.stride_h, i.stride_w, c, c, c, out_min, kInf, 0, &o);
-    st->kind = XnnKind::kAvgPool;
+    st->bind = bind_avg_pool;
   }
   FG_RETURN_IF_ERROR(xnn_check(r, "create pooling2d_nhwc_f32"));
   st->ops.push_back(o);
@@ -193,16 +153,9 @@ Status create_pool(const PreparedOp& op, XnnOpState* st, float out_min) {
 // XNNPACK's add broadcasts but never zero-extends, so an input smaller than the output is
 // first padded (zeros at the bottom/right/last channels) into a scratch buffer of its own.
 Status create_add(const PreparedOp& op, XnnOpState* st, float out_min) {
-  const TensorInfo& y = *op.out;
+  FG_RETURN_IF_ERROR(xnn_plan_add_scratch(op, sizeof(float), st));
   for (int k = 0; k < 2; ++k) {
-    const TensorInfo& t = *op.in[k];
-    if (t.rank != 3 || y.rank != 3) return Status::error("xnnpack add: expected [h][w][c] tensors");
-    for (int d = 0; d < 3; ++d)
-      if (t.dims[d] > y.dims[d]) return Status::error("xnnpack add: an input is larger than the output");
-    st->pad_input[k] = t.dims[0] != y.dims[0] || t.dims[1] != y.dims[1] || t.dims[2] != y.dims[2];
     if (!st->pad_input[k]) continue;
-    if (!st->scratch[k].resize(static_cast<size_t>(y.bytes()) + XNN_EXTRA_BYTES))
-      return Status::error("out of memory for an add scratch buffer");
     const float zero = 0.f;
     xnn_operator_t o = nullptr;
     FG_RETURN_IF_ERROR(xnn_check(xnn_create_constant_pad_nd_x32(&zero, 0, &o), "create constant_pad_nd_x32"));
@@ -211,7 +164,7 @@ Status create_add(const PreparedOp& op, XnnOpState* st, float out_min) {
   xnn_operator_t o = nullptr;
   FG_RETURN_IF_ERROR(xnn_check(xnn_create_add_nd_f32(out_min, kInf, 0, &o), "create add_nd_f32"));
   st->ops.push_back(o);
-  st->kind = XnnKind::kAdd;
+  st->bind = bind_add;
   return Status::ok();
 }
 
@@ -221,7 +174,7 @@ Status create_global_avg_pool(const PreparedOp& op, XnnOpState* st, float out_mi
   FG_RETURN_IF_ERROR(xnn_check(xnn_create_global_average_pooling_nwc_f32(c, c, c, out_min, kInf, 0, &o),
                                "create global_average_pooling_nwc_f32"));
   st->ops.push_back(o);
-  st->kind = XnnKind::kGlobalAvgPool;
+  st->bind = bind_global_avg_pool;
   return Status::ok();
 }
 
@@ -234,17 +187,64 @@ Status create_fully_connected(const PreparedOp& op, XnnOpState* st, float out_mi
                                                                  kInf, XNN_FLAG_TRANSPOSE_WEIGHTS, &o),
                                "create fully_connected_nc_f32"));
   st->ops.push_back(o);
-  st->kind = XnnKind::kFullyConnected;
+  st->bind = bind_fully_connected;
   return Status::ok();
+}
+
+void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
+  XnnOpState& st = static_cast<XnnOpState&>(*op.state);
+  if (st.bound_arena != arena) {
+    if (st.bind(op, st, arena) != xnn_status_success) {
+      st.bound_arena = nullptr;
+      uint8_t* out = arena_out<uint8_t>(op, arena);
+      if (op.out->dtype == DType::kF32) {
+        for (int64_t i = 0; i < op.out->elements; ++i) reinterpret_cast<float*>(out)[i] = std::nanf("");
+      } else {
+        std::memset(out, 0x80, static_cast<size_t>(op.out->bytes()));  // int8: all -128
+      }
+      return;
+    }
+    st.bound_arena = arena;
+  }
+  for (xnn_operator_t o : st.ops) xnn_run_operator(o, nullptr);
 }
 
 }  // namespace
 
+Status xnn_check(xnn_status s, const char* what) {
+  if (s == xnn_status_success) return Status::ok();
+  return Status::error(std::string("XNNPACK ") + what + ": " + xnn_status_text(s));
+}
+
+Status xnn_plan_add_scratch(const PreparedOp& op, size_t element_bytes, XnnOpState* st) {
+  const TensorInfo& y = *op.out;
+  for (int k = 0; k < 2; ++k) {
+    const TensorInfo& t = *op.in[k];
+    if (t.rank != 3 || y.rank != 3) return Status::error("xnnpack add: expected [h][w][c] tensors");
+    for (int d = 0; d < 3; ++d)
+      if (t.dims[d] > y.dims[d]) return Status::error("xnnpack add: an input is larger than the output");
+    st->pad_input[k] = t.dims[0] != y.dims[0] || t.dims[1] != y.dims[1] || t.dims[2] != y.dims[2];
+    if (st->pad_input[k] && !st->scratch[k].resize(static_cast<size_t>(y.elements) * element_bytes + XNN_EXTRA_BYTES))
+      return Status::error("out of memory for an add scratch buffer");
+  }
+  return Status::ok();
+}
+
+Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, PreparedOp* op) {
+  // Dry setup: validates shapes and sizes XNNPACK's indirection buffers now; nothing behind
+  // the placeholder base is read or written. run() re-binds to the real arena.
+  alignas(64) static uint8_t placeholder_arena[64];
+  FG_RETURN_IF_ERROR(xnn_check(st->bind(*op, *st, placeholder_arena), "setup"));
+  op->state = std::move(st);
+  op->run = run_xnnpack;
+  return Status::ok();
+}
+
 Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
   (void)model;
   FG_RETURN_IF_ERROR(xnn_init_once());
-  if (op->in[0]->dtype != DType::kF32 || op->out->dtype != DType::kF32)
-    return Status::error("the xnnpack backend runs f32 graphs only (int8 is not wired yet)");
+  if (op->in[0]->dtype == DType::kI8 || op->out->dtype == DType::kI8) return xnnpack_prepare_qs8_op(op);
+  if (op->in[0]->dtype != DType::kF32) return Status::error("xnnpack backend: f32 or int8 graphs only");
   auto st = std::make_unique<XnnOpState>();
   const Activation act = op->info.activation;
   const float out_min = clamp_min(act);
@@ -275,6 +275,8 @@ Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
       FG_RETURN_IF_ERROR(create_fully_connected(*op, st.get(), out_min));
       op->kernel_name = "xnn_fully_connected_nc_f32";
       break;
+    default:
+      return Status::error("xnnpack f32: unsupported op type " + std::to_string(static_cast<int>(op->info.type)));
   }
   if (act == Activation::kLeakyRelu) {
     const size_t c = static_cast<size_t>(channels_of(*op->out));
@@ -284,13 +286,7 @@ Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
     st->ops.push_back(o);
     st->leaky = true;
   }
-  // Dry setup: validates shapes and sizes XNNPACK's indirection buffers now; nothing behind
-  // the placeholder base is read or written. run() re-binds to the real arena.
-  alignas(64) static uint8_t placeholder_arena[64];
-  FG_RETURN_IF_ERROR(xnn_check(bind(*op, *st, placeholder_arena), "setup"));
-  op->state = std::move(st);
-  op->run = run_xnnpack;
-  return Status::ok();
+  return xnn_finish_prepare(std::move(st), op);
 }
 
 }  // namespace fg

@@ -5,7 +5,7 @@
 
 namespace fg {
 
-// f32 only for now. Creates (packs) the op's XNNPACK operators; see xnnpack_backend.cc for
+// f32 graphs, and int8 graphs with per-channel weights (qc8). Creates (packs) the op's XNNPACK operators; see xnnpack_backend.cc for
 // how they are bound to the arena.
 [[nodiscard]] Status xnnpack_prepare_op(const Model& model, PreparedOp* op);
 

@@ -1,6 +1,7 @@
 // The XNNPACK backend against the reference backend: single-op graphs built here (every
 // op kind, with the awkward cases: padded pools, zero-extending adds, leaky ReLU, asymmetric
 // conv padding), then the three real nets on the bundled golden inputs. f32: max abs <= 1e-4.
+// int8 graphs: tests/test_xnnpack_qs8.cc.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -259,33 +260,6 @@ TEST_CASE("xnnpack backend: the three nets match the reference and the goldens")
     MESSAGE(name << " on xnnpack, " << c.files.size() << " input(s): max abs error " << worst_ref
                  << " vs the reference backend, " << worst_golden << " vs the TF.js goldens");
   }
-}
-
-TEST_CASE("xnnpack backend: int8 graphs are refused with a clear error") {
-  ModelBuilder mb;
-  mb.net_name = "t";
-  const int x = mb.add_tensor("x", DType::kI8, TensorRole::kInput, {4, 4, 2});
-  mb.tensors[x].record.quant = static_cast<uint8_t>(QuantKind::kPerTensor);
-  mb.tensors[x].record.scale = 0.5f;
-  const int y = mb.add_tensor("y", DType::kI8, TensorRole::kOutput, {2, 2, 2});
-  mb.tensors[y].record.quant = static_cast<uint8_t>(QuantKind::kPerTensor);
-  mb.tensors[y].record.scale = 0.5f;
-  OpRecord op = ModelBuilder::make_op(OpType::kMaxPool2d, {x}, y);
-  set_window(&op, {2, 2, 0, 0, 0, 0});
-  mb.ops.push_back(op);
-  const std::vector<uint8_t> bytes = mb.serialize();
-  Model model;
-  Status s = model_load_bytes(bytes.data(), bytes.size(), "int8 pool", &model);
-  if (!s) {
-    MESSAGE("SKIPPED: this loader rejects the hand-made int8 graph: " << s.message());
-    return;
-  }
-  NetOptions opt;
-  opt.backend = Backend::kXnnpack;
-  Net net;
-  s = net_prepare(model, opt, &net);
-  CHECK_FALSE(s.is_ok());
-  CHECK(s.message().find("f32") != std::string::npos);
 }
 
 #endif  // FG_HAVE_XNNPACK
