@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "runtime/backend.h"
+#include "runtime/backend_native_fuse.h"
 
 namespace fg {
 namespace {
@@ -21,8 +22,8 @@ struct Lifetime {
 
 // Greedy best-fit by decreasing size: each tensor takes the lowest offset that does not
 // overlap a placed tensor alive at the same time. Optimal for chains, close elsewhere.
-size_t plan_arena(const Model& m, bool keep_all, std::vector<size_t>* offsets) {
-  const int n_ops = static_cast<int>(m.ops.size());
+size_t plan_arena(const Model& m, const std::vector<OpInfo>& ops, bool keep_all, std::vector<size_t>* offsets) {
+  const int n_ops = static_cast<int>(ops.size());
   std::vector<Lifetime> lives;
   std::vector<int> index_of(m.tensors.size(), -1);
   for (size_t t = 0; t < m.tensors.size(); ++t) {
@@ -33,11 +34,14 @@ size_t plan_arena(const Model& m, bool keep_all, std::vector<size_t>* offsets) {
     lives.push_back({static_cast<int>(t), bytes, -1, ti.role == TensorRole::kOutput || keep_all ? n_ops : -1});
   }
   for (int i = 0; i < n_ops; ++i) {
-    const OpInfo& op = m.ops[i];
+    const OpInfo& op = ops[i];
     lives[index_of[op.output]].first = i;
     for (int in : op.inputs)
       if (in >= 0 && index_of[in] >= 0) lives[index_of[in]].last = std::max(lives[index_of[in]].last, i);
   }
+  // Activations no op writes (a conv output fused away) need no bytes.
+  for (Lifetime& L : lives)
+    if (L.first < 0 && m.tensors[L.tensor].role == TensorRole::kActivation) L.bytes = 0;
   std::vector<int> order(lives.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return lives[a].bytes > lives[b].bytes; });
@@ -93,18 +97,23 @@ Status net_prepare(const Model& model, const NetOptions& options, Net* net) {
   Net n;
   n.model = &model;
   n.options = options;
-  const size_t arena_bytes = plan_arena(model, options.keep_all_activations, &n.tensor_offset);
+  // The native backend runs conv+add as one fused conv (backend_native_fuse.h), except when
+  // every activation must stay readable.
+  std::vector<OpInfo> ops = model.ops;
+  if (options.backend == Backend::kNative && !options.keep_all_activations) fuse_conv_residual_adds(model, &ops);
+  const size_t arena_bytes = plan_arena(model, ops, options.keep_all_activations, &n.tensor_offset);
   if (!n.arena.resize(arena_bytes + kArenaTailBytes))
     return Status::error("out of memory for a " + std::to_string(arena_bytes) + "-byte arena");
-  n.ops.resize(model.ops.size());
-  for (size_t i = 0; i < model.ops.size(); ++i) {
+  n.ops.resize(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
     PreparedOp& p = n.ops[i];
-    p.info = model.ops[i];
+    p.info = ops[i];
     for (int k = 0; k < kMaxOpInputs; ++k)
       p.in[k] = p.info.inputs[k] >= 0 ? &model.tensors[p.info.inputs[k]] : nullptr;
     p.out = &model.tensors[p.info.output];
     p.in_offset[0] = n.tensor_offset[p.info.inputs[0]];
     if (p.info.type == OpType::kAdd) p.in_offset[1] = n.tensor_offset[p.info.inputs[1]];
+    if (p.info.inputs[3] >= 0) p.in_offset[1] = n.tensor_offset[p.info.inputs[3]];  // conv residual
     p.out_offset = n.tensor_offset[p.info.output];
     Status s = backend_prepare_op(options.backend, model, &p);
     if (!s) return s.with_context("op " + std::to_string(i) + " (" + p.out->name + ")");

@@ -23,15 +23,19 @@ enum class TensorRole : uint8_t { kActivation = 0, kConstant = 1, kInput = 2, kO
 enum class QuantKind : uint8_t { kNone = 0, kPerTensor = 1, kPerChannel = 2 };
 
 enum class OpType : uint16_t {
-  kConv2d = 1,           // in: x, filter [kh][kw][cin][cout], bias? [cout]
-  kDepthwiseConv2d = 2,  // in: x, filter [kh][kw][c], bias? [c]
+  kConv2d = 1,           // in: x, filter [kh][kw][cin][cout], bias? [cout], residual?
+  kDepthwiseConv2d = 2,  // in: x, filter [kh][kw][c], bias? [c], residual?
   kMaxPool2d = 3,        // in: x
   kAvgPool2d = 4,        // in: x
   kAdd = 5,              // in: a, b (zero-extended to the output shape, see f32_ops.h)
   kGlobalAvgPool = 6,    // in: x [h][w][c] -> [c]
   kFullyConnected = 7,   // in: x [n], weights [n][m], bias? [m]
+  kQuantize = 8,         // in: x f32 -> int8 output (the output's scale / zero point)
+  kDequantize = 9,       // in: x int8 -> f32 output
 };
-constexpr uint16_t kOpTypeLast = 7;
+constexpr uint16_t kOpTypeLast = 9;
+// A conv's optional 4th input `residual` (output shape, same dtype) is added before the
+// activation: act(conv(x) + r), one rounding in int8 graphs (docs/quantization.md).
 
 #pragma pack(push, 1)
 struct FileHeader {

@@ -86,7 +86,44 @@ struct OpChecker {
       FG_RETURN_IF_ERROR(expect_shape(*b, 1, want, "bias"));
     }
     const int want[3] = {oh, ow, cout};
+    if (const TensorInfo* r = input(3)) {  // fused residual: act(conv(x) + r)
+      if (!is_activation(*r)) return fail("residual must be an activation");
+      if (r->dtype != x.dtype) return fail("residual dtype differs from the input dtype");
+      FG_RETURN_IF_ERROR(expect_shape(*r, 3, want, "residual"));
+    }
     return expect_shape(out(), 3, want, "output");
+  }
+
+  // int8 graphs: activations carry one scale / zero point; weights are per-channel or
+  // per-tensor; leaky relu only on convs (a lookup table after the conv, quantization.md);
+  // max pool keeps its input's quantization (it only selects values).
+  Status check_int8() const {
+    for (int i = 0; i < kMaxOpInputs; ++i) {
+      const TensorInfo* t = input(i);
+      if (t && is_activation(*t) && t->dtype == DType::kI8 && t->quant != QuantKind::kPerTensor)
+        return fail(std::string("int8 activation ") + t->name + " needs per-tensor quantization");
+    }
+    if (out().dtype == DType::kI8 && out().quant != QuantKind::kPerTensor)
+      return fail("int8 output needs per-tensor quantization");
+    if (input(0)->dtype != DType::kI8) return Status::ok();
+    if (op.activation == Activation::kLeakyRelu) {
+      if (op.type != OpType::kConv2d && op.type != OpType::kDepthwiseConv2d)
+        return fail("int8 leaky relu is supported on conv ops only");
+      if (!(op.leaky_alpha > 0.f && op.leaky_alpha < 1.f)) return fail("int8 leaky relu needs 0 < alpha < 1");
+    }
+    if (op.type == OpType::kMaxPool2d &&
+        (out().scale != input(0)->scale || out().zero_point != input(0)->zero_point))
+      return fail("int8 max pool output must keep the input's scale and zero point");
+    return Status::ok();
+  }
+
+  Status check_convert() const {
+    const TensorInfo& x = *input(0);
+    const bool quantize = op.type == OpType::kQuantize;
+    if (x.dtype != (quantize ? DType::kF32 : DType::kI8) || out().dtype != (quantize ? DType::kI8 : DType::kF32))
+      return fail(quantize ? "quantize maps f32 to int8" : "dequantize maps int8 to f32");
+    if (op.activation != Activation::kNone) return fail("quantize/dequantize take no activation");
+    return expect_shape(out(), x.rank, x.dims, "output");
   }
 
   Status check_pool() const {
@@ -124,8 +161,8 @@ struct OpChecker {
   }
 
   Status check() const {
-    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2};  // minimum per OpType
-    const int first_optional[] = {0, 3, 3, 1, 1, 2, 1, 3};   // index of the first absent input
+    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1};  // minimum per OpType
+    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1};   // index of the first absent input
     const int type = static_cast<int>(op.type);
     for (int i = 0; i < kMaxOpInputs; ++i) {
       const bool present = op.inputs[i] >= 0;
@@ -134,6 +171,8 @@ struct OpChecker {
     }
     const TensorInfo& x = *input(0);
     if (!is_activation(x)) return fail("first input must be an activation");
+    FG_RETURN_IF_ERROR(check_int8());
+    if (op.type == OpType::kQuantize || op.type == OpType::kDequantize) return check_convert();
     if (out().dtype != x.dtype) return fail("output dtype differs from input dtype");
     switch (op.type) {
       case OpType::kConv2d: return check_conv(false);
@@ -147,6 +186,8 @@ struct OpChecker {
         return expect_shape(out(), 1, want, "output");
       }
       case OpType::kFullyConnected: return check_fully_connected();
+      case OpType::kQuantize:
+      case OpType::kDequantize: break;  // handled above
     }
     return fail("unknown op");
   }
