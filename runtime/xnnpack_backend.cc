@@ -207,6 +207,10 @@ void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
     st.bound_arena = arena;
   }
   for (xnn_operator_t o : st.ops) xnn_run_operator(o, nullptr);
+  if (!st.leaky_table.empty()) {
+    int8_t* out = arena_out<int8_t>(op, arena);
+    for (int64_t i = 0; i < op.out->elements; ++i) out[i] = st.leaky_table[static_cast<size_t>(out[i] + 128)];
+  }
 }
 
 }  // namespace

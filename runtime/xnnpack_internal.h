@@ -18,6 +18,7 @@ struct XnnOpState : OpState {
   bool leaky = false;                  // f32: ops.back() is a leaky ReLU applied in place
   bool pad_input[2] = {false, false};  // add: input i is zero-extended into scratch[i] first
   AlignedBuffer scratch[2];
+  std::vector<int8_t> leaky_table;     // int8: out[i] = table[out[i] + 128] after the ops
   const uint8_t* bound_arena = nullptr;
   ~XnnOpState() override {
     for (xnn_operator_t o : ops) xnn_delete_operator(o);

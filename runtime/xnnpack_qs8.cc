@@ -6,14 +6,17 @@
 //   add (zero-extending)  -> [constant_pad_nd_x8 with the input's zero point] + add_nd_qs8
 //   max pool              -> max_pooling2d_nhwc_s8 (input and output quantisation must match)
 //   global avg pool       -> global_average_pooling_nwc_qs8
+//   leaky ReLU            -> the conv writes an intermediate quantization, then our 256-entry
+//                            table maps it (qs8_conv_setup; the snapshot's leaky ReLU is qu8 only)
 //   quantize / dequantize -> convert_nc_f32_qs8 / convert_nc_qs8_f32 (the f32 boundary)
-//   avg pool, leaky ReLU  -> refused: the snapshot only has them for qu8
+//   avg pool              -> refused: the snapshot only has it for qu8
 // ReLU is the output clamp [max(-128, zy), 127]. Rounding: XNNPACK's own (x86 qc8: f32
 // requantisation, round half to even, like docs/kernels.md; add: fixed-point multipliers),
 // so results may differ from ours by 1 LSB.
 #include <algorithm>
 #include <vector>
 
+#include "runtime/quantize_ops.h"
 #include "runtime/xnnpack_internal.h"
 
 namespace fg {
@@ -21,12 +24,6 @@ namespace {
 
 int8_t output_min_of(const PreparedOp& op) {
   return op.info.activation == Activation::kRelu ? static_cast<int8_t>(std::max(-128, op.out->zero_point)) : -128;
-}
-
-// Kernel scales per output channel; per-tensor weights repeat their one scale.
-std::vector<float> kernel_scales(const TensorInfo& w, int out_c) {
-  if (w.quant == QuantKind::kPerChannel) return std::vector<float>(w.channel_scales, w.channel_scales + out_c);
-  return std::vector<float>(static_cast<size_t>(out_c), w.scale);
 }
 
 xnn_status bind_conv(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
@@ -93,7 +90,6 @@ Status create_convert(const PreparedOp& op, XnnOpState* st, bool quantize) {
 Status create_conv(const PreparedOp& op, XnnOpState* st) {
   const TensorInfo& x = *op.in[0];
   const TensorInfo& w = *op.in[1];
-  const TensorInfo& y = *op.out;
   if (w.zero_point != 0) return Status::error("xnnpack qc8 conv: weights must be symmetric (zero point 0)");
   const int32_t* bias = op.in[2] ? static_cast<const int32_t*>(op.in[2]->data) : nullptr;
   const OpInfo& i = op.info;
@@ -116,13 +112,18 @@ Status create_conv(const PreparedOp& op, XnnOpState* st) {
     filter = ohwi.data();
   }
   const size_t group_in = groups == 1 ? s.in_c : 1, group_out = groups == 1 ? s.out_c : 1;
-  const std::vector<float> scales = kernel_scales(w, s.out_c);
+  // Scales, clamp and (leaky relu) the intermediate quantization + table: the same setup
+  // the reference and native backends use.
+  Qs8ConvSetup q;
+  FG_RETURN_IF_ERROR(qs8_conv_setup(op, &q));
+  if (q.leaky) st->leaky_table.assign(q.leaky_table, q.leaky_table + 256);
   xnn_operator_t o = nullptr;
   FG_RETURN_IF_ERROR(xnn_check(
       xnn_create_convolution2d_nhwc_qc8(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, s.kernel_h, s.kernel_w,
                                         s.stride_h, s.stride_w, 1, 1, groups, group_in, group_out, s.in_c, s.out_c,
-                                        static_cast<int8_t>(x.zero_point), x.scale, scales.data(), filter, bias,
-                                        static_cast<int8_t>(y.zero_point), y.scale, output_min_of(op), 127, flags, &o),
+                                        static_cast<int8_t>(x.zero_point), x.scale, q.weight_scales.data(), filter,
+                                        bias, static_cast<int8_t>(q.params.output_zero_point), q.quant.output_scale,
+                                        q.params.output_min, q.params.output_max, flags, &o),
       "create convolution2d_nhwc_qc8"));
   st->ops.push_back(o);
   st->bind = bind_conv;
@@ -198,8 +199,10 @@ Status xnnpack_prepare_qs8_op(PreparedOp* op) {
   if (op->in[0]->dtype != DType::kI8 || op->out->dtype != DType::kI8)
     return Status::error("xnnpack qs8: int8 input and output expected");
   if (op->in[3]) return Status::error("xnnpack qs8: no fused residual in XNNPACK (run the add as its own op)");
-  if (op->info.activation == Activation::kLeakyRelu)
-    return Status::error("xnnpack qs8: this XNNPACK has no int8 leaky ReLU (qu8 only)");
+  const bool is_conv = op->info.type == OpType::kConv2d || op->info.type == OpType::kDepthwiseConv2d ||
+                       op->info.type == OpType::kFullyConnected;
+  if (op->info.activation == Activation::kLeakyRelu && !is_conv)
+    return Status::error("xnnpack qs8: int8 leaky ReLU only after a conv (this XNNPACK has no s8 leaky ReLU)");
   auto st = std::make_unique<XnnOpState>();
   switch (op->info.type) {
     case OpType::kConv2d:

@@ -10,6 +10,7 @@
 
 #include "kernels/reference/qs8_ops.h"
 #include "runtime/executor.h"
+#include "runtime/quantize_ops.h"
 #include "runtime/model_writer.h"
 #include "test_util.h"
 
@@ -115,9 +116,21 @@ void conv_case(bool depthwise, int h, int w, int c, int cout, int k, int stride,
   op.stride_h = op.stride_w = stride;
   op.pad_top = op.pad_left = op.pad_bottom = op.pad_right = pad;
   op.activation = static_cast<uint8_t>(act);
+  op.leaky_alpha = 0.1f;
   g.mb.ops.push_back(op);
   g.run(y);
   const Conv2dShape s{h, w, c, oh, ow, cout, k, k, stride, stride, pad, pad, depthwise};
+  if (act == Activation::kLeakyRelu) {  // intermediate quantization + table (quantize_ops.h)
+    Qs8ConvSetup setup;
+    REQUIRE(qs8_conv_setup(g.net.ops[1], &setup).is_ok());
+    REQUIRE(setup.leaky);
+    std::vector<int8_t> want(static_cast<size_t>(g.info(y).elements));
+    qs8_conv2d__reference(s, g.q(g.x), g.w(f), static_cast<const int32_t*>(g.info(b).data), setup.quant,
+                          setup.params, want.data());
+    qs8_apply_table(setup.leaky_table, want.size(), want.data());
+    compare_q(g.q(y), want.data(), want.size(), depthwise ? "qc8 depthwise conv + leaky" : "qc8 dense conv + leaky");
+    return;
+  }
   const TensorInfo& xi = g.info(g.x);
   const TensorInfo& yi = g.info(y);
   Qs8ConvQuant q{xi.zero_point, xi.scale, g.info(f).channel_scales, yi.scale};
@@ -137,6 +150,8 @@ TEST_CASE("xnnpack qs8: quantize, dequantize and qc8 convolutions") {
   conv_case(false, 6, 5, 24, 9, 1, 1, 0, Activation::kRelu);
   conv_case(true, 8, 9, 6, 6, 3, 1, 1, Activation::kNone);
   conv_case(true, 10, 10, 17, 17, 3, 2, 1, Activation::kRelu);
+  conv_case(false, 8, 8, 16, 32, 3, 1, 1, Activation::kLeakyRelu);  // the detector's epilogue
+  conv_case(true, 8, 8, 16, 16, 3, 1, 1, Activation::kLeakyRelu);
 
   // The boundary ops, on the last graph's shapes.
   Q8Graph g({5, 4, 3}, 0.013f, 9);
