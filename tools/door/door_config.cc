@@ -1,0 +1,256 @@
+#include "tools/door/door_config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+
+namespace fg::door {
+namespace {
+
+using Apply = std::function<bool(DoorConfig&, const std::string&)>;
+struct Option {
+  const char* name;
+  bool takes_value;
+  Apply apply;  // false: bad value
+};
+
+bool to_double(const std::string& s, double* out) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || errno || v != v) return false;
+  *out = v;
+  return true;
+}
+
+bool to_int64(const std::string& s, int64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || errno) return false;
+  *out = v;
+  return true;
+}
+
+template <typename T>
+Apply set_int(T DoorConfig::*field, int64_t lo, int64_t hi) {
+  return [=](DoorConfig& c, const std::string& v) {
+    int64_t x;
+    if (!to_int64(v, &x) || x < lo || x > hi) return false;
+    c.*field = (T)x;
+    return true;
+  };
+}
+
+bool parse_enroll(DoorConfig& c, const std::string& v) {
+  const size_t eq = v.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 >= v.size()) return false;
+  EnrollRequest r{v.substr(0, eq), {}};
+  size_t pos = eq + 1;
+  while (pos <= v.size()) {
+    size_t comma = v.find(',', pos);
+    if (comma == std::string::npos) comma = v.size();
+    if (comma > pos) r.images.push_back(v.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  if (r.images.empty()) return false;
+  c.enroll.push_back(r);
+  return true;
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"source", true, [](DoorConfig& c, const std::string& v) { c.source = v; return !v.empty(); }},
+      {"gallery", true, [](DoorConfig& c, const std::string& v) { c.gallery = v; return !v.empty(); }},
+      {"models", true, [](DoorConfig& c, const std::string& v) { c.models = v; return true; }},
+      {"backend", true, [](DoorConfig& c, const std::string& v) { return backend_from_name(v, &c.pipeline.backend); }},
+      {"input-size", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 32 || x > 1024 || x % 32) return false;
+         c.pipeline.detector.input_size = (int)x;
+         return true;
+       }},
+      {"score", true, [](DoorConfig& c, const std::string& v) {
+         return to_double(v, &c.pipeline.detector.score_threshold) && c.pipeline.detector.score_threshold >= 0 &&
+                c.pipeline.detector.score_threshold < 1;
+       }},
+      {"tau", true, [](DoorConfig& c, const std::string& v) {
+         double x;
+         if (!to_double(v, &x) || x < 0) return false;
+         c.policy.tau = (float)x;
+         return true;
+       }},
+      {"votes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.policy.votes = (int)x;
+         return true;
+       }},
+      {"window", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.policy.window = (int)x;
+         return true;
+       }},
+      {"cooldown", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.policy.cooldown_s) && c.policy.cooldown_s >= 0; }},
+      {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
+      {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
+      {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
+      {"command-timeout", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.actuator.command_timeout_s) && c.actuator.command_timeout_s > 0; }},
+      {"gpio-chip", true, [](DoorConfig& c, const std::string& v) { c.actuator.gpio_chip = v; return !v.empty(); }},
+      {"gpio-line", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 65535) return false;
+         c.actuator.gpio_line = (int)x;
+         return true;
+       }},
+      {"gpio-active-low", false, [](DoorConfig& c, const std::string&) { c.actuator.gpio_active_low = true; return true; }},
+      {"hold", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.actuator.hold_s) && c.actuator.hold_s > 0; }},
+      {"log", true, [](DoorConfig& c, const std::string& v) { c.log.path = v; return !v.empty(); }},
+      {"log-max-bytes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0) return false;
+         c.log.max_bytes = (uint64_t)x;
+         return true;
+       }},
+      {"log-keep", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 1000) return false;
+         c.log.keep = (int)x;
+         return true;
+       }},
+      {"fsync", false, [](DoorConfig& c, const std::string&) { c.log.fsync = true; return true; }},
+      {"stats", true, set_int(&DoorConfig::stats_every, 0, 1 << 30)},
+      {"bench", true, set_int(&DoorConfig::bench, 0, 1 << 20)},
+      {"loop", true, set_int(&DoorConfig::loop, 0, 1 << 30)},
+      {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
+      {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
+      {"enroll", true, parse_enroll},
+      {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
+  };
+  return kOptions;
+}
+
+const Option* find_option(const std::string& name) {
+  for (const Option& o : options())
+    if (name == o.name) return &o;
+  return nullptr;
+}
+
+Status apply(DoorConfig* cfg, const std::string& name, const std::string& value, bool has_value,
+             const std::string& where) {
+  const Option* o = find_option(name);
+  if (!o) return Status::error(where + "unknown option --" + name);
+  if (o->takes_value && !has_value) return Status::error(where + "option --" + name + " needs a value");
+  if (!o->takes_value && has_value) return Status::error(where + "option --" + name + " takes no value");
+  if (!o->apply(*cfg, value)) return Status::error(where + "bad value '" + value + "' for --" + name);
+  return Status::ok();
+}
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+Status apply_config_file(const std::string& path, DoorConfig* cfg) {
+  std::ifstream in(path);
+  if (!in) return Status::error(path + ": cannot open config file");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const size_t hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    const size_t eq = line.find('=');
+    const std::string where = path + ":" + std::to_string(n) + ": ";
+    if (eq == std::string::npos) {
+      FG_RETURN_IF_ERROR(apply(cfg, line, "", false, where));
+    } else {
+      FG_RETURN_IF_ERROR(apply(cfg, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), true, where));
+    }
+  }
+  return Status::ok();
+}
+
+bool has_file(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
+  // The config file first, so flags given on the command line override it.
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--config") FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config") {
+      if (++i >= argc) return Status::error("option --config needs a value");
+      continue;
+    }
+    if (a.size() < 3 || a.compare(0, 2, "--") != 0) return Status::error("unexpected argument '" + a + "'");
+    a = a.substr(2);
+    const Option* o = find_option(a);
+    if (o && o->takes_value) {
+      if (i + 1 >= argc) return Status::error("option --" + a + " needs a value");
+      FG_RETURN_IF_ERROR(apply(cfg, a, argv[++i], true, ""));
+    } else {
+      FG_RETURN_IF_ERROR(apply(cfg, a, "", false, ""));
+    }
+  }
+  if (cfg->help) return Status::ok();
+  std::string error;
+  if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
+  if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
+  if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
+  for (const EnrollRequest& r : cfg->enroll)
+    if (r.name == "unknown") return Status::error("'unknown' is reserved (the audit log's word for strangers)");
+  return Status::ok();
+}
+
+std::string door_model_dir(const DoorConfig& cfg) {
+  if (!cfg.models.empty()) return cfg.models;
+  if (const char* env = std::getenv("FG_MODEL_DIR"); env && *env) return env;
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  const std::string exe = n > 0 ? std::string(buf, (size_t)n) : "./facegate-door";
+  const std::string dir = exe.substr(0, exe.find_last_of('/'));
+  for (const std::string& cand : {dir + "/../models", dir + "/../share/facegate/models"})
+    if (has_file(cand + "/recognition.fgm")) return cand;
+  return dir + "/../models";
+}
+
+void door_print_usage(FILE* out) {
+  std::fprintf(out,
+      "usage: facegate-door --gallery FILE --source SPEC [options]\n"
+      "       facegate-door --gallery FILE --enroll NAME=IMG[,IMG...] [--enroll ...]\n"
+      "Door access: camera frames -> faces -> nearest enrolled person -> grant/deny/unknown,\n"
+      "a relay or command, and a JSONL audit log. Exit 0 at the end of the stream or on\n"
+      "SIGINT/SIGTERM (current frame finished, log flushed, relay released); 2 usage; 3 failure.\n"
+      "\n"
+      "source:   --source DIR | @LISTFILE | IMG[,IMG...] | FILE.y4m | - (Y4M on stdin) | /dev/videoN\n"
+      "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
+      "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
+      "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
+      "          --score S (detector threshold, 0.5)\n"
+      "policy:   --tau T (squared L2, 0.30)  --votes N (2)  --window M (3): grant when d <= tau in\n"
+      "          N of the last M frames; --cooldown SEC (5) per person; --all-faces (default:\n"
+      "          only the largest face of a frame)\n"
+      "actuator: --actuator dry|command|gpio (dry)\n"
+      "          --command CMD (run by /bin/sh with FG_PERSON, FG_DISTANCE, FG_FRAME, FG_TIME set)\n"
+      "          --command-timeout SEC (5)\n"
+      "          --gpio-chip CHIP (gpiochip0)  --gpio-line N  --gpio-active-low  --hold SEC (3)%s\n"
+      "log:      --log FILE (JSON lines)  --fsync (each line on disk before going on)\n"
+      "          --log-max-bytes B (10 MiB; rotate to FILE.1..)  --log-keep K (5)\n"
+      "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
+      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
+      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]");
+}
+
+}  // namespace fg::door

@@ -1,0 +1,54 @@
+// facegate-door's configuration: command-line flags and an optional config file.
+//
+// The config file (--config FILE) holds the same options, one per line, without the dashes:
+//   source = /dev/video0        # comments after '#'
+//   tau = 0.3
+//   all-faces                   # a flag
+// Command-line flags override the file. Every option is listed in door_print_usage().
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/face_pipeline.h"
+#include "runtime/status.h"
+#include "tools/door/actuator.h"
+#include "tools/door/audit_log.h"
+#include "tools/door/decision.h"
+
+namespace fg::door {
+
+struct EnrollRequest {
+  std::string name;
+  std::vector<std::string> images;
+};
+
+struct DoorConfig {
+  std::string source;              // see frame_source.h
+  std::string gallery;             // the gallery file (required)
+  std::string models;              // model directory (empty: $FG_MODEL_DIR or next to the binary)
+  FacePipelineOptions pipeline;
+  PolicyOptions policy;
+  ActuatorOptions actuator;
+  AuditLogOptions log;
+  bool all_faces = false;          // decide for every face, not only the largest
+  int stats_every = 0;             // print the latency table every N frames (0: only at the end)
+  int bench = 0;                   // > 0: preload the source's frames and play them N times
+  int loop = 1;                    // image sources: play the list this many times (0: forever)
+  int64_t max_frames = 0;          // stop after this many frames (0: no limit)
+  bool quiet = false;              // no per-decision lines on stdout
+  std::vector<EnrollRequest> enroll;
+  bool help = false;
+};
+
+// Parses flags (and --config). Returns an error Status for bad usage (message for the user).
+Status door_config_parse(int argc, char** argv, DoorConfig* cfg);
+void door_print_usage(FILE* out);
+
+// The model directory to use: cfg.models, $FG_MODEL_DIR, <exe>/../models,
+// <exe>/../share/facegate/models (first that holds recognition.fgm).
+std::string door_model_dir(const DoorConfig& cfg);
+
+}  // namespace fg::door

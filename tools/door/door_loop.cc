@@ -1,0 +1,210 @@
+#include "tools/door/door_loop.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tools/door/door_gallery.h"
+
+namespace fg::door {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+void write_line(Door& d, const std::string& json) {
+  Status s = audit_log_write(d.log, json);
+  if (!s) {
+    ++d.counters.errors;
+    std::fprintf(stderr, "facegate-door: %s\n", s.message().c_str());
+  }
+}
+
+// Re-reads the gallery when its file changed (checked at most once a second).
+void maybe_refresh_gallery(Door& d) {
+  const double now = door_now_s(d);
+  if (now < d.next_gallery_check_s) return;
+  d.next_gallery_check_s = now + 1.0;
+  struct stat st;
+  if (::stat(d.cfg.gallery.c_str(), &st) != 0) return;
+  const int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+  if (mtime == d.gallery_mtime_ns && st.st_size == d.gallery_size) return;
+  d.gallery_mtime_ns = mtime;
+  d.gallery_size = st.st_size;
+  Status s = gallery_refresh(d.gallery.get());
+  if (!s) std::fprintf(stderr, "facegate-door: gallery refresh: %s (keeping the previous records)\n", s.message().c_str());
+}
+
+struct FaceTimes {
+  double landmarks = 0, embed = 0, match = 0;
+};
+
+}  // namespace
+
+double door_now_s(const Door& d) { return std::chrono::duration<double>(Clock::now() - d.start).count(); }
+
+Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
+  d->cfg = cfg;
+  d->start = Clock::now();
+  latency_stats_init(&d->stats);
+  d->policy.options = cfg.policy;
+  FG_RETURN_IF_ERROR(face_pipeline_open(model_dir, cfg.pipeline, &d->pipe));
+  d->model_id = door_encoder_model_id(d->pipe);
+  if (!cfg.enroll.empty()) FG_RETURN_IF_ERROR(door_enroll(d->pipe, cfg.gallery, d->model_id, cfg.enroll));
+  if (cfg.source.empty()) return Status::ok();  // enrol-only run
+  FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, &d->gallery));
+  maybe_refresh_gallery(*d);  // records the file's stamp
+  FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
+  FG_RETURN_IF_ERROR(audit_log_open(cfg.log, &d->log));
+  const GalleryInfo info = gallery_info(*d->gallery);
+  char detail[256];
+  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
+                info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window);
+  door_event(*d, "start", detail);
+  return Status::ok();
+}
+
+void door_event(Door& d, const char* event, const std::string& detail) {
+  std::string j = "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"" + event + "\"";
+  if (!detail.empty()) j += ",\"detail\":" + json_string(detail);
+  write_line(d, j + "}");
+}
+
+void door_bad_frame(Door& d, const std::string& label, const std::string& error) {
+  ++d.counters.frames;
+  ++d.counters.bad_frames;
+  std::fprintf(stderr, "facegate-door: frame %lld (%s) skipped: %s\n", (long long)d.counters.frames, label.c_str(),
+               error.c_str());
+  write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"bad_frame\",\"frame\":" +
+                    std::to_string(d.counters.frames) + ",\"label\":" + json_string(label) +
+                    ",\"detail\":" + json_string(error) + "}");
+}
+
+void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
+  const Clock::time_point t_frame = Clock::now();
+  const int64_t frame_no = ++d.counters.frames;
+  latency_record(d.stats, Stage::kSource, source_ms);
+  maybe_refresh_gallery(d);
+  Status s = face_pipeline_detect(d.pipe, frame, &d.boxes);
+  const double detect_ms = ms_since(t_frame);
+  latency_record(d.stats, Stage::kDetect, detect_ms);
+  if (!s) {
+    --d.counters.frames;  // door_bad_frame counts it
+    door_bad_frame(d, label, s.message());
+    return;
+  }
+  if (d.boxes.empty()) {
+    ++d.counters.no_face;
+    latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
+    if (!d.cfg.quiet) std::printf("frame %lld %s: no face\n", (long long)frame_no, label.c_str());
+    actuator_poll(d.actuator, door_now_s(d));
+    return;
+  }
+  // Largest face first; only that one unless --all-faces.
+  d.order.resize(d.boxes.size());
+  for (size_t i = 0; i < d.order.size(); ++i) d.order[i] = (int)i;
+  std::stable_sort(d.order.begin(), d.order.end(), [&](int a, int b) {
+    return d.boxes[a].width * d.boxes[a].height > d.boxes[b].width * d.boxes[b].height;
+  });
+  const size_t n_faces = d.cfg.all_faces ? d.order.size() : 1;
+  FaceTimes total;
+  struct Pending {
+    Decision decision;
+    FaceBox box;
+    FaceTimes times;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(n_faces);
+  for (size_t k = 0; k < n_faces; ++k) {
+    const FaceBox& box = d.boxes[d.order[k]];
+    FaceTimes ft;
+    Clock::time_point t = Clock::now();
+    s = face_pipeline_landmarks(d.pipe, frame, box, &d.face);
+    ft.landmarks = ms_since(t);
+    t = Clock::now();
+    if (s) s = face_pipeline_embed(d.pipe, frame, &d.face);
+    ft.embed = ms_since(t);
+    t = Clock::now();
+    if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
+    ft.match = ms_since(t);
+    total.landmarks += ft.landmarks;
+    total.embed += ft.embed;
+    total.match += ft.match;
+    if (!s) {  // a face the aligner/encoder could not handle: reported, not decided
+      ++d.counters.errors;
+      door_event(d, "face_error", "frame " + std::to_string(frame_no) + " " + label + ": " + s.message());
+      continue;
+    }
+    ++d.counters.faces;
+    const bool any = !d.matches.empty();
+    pending.push_back({policy_decide(d.policy, frame_no, door_now_s(d), any ? d.matches[0].name : "",
+                                     any ? d.matches[0].distance : -1.f),
+                       box, ft});
+  }
+  latency_record(d.stats, Stage::kLandmarks, total.landmarks);
+  latency_record(d.stats, Stage::kEmbed, total.embed);
+  latency_record(d.stats, Stage::kMatch, total.match);
+  const double decided_ms = ms_since(t_frame);
+  const Clock::time_point t_act = Clock::now();
+  for (size_t k = 0; k < pending.size(); ++k) {
+    const Decision& dec = pending[k].decision;
+    const FaceBox& b = pending[k].box;
+    const FaceTimes& ft = pending[k].times;
+    std::string actuator_error;
+    if (dec.verdict == Verdict::kGrant) {
+      ++d.counters.grants;
+      Status a = actuator_grant(d.actuator, dec.person, dec.distance, frame_no, door_now_s(d));
+      if (!a) actuator_error = a.message();
+    } else if (dec.verdict == Verdict::kDeny) {
+      ++d.counters.denies;
+    } else {
+      ++d.counters.unknowns;
+    }
+    const bool known = dec.verdict != Verdict::kUnknown;
+    char nums[512];
+    std::snprintf(nums, sizeof nums,
+                  ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"score\":%.3f,\"distance\":%.4f,\"tau\":%.4f,\"votes\":%d,\"n\":%d,"
+                  "\"m\":%d,\"latency_ms\":{\"source\":%.2f,\"detect\":%.2f,\"landmarks\":%.2f,\"embed\":%.2f,"
+                  "\"match\":%.3f,\"frame\":%.2f}",
+                  b.x, b.y, b.width, b.height, b.score, dec.distance, d.policy.options.tau, dec.votes,
+                  d.policy.options.votes, d.policy.options.window, source_ms, detect_ms, ft.landmarks, ft.embed,
+                  ft.match, decided_ms);
+    d.line = "{\"time\":\"" + utc_timestamp() + "\",\"frame\":" + std::to_string(frame_no) +
+             ",\"label\":" + json_string(label) + ",\"face\":" + std::to_string(k) + ",\"decision\":\"" +
+             verdict_name(dec.verdict) + "\",\"person\":" + json_string(known ? dec.person : "unknown");
+    if (!known && !dec.person.empty()) d.line += ",\"nearest\":" + json_string(dec.person);
+    d.line += nums;
+    d.line += ",\"granted\":" + std::string(dec.verdict == Verdict::kGrant && actuator_error.empty() ? "true" : "false");
+    d.line += ",\"reason\":" + json_string(dec.reason);
+    if (!actuator_error.empty()) d.line += ",\"actuator_error\":" + json_string(actuator_error);
+    write_line(d, d.line + "}");
+    if (!actuator_error.empty()) {
+      ++d.counters.errors;
+      std::fprintf(stderr, "facegate-door: actuator: %s\n", actuator_error.c_str());
+    }
+    if (!d.cfg.quiet)
+      std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [frame %.1f ms]\n", (long long)frame_no, label.c_str(),
+                  verdict_name(dec.verdict), known ? dec.person.c_str() : "unknown", dec.distance, dec.reason.c_str(),
+                  decided_ms);
+  }
+  actuator_poll(d.actuator, door_now_s(d));
+  latency_record(d.stats, Stage::kAct, ms_since(t_act));
+  latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
+  if (!d.cfg.quiet) std::fflush(stdout);
+}
+
+void door_close(Door& d) {
+  actuator_close(d.actuator);
+  if (d.log.fd >= 0) {
+    char detail[200];
+    std::snprintf(detail, sizeof detail, "frames %lld, grants %lld, denies %lld, unknown %lld, bad frames %lld",
+                  (long long)d.counters.frames, (long long)d.counters.grants, (long long)d.counters.denies,
+                  (long long)d.counters.unknowns, (long long)d.counters.bad_frames);
+    door_event(d, "stop", detail);
+  }
+  audit_log_close(d.log);
+}
+
+}  // namespace fg::door

@@ -1,0 +1,66 @@
+// One door: the opened pipeline, gallery, policy, actuator and log, and what one frame does:
+//
+//   detect -> for the largest face (or every face, largest first): landmarks -> embed ->
+//   nearest enrolled person -> policy -> (grant) actuator -> one audit line per decision
+//
+// Frames without a face produce no audit line (a door camera sees nobody most of the day);
+// damaged frames and source errors produce an "event" line. Per-frame work reuses the
+// state's buffers, so memory stays flat over any number of frames.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/face_pipeline.h"
+#include "runtime/gallery.h"
+#include "tools/door/actuator.h"
+#include "tools/door/audit_log.h"
+#include "tools/door/decision.h"
+#include "tools/door/door_config.h"
+#include "tools/door/latency_stats.h"
+
+namespace fg::door {
+
+struct DoorCounters {
+  int64_t frames = 0, bad_frames = 0, no_face = 0, faces = 0;
+  int64_t grants = 0, denies = 0, unknowns = 0, errors = 0;
+};
+
+struct Door {
+  DoorConfig cfg;
+  FacePipeline pipe;
+  std::string model_id;
+  GalleryPtr gallery;
+  DecisionPolicy policy;
+  Actuator actuator;
+  AuditLog log;
+  LatencyStats stats;
+  DoorCounters counters;
+  std::chrono::steady_clock::time_point start;
+  // Gallery change detection (picks up `enroll` by another process while running).
+  double next_gallery_check_s = 0;
+  int64_t gallery_mtime_ns = 0, gallery_size = 0;
+  // Per-frame scratch, reused.
+  std::vector<FaceBox> boxes;
+  std::vector<int> order;
+  PipelineFace face;
+  std::vector<IdentifyMatch> matches;
+  std::string line;
+};
+
+// Monotonic seconds since the door opened.
+double door_now_s(const Door& d);
+
+// Opens models, gallery (reader), actuator and log; writes the "start" event.
+Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d);
+// `source_ms`: time spent getting the frame (recorded as the "source" stage).
+void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms);
+// A frame the source could not deliver (damaged file, short read).
+void door_bad_frame(Door& d, const std::string& label, const std::string& error);
+// An event line ("start", "stop", "source_error", ...): detail is a message or empty.
+void door_event(Door& d, const char* event, const std::string& detail);
+// Releases the relay, writes the "stop" event, closes the log.
+void door_close(Door& d);
+
+}  // namespace fg::door
