@@ -245,9 +245,8 @@ Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, PreparedOp* op) {
 }
 
 Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
-  (void)model;
   FG_RETURN_IF_ERROR(xnn_init_once());
-  if (op->in[0]->dtype == DType::kI8 || op->out->dtype == DType::kI8) return xnnpack_prepare_qs8_op(op);
+  if (op->in[0]->dtype == DType::kI8 || op->out->dtype == DType::kI8) return xnnpack_prepare_qs8_op(model, op);
   if (op->in[0]->dtype != DType::kF32) return Status::error("xnnpack backend: f32 or int8 graphs only");
   auto st = std::make_unique<XnnOpState>();
   const Activation act = op->info.activation;

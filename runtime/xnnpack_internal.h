@@ -60,6 +60,6 @@ struct AddPadPlan {
 // Dry-binds `st` (validates shapes now), then hands it to `op` with the shared run function.
 [[nodiscard]] Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, PreparedOp* op);
 // The int8 half: per-channel qc8 convolutions, qs8 add / global average pool, s8 max pool.
-[[nodiscard]] Status xnnpack_prepare_qs8_op(PreparedOp* op);
+[[nodiscard]] Status xnnpack_prepare_qs8_op(const Model& model, PreparedOp* op);
 
 }  // namespace fg

@@ -3,13 +3,14 @@
 //   conv / depthwise conv -> convolution2d_nhwc_qc8 (per-channel kernel scales)
 //   fully connected       -> convolution2d_nhwc_qc8 as a 1x1 conv on a 1x1 image (the
 //                            snapshot has no qc8 fully-connected; qs8 FC is per-tensor only)
+//   conv + fused residual -> convolution2d_nhwc_qc8 into scratch + add_nd_qs8 (no fusion in XNNPACK)
 //   add (zero-extending)  -> [constant_pad_nd_x8 with the input's zero point] + add_nd_qs8
 //   max pool              -> max_pooling2d_nhwc_s8 (input and output quantisation must match)
 //   global avg pool       -> global_average_pooling_nwc_qs8
 //   leaky ReLU            -> the conv writes an intermediate quantization, then our 256-entry
 //                            table maps it (qs8_conv_setup; the snapshot's leaky ReLU is qu8 only)
 //   quantize / dequantize -> convert_nc_f32_qs8 / convert_nc_qs8_f32 (the f32 boundary)
-//   avg pool              -> refused: the snapshot only has it for qu8
+//   avg pool              -> our reference qs8 loop: the snapshot only has qu8 average pooling
 // ReLU is the output clamp [max(-128, zy), 127]. Rounding: XNNPACK's own (x86 qc8: f32
 // requantisation, round half to even, like docs/kernels.md; add: fixed-point multipliers),
 // so results may differ from ours by 1 LSB.
@@ -30,8 +31,17 @@ xnn_status bind_conv(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   // Fully connected runs as a 1x1 conv: a rank-1 input is a 1x1 image.
   const TensorInfo& x = *op.in[0];
   const size_t h = x.rank == 3 ? x.dims[0] : 1, w = x.rank == 3 ? x.dims[1] : 1;
-  return xnn_setup_convolution2d_nhwc_qc8(st.ops[0], 1, h, w, arena_in<int8_t>(op, arena),
-                                          arena_out<int8_t>(op, arena), nullptr);
+  if (!op.in[3])
+    return xnn_setup_convolution2d_nhwc_qc8(st.ops[0], 1, h, w, arena_in<int8_t>(op, arena),
+                                            arena_out<int8_t>(op, arena), nullptr);
+  // Residual: conv -> scratch, then scratch + residual -> output.
+  int8_t* conv_out = reinterpret_cast<int8_t*>(st.scratch[0].data());
+  const xnn_status s = xnn_setup_convolution2d_nhwc_qc8(st.ops[0], 1, h, w, arena_in<int8_t>(op, arena), conv_out,
+                                                        nullptr);
+  if (s != xnn_status_success) return s;
+  const size_t n = static_cast<size_t>(op.out->elements);
+  return xnn_setup_add_nd_qs8(st.ops[1], 1, &n, 1, &n, conv_out, arena_in<int8_t>(op, arena, 1),
+                              arena_out<int8_t>(op, arena), nullptr);
 }
 
 xnn_status bind_max_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
@@ -117,6 +127,24 @@ Status create_conv(const PreparedOp& op, XnnOpState* st) {
   Qs8ConvSetup q;
   FG_RETURN_IF_ERROR(qs8_conv_setup(op, &q));
   if (q.leaky) st->leaky_table.assign(q.leaky_table, q.leaky_table + 256);
+  const TensorInfo* residual = op.in[3];
+  if (residual) {
+    // XNNPACK cannot fuse the residual: the conv alone is requantized to a range that holds
+    // out - residual (anything beyond it saturates into values the final clamp removes anyway),
+    // then add_nd_qs8 adds the residual. Two roundings instead of one: up to ~2 LSB off ours.
+    if (q.leaky) return Status::error("xnnpack qs8: leaky relu with a fused residual is not supported");
+    const TensorInfo& y = *op.out;
+    const float y_lo = y.scale * static_cast<float>(-128 - y.zero_point), y_hi = y.scale * static_cast<float>(127 - y.zero_point);
+    const float r_lo = residual->scale * static_cast<float>(-128 - residual->zero_point);
+    const float r_hi = residual->scale * static_cast<float>(127 - residual->zero_point);
+    const QuantParams mid = quant_params_for_range(y_lo - r_hi, y_hi - r_lo);
+    q.quant.output_scale = mid.scale;
+    q.params.output_zero_point = mid.zero_point;
+    q.params.output_min = -128;
+    q.params.output_max = 127;
+    if (!st->scratch[0].resize(static_cast<size_t>(y.elements) + XNN_EXTRA_BYTES))
+      return Status::error("out of memory for a residual scratch buffer");
+  }
   xnn_operator_t o = nullptr;
   FG_RETURN_IF_ERROR(xnn_check(
       xnn_create_convolution2d_nhwc_qc8(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, s.kernel_h, s.kernel_w,
@@ -126,6 +154,15 @@ Status create_conv(const PreparedOp& op, XnnOpState* st) {
                                         q.params.output_min, q.params.output_max, flags, &o),
       "create convolution2d_nhwc_qc8"));
   st->ops.push_back(o);
+  if (residual) {
+    const TensorInfo& y = *op.out;
+    FG_RETURN_IF_ERROR(xnn_check(xnn_create_add_nd_qs8(static_cast<int8_t>(q.params.output_zero_point),
+                                                       q.quant.output_scale, static_cast<int8_t>(residual->zero_point),
+                                                       residual->scale, static_cast<int8_t>(y.zero_point), y.scale,
+                                                       output_min_of(op), 127, 0, &o),
+                                 "create add_nd_qs8 (residual)"));
+    st->ops.push_back(o);
+  }
   st->bind = bind_conv;
   return Status::ok();
 }
@@ -188,7 +225,7 @@ Status create_global_avg_pool(const PreparedOp& op, XnnOpState* st) {
 
 }  // namespace
 
-Status xnnpack_prepare_qs8_op(PreparedOp* op) {
+Status xnnpack_prepare_qs8_op(const Model& model, PreparedOp* op) {
   if (op->info.type == OpType::kQuantize || op->info.type == OpType::kDequantize) {
     auto st = std::make_unique<XnnOpState>();
     const bool quantize = op->info.type == OpType::kQuantize;
@@ -198,7 +235,6 @@ Status xnnpack_prepare_qs8_op(PreparedOp* op) {
   }
   if (op->in[0]->dtype != DType::kI8 || op->out->dtype != DType::kI8)
     return Status::error("xnnpack qs8: int8 input and output expected");
-  if (op->in[3]) return Status::error("xnnpack qs8: no fused residual in XNNPACK (run the add as its own op)");
   const bool is_conv = op->info.type == OpType::kConv2d || op->info.type == OpType::kDepthwiseConv2d ||
                        op->info.type == OpType::kFullyConnected;
   if (op->info.activation == Activation::kLeakyRelu && !is_conv)
@@ -209,7 +245,7 @@ Status xnnpack_prepare_qs8_op(PreparedOp* op) {
     case OpType::kDepthwiseConv2d:
     case OpType::kFullyConnected:
       FG_RETURN_IF_ERROR(create_conv(*op, st.get()));
-      op->kernel_name = "xnn_convolution2d_nhwc_qc8";
+      op->kernel_name = op->in[3] ? "xnn_convolution2d_nhwc_qc8+xnn_add_nd_qs8" : "xnn_convolution2d_nhwc_qc8";
       break;
     case OpType::kAdd:
       FG_RETURN_IF_ERROR(create_add(*op, st.get()));
@@ -225,7 +261,10 @@ Status xnnpack_prepare_qs8_op(PreparedOp* op) {
       op->kernel_name = "xnn_global_average_pooling_nwc_qs8";
       break;
     case OpType::kAvgPool2d:
-      return Status::error("xnnpack qs8: this XNNPACK has no int8 average pooling (qu8 only)");
+      // No s8/qs8 average pooling in this XNNPACK (qu8 only): our reference loop runs it.
+      FG_RETURN_IF_ERROR(reference_prepare_op(model, op));
+      op->kernel_name = "reference qs8 avg pool (no XNNPACK op)";
+      return Status::ok();
     default:
       return Status::error("xnnpack qs8: unsupported op type " + std::to_string(static_cast<int>(op->info.type)));
   }
