@@ -69,7 +69,7 @@ TEST_CASE("help and usage errors") {
 }
 
 TEST_CASE("embed reproduces the golden descriptor from the PNG") {
-  Run r = run("embed " + sample("amy", 1));
+  Run r = run("embed --crop " + sample("amy", 1));
   REQUIRE(r.exit_code == 0);
   std::istringstream in(r.out);
   std::string path;
@@ -81,7 +81,7 @@ TEST_CASE("embed reproduces the golden descriptor from the PNG") {
   REQUIRE(want.size() == 128);
   // Printed with 8 significant digits; the net itself is within 5e-7 of the golden.
   CHECK(max_abs_diff(got.data(), want.data(), 128) <= 1e-4f);
-  r = run("embed --json " + sample("amy", 1) + " " + sample("raj", 2));
+  r = run("embed --crop --json " + sample("amy", 1) + " " + sample("raj", 2));
   CHECK(r.exit_code == 0);
   CHECK(has(r.out, "\"embedding\": ["));
 }
@@ -119,7 +119,7 @@ TEST_CASE("bad inputs: clear message, exit 3, no crash") {
   // --models takes a directory: point it at one holding a 7-byte "model".
   const std::string sub = dir + "/fg_cli_bad_models_" + std::to_string(::getpid());
   REQUIRE(std::system(("mkdir -p " + sub + " && cp " + broken + " " + sub + "/recognition.fgm").c_str()) == 0);
-  r = run("embed --models " + sub + " " + sample("amy", 1));
+  r = run("embed --crop --models " + sub + " " + sample("amy", 1));
   CHECK(r.exit_code == 3);
   CHECK(has(r.out, "truncated"));
 }

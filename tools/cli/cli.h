@@ -16,6 +16,10 @@ constexpr int kExitNegative = 1;   // verify/compare: different people; identify
 constexpr int kExitUsage = 2;      // bad flags or arguments
 constexpr int kExitFailure = 3;    // bad input file, model or gallery
 
+// Default squared-L2 threshold of identify (1:K): face-api's FaceMatcher 0.6 Euclidean = 0.36,
+// the same value verify/compare use by default.
+constexpr float kMatchTau = 0.36f;
+
 struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::string> values;  // --name VALUE
@@ -51,6 +55,10 @@ int cmd_compare(int argc, char** argv);
 int cmd_detect(int argc, char** argv);
 int cmd_verify(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+int cmd_enroll(int argc, char** argv);        // cmd_gallery.cc
+int cmd_identify(int argc, char** argv);      // cmd_gallery.cc
+int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
+int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
 
 // Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
 // --backend (default native) / --models / --input-size / --score / --align|--crop /

@@ -1,9 +1,11 @@
-// facegate embed / compare: face crops -> descriptors -> squared L2 distance.
+// facegate embed / compare: descriptors of face crops (embed --crop, compare) or of every
+// face in whole photos (embed), and the squared L2 distance of two crops (compare).
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "runtime/face_encoder.h"
+#include "runtime/face_pipeline.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {
@@ -33,11 +35,47 @@ int embed_file(FaceEncoder& enc, const std::string& path, float* out) {
   return kExitOk;
 }
 
-void print_embedding(const std::string& path, const float* e, bool json, bool last) {
-  if (json) std::printf("  {\"image\": \"%s\", \"embedding\": [", path.c_str());
-  else std::printf("%s", path.c_str());
+// face < 0: a face crop (no box); otherwise the face index and its box in the photo.
+void print_embedding(const std::string& path, const float* e, bool json, bool last, int face = -1,
+                     const FaceBox* box = nullptr) {
+  if (json && face < 0) std::printf("  {\"image\": \"%s\", \"embedding\": [", path.c_str());
+  else if (json)
+    std::printf("  {\"image\": \"%s\", \"face\": %d, \"score\": %.6f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"embedding\": [",
+                path.c_str(), face, box->score, box->x, box->y, box->width, box->height);
+  else if (face < 0) std::printf("%s", path.c_str());
+  else std::printf("%s#%d", path.c_str(), face);
   for (int i = 0; i < kEmbeddingDim; ++i) std::printf(json ? (i ? ", %.8g" : "%.8g") : " %.8g", e[i]);
   std::printf(json ? "]}%s\n" : "\n", last ? "" : ",");
+}
+
+// Whole photos: detect -> landmarks -> descriptor crop / aligned chip -> encoder, per face.
+int embed_photos(const Args& args) {
+  FacePipelineOptions opt;
+  std::string model_dir;
+  if (int rc = pipeline_options_from_args("embed", args, &opt, &model_dir)) return rc;
+  FacePipeline pipe;
+  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  const bool json = args.has("json");
+  std::vector<PipelineFace> faces;
+  std::vector<std::string> no_face;
+  bool first = true;
+  if (json) std::printf("[\n");
+  for (const std::string& path : args.positional) {
+    Image img;
+    Status s = image_load(path, 3, &img);
+    if (s) s = face_pipeline_run(pipe, img, &faces);
+    if (!s) return failure(s.message());
+    if (faces.empty()) no_face.push_back(path);
+    for (size_t i = 0; i < faces.size(); ++i) {
+      if (json && !first) std::printf(",\n");
+      // JSON separators are printed before each record, so pass last=true (no trailing comma).
+      print_embedding(path, faces[i].embedding, json, true, (int)i, &faces[i].box);
+      first = false;
+    }
+  }
+  if (json) std::printf("]\n");
+  for (const std::string& p : no_face) std::fprintf(stderr, "facegate embed: no face found in %s\n", p.c_str());
+  return no_face.empty() ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -45,15 +83,31 @@ void print_embedding(const std::string& path, const float* e, bool json, bool la
 int cmd_embed(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kValueOptions, kFlagOptions, &args, &error)) return usage_error("embed", error);
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "crop", "align", "face-crop"}, &args,
+                  &error))
+    return usage_error("embed", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate embed [--json] [--backend B] [--models DIR] FACE.png...\n"
-        "Prints the 128-D descriptor of each face crop (the whole image is the face;\n"
-        "non-square crops are zero-padded to a square, as face-api does).\n");
+        "usage: facegate embed [--json] [--backend B] [--models DIR] [--align|--face-crop]\n"
+        "                      [--input-size N] [--score T] PHOTO...\n"
+        "       facegate embed --crop [--json] [--backend B] [--models DIR] FACE.png...\n"
+        "Prints one 128-D descriptor per face found in each photo (detector -> landmarks ->\n"
+        "descriptor input -> encoder; JSON adds the box and score). The descriptor input is\n"
+        "the dlib-style aligned chip (--align) or face-api's axis-aligned crop (--face-crop);\n"
+        "the default is the one that scored better on LFW.\n"
+        "--crop: each image already IS the face crop (non-square crops are zero-padded to a\n"
+        "square, as face-api does); no detection. Backend default: native for photos,\n"
+        "reference for --crop.\n"
+        "Exit code 3 if a photo has no face (named on stderr) or an image/model is bad.\n");
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("embed", "give at least one image");
+  if (!args.has("crop")) {
+    if (args.has("align") && args.has("face-crop")) return usage_error("embed", "--align and --face-crop exclude each other");
+    Args photo = args;  // --face-crop is the pipeline's --crop descriptor mode
+    if (photo.has("face-crop")) photo.flags.insert("crop");
+    return embed_photos(photo);
+  }
   FaceEncoder enc;
   if (int rc = open_encoder(args, &enc)) return rc;
   const bool json = args.has("json");

@@ -1,0 +1,137 @@
+#include "runtime/face_pipeline.h"
+
+#include <algorithm>
+
+#include "runtime/preprocess.h"
+
+namespace fg {
+
+const char* descriptor_mode_name(DescriptorMode m) { return m == DescriptorMode::kCrop ? "crop" : "align"; }
+
+std::string detector_model_file(int input_size) {
+  return input_size == 416 ? "detector.fgm" : "detector" + std::to_string(input_size) + ".fgm";
+}
+
+namespace {
+
+Status open_net(const std::string& path, const char* want_name, Backend backend, Model* model, Net* net) {
+  FG_RETURN_IF_ERROR(model_load_file(path, model));
+  if (model->net_name != want_name)
+    return Status::error(path + ": is a '" + model->net_name + "' model, not the " + want_name + " net");
+  if (model->inputs.size() != 1 || model->outputs.empty())
+    return Status::error(path + ": expected one input and at least one output");
+  NetOptions opt;
+  opt.backend = backend;
+  return net_prepare(*model, opt, net);
+}
+
+bool frame_ok(const Image& f) {
+  return !f.empty() && (f.channels == 1 || f.channels == 3 || f.channels == 4) &&
+         f.pixels.size() == (size_t)f.width * f.height * f.channels;
+}
+
+}  // namespace
+
+Status face_pipeline_open(const std::string& model_dir, const FacePipelineOptions& options, FacePipeline* p) {
+  const int size = options.detector.input_size;
+  if (size < 32 || size > 1024 || size % 32 != 0)
+    return Status::error("detector input size " + std::to_string(size) + " must be a multiple of 32 in 32..1024");
+  p->options = options;
+  const std::string det_path = model_dir + "/" + detector_model_file(size);
+  Status s = open_net(det_path, "detector", options.backend, &p->detector_model, &p->detector_net);
+  if (!s) {
+    if (size != 416)
+      return Status::error(s.message() + " (input size " + std::to_string(size) + " needs " +
+                           detector_model_file(size) + ": fg_convert --net detector --input-size " +
+                           std::to_string(size) + ")");
+    return s;
+  }
+  const TensorInfo& in = p->detector_model.tensors[p->detector_model.inputs[0]];
+  const TensorInfo& out = p->detector_model.tensors[p->detector_model.outputs[0]];
+  const int grid = size / 32;
+  if (in.elements != (int64_t)size * size * 3 || out.elements != (int64_t)grid * grid * 25)
+    return Status::error(det_path + ": not a tiny detector for input size " + std::to_string(size));
+  FG_RETURN_IF_ERROR(
+      open_net(model_dir + "/landmark68.fgm", "landmark68", options.backend, &p->landmark_model, &p->landmark_net));
+  const TensorInfo& lin = p->landmark_model.tensors[p->landmark_model.inputs[0]];
+  const TensorInfo& lout = p->landmark_model.tensors[p->landmark_model.outputs[0]];
+  if (lin.elements != kLandmarkNetInputSize * kLandmarkNetInputSize * 3 || lout.elements != 2 * kLandmarkCount)
+    return Status::error(model_dir + "/landmark68.fgm: landmark net must map 112x112x3 to 136");
+  if (options.embed)
+    FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition.fgm", options.backend, &p->encoder));
+  if (options.chip.size != 150 && options.mode == DescriptorMode::kAlign)
+    return Status::error("aligned chip size must be 150 (the encoder's input)");
+  return Status::ok();
+}
+
+Status face_pipeline_detect(FacePipeline& p, const Image& frame, std::vector<FaceBox>* boxes) {
+  if (!frame_ok(frame)) return Status::error("detect: empty or malformed frame (need 1, 3 or 4 channels)");
+  if (!p.detector_net.model) return Status::error("detect: pipeline not opened");
+  const int size = p.options.detector.input_size;
+  FG_RETURN_IF_ERROR(preprocess_image(frame, tiny_detector_input_spec(size), net_input(p.detector_net)));
+  net_run(p.detector_net);
+  return tiny_detector_decode(net_output(p.detector_net), size / 32, p.options.detector, frame.width, frame.height,
+                              boxes);
+}
+
+Status face_pipeline_landmarks(FacePipeline& p, const Image& frame, const FaceBox& box, PipelineFace* face) {
+  if (!frame_ok(frame)) return Status::error("landmarks: empty or malformed frame");
+  if (!p.landmark_net.model) return Status::error("landmarks: pipeline not opened");
+  face->box = box;
+  face->has_embedding = false;
+  FG_RETURN_IF_ERROR(landmark_crop_for_box(box, frame.width, frame.height, &face->landmark_crop));
+  const CropRect& c = face->landmark_crop;
+  FG_RETURN_IF_ERROR(
+      preprocess_region(frame, c.x, c.y, c.width, c.height, landmark_input_spec(), PixelOrder::kRgb,
+                        net_input(p.landmark_net)));
+  net_run(p.landmark_net);
+  // face-api shifts by the un-floored box (§4): kept for parity.
+  return landmarks68_decode(net_output(p.landmark_net), c.width, c.height, box.x, box.y, &face->landmarks);
+}
+
+Status face_pipeline_embed(FacePipeline& p, const Image& frame, PipelineFace* face) {
+  if (!frame_ok(frame)) return Status::error("embed: empty or malformed frame");
+  if (!p.encoder.net.model) return Status::error("embed: pipeline opened without the encoder");
+  face->has_embedding = false;
+  float* input = net_input(p.encoder.net);
+  if (p.options.mode == DescriptorMode::kCrop) {
+    FG_RETURN_IF_ERROR(descriptor_crop_from_landmarks(face->landmarks, face->landmark_crop.width,
+                                                      face->landmark_crop.height, frame.width, frame.height,
+                                                      &face->descriptor_crop));
+    const CropRect& d = face->descriptor_crop;
+    FG_RETURN_IF_ERROR(
+        preprocess_region(frame, d.x, d.y, d.width, d.height, recognition_input_spec(), PixelOrder::kRgb, input));
+  } else {
+    face->descriptor_crop = CropRect{};
+    FG_RETURN_IF_ERROR(align_face_chip(frame, face->landmarks, p.options.chip, &p.chip));
+    FG_RETURN_IF_ERROR(preprocess_face_for_recognition(p.chip, input));
+  }
+  net_run(p.encoder.net);
+  std::copy(net_output(p.encoder.net), net_output(p.encoder.net) + kEmbeddingDim, face->embedding);
+  face->has_embedding = true;
+  return Status::ok();
+}
+
+Status face_pipeline_run(FacePipeline& p, const Image& frame, std::vector<PipelineFace>* faces) {
+  std::vector<FaceBox>& boxes = p.boxes;  // capacity kept across frames
+  FG_RETURN_IF_ERROR(face_pipeline_detect(p, frame, &boxes));
+  faces->resize(boxes.size());
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    PipelineFace& f = (*faces)[i];
+    FG_RETURN_IF_ERROR(face_pipeline_landmarks(p, frame, boxes[i], &f));
+    if (p.options.embed) FG_RETURN_IF_ERROR(face_pipeline_embed(p, frame, &f));
+  }
+  return Status::ok();
+}
+
+int largest_face(const std::vector<PipelineFace>& faces) {
+  int best = -1;
+  double best_area = -1;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    const double a = faces[i].box.width * faces[i].box.height;
+    if (a > best_area) best_area = a, best = (int)i;
+  }
+  return best;
+}
+
+}  // namespace fg

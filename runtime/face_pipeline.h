@@ -1,0 +1,86 @@
+// The whole-frame stage chain (ARCHITECTURE.md §2, §4-6; DESIGN.md "The flow of one frame"):
+//
+//   frame (RGB8) -> tiny detector @input_size -> decode + NMS -> boxes
+//     -> landmark crop (box clipped + floored) -> landmark net -> 68 points in frame pixels
+//     -> descriptor input: kCrop  = face-api's axis-aligned square (§6), or
+//                          kAlign = dlib-style similarity-transform chip (runtime/aligner.h)
+//     -> encoder -> 128-D embedding
+//
+// One FacePipeline owns the three prepared nets (arenas planned once) and its scratch, so a
+// stream of frames of one size does not allocate after the first frame, except the aligned
+// chip in kAlign mode (one 150x150 image per face). A pipeline is not thread-safe: use one
+// per thread (the eval does).
+//
+// Detector input sizes: the detector model is compiled for one input size. The default
+// (416) is models/detector.fgm; another size N needs models/detector<N>.fgm next to it
+// (fg_convert --net detector --input-size N).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "runtime/aligner.h"
+#include "runtime/detector_decode.h"
+#include "runtime/executor.h"
+#include "runtime/face_crop.h"
+#include "runtime/face_encoder.h"
+#include "runtime/image.h"
+#include "runtime/landmarks_decode.h"
+
+namespace fg {
+
+enum class DescriptorMode {
+  kCrop,   // face-api: axis-aligned square around eyes and mouth, no rotation (§6)
+  kAlign,  // dlib face chip: rotation + uniform scale + translation to a template
+};
+const char* descriptor_mode_name(DescriptorMode m);
+
+struct FacePipelineOptions {
+  Backend backend = Backend::kNative;
+  TinyDetectorOptions detector;  // input_size, score_threshold, iou_threshold
+  DescriptorMode mode = DescriptorMode::kAlign;
+  FaceChipOptions chip;          // kAlign only: template, padding, size (150)
+  bool embed = true;             // false: stop after landmarks (detect command)
+};
+
+struct PipelineFace {
+  FaceBox box;                   // detector box in frame pixels (not clipped), with score
+  CropRect landmark_crop;        // what the landmark net saw
+  std::vector<Point2> landmarks; // 68 points, frame pixels
+  CropRect descriptor_crop;      // kCrop: the encoder's input region (zero-size in kAlign)
+  bool has_embedding = false;
+  float embedding[kEmbeddingDim] = {};
+};
+
+struct FacePipeline {
+  FacePipelineOptions options;
+  Model detector_model, landmark_model;
+  Net detector_net, landmark_net;
+  FaceEncoder encoder;
+  Image chip;                    // scratch: the aligned chip (kAlign)
+  std::vector<FaceBox> boxes;    // scratch: detector output of the current frame
+};
+
+// The detector model file for an input size: detector.fgm for 416, detector<N>.fgm otherwise.
+std::string detector_model_file(int input_size);
+
+// Loads detector/landmark68/recognition models from model_dir and prepares them.
+[[nodiscard]] Status face_pipeline_open(const std::string& model_dir, const FacePipelineOptions& options,
+                                        FacePipeline* p);
+
+// Stage 1: boxes in frame pixels, highest score first (NMS pick order).
+[[nodiscard]] Status face_pipeline_detect(FacePipeline& p, const Image& frame, std::vector<FaceBox>* boxes);
+
+// Stage 2: landmark crop + 68 points for one box (face->box is set to `box`).
+[[nodiscard]] Status face_pipeline_landmarks(FacePipeline& p, const Image& frame, const FaceBox& box,
+                                             PipelineFace* face);
+
+// Stage 3+4: descriptor crop or aligned chip from face->landmarks, then the encoder.
+[[nodiscard]] Status face_pipeline_embed(FacePipeline& p, const Image& frame, PipelineFace* face);
+
+// All stages for every detected face (faces in detector order; embeddings if options.embed).
+[[nodiscard]] Status face_pipeline_run(FacePipeline& p, const Image& frame, std::vector<PipelineFace>* faces);
+
+// Index of the face with the largest box area, -1 when empty (verify's "the face").
+int largest_face(const std::vector<PipelineFace>& faces);
+
+}  // namespace fg

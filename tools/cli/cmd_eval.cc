@@ -1,0 +1,207 @@
+// facegate eval lfw DIR: the LFW View 2 protocol (pairs.txt) over our whole pipeline:
+// k-fold accuracy, ROC, TAR@FAR, best global tau, and how many images had no face.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/lfw_eval.h"
+#include "tools/cli/cli.h"
+
+namespace fg::cli {
+namespace {
+
+// "1-10", "3", "1,3,5-6" -> 0-based fold set; false when malformed or out of 1..max.
+bool parse_folds(const std::string& text, int max, std::set<int>* out) {
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string part = text.substr(pos, comma - pos);
+    const size_t dash = part.find('-');
+    int a = 0, b = 0;
+    if (std::sscanf(part.c_str(), dash == std::string::npos ? "%d" : "%d-%d", &a, &b) < 1) return false;
+    if (dash == std::string::npos) b = a;
+    if (a < 1 || b > max || a > b) return false;
+    for (int f = a; f <= b; ++f) out->insert(f - 1);
+    pos = comma + 1;
+  }
+  return !out->empty();
+}
+
+// ROC on log-FAR axes (x: FAR 1e-4..1, y: TAR 0.9..1), grid at decades and every 0.02 TAR.
+Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) {
+  const int W = 480, H = 360;
+  Image img = image_make(W, H, 3);
+  std::fill(img.pixels.begin(), img.pixels.end(), 255);
+  auto put = [&](int x, int y, uint8_t r, uint8_t g, uint8_t b) {
+    if (x < 0 || y < 0 || x >= W || y >= H) return;
+    uint8_t* p = img.row(y) + 3 * x;
+    p[0] = r, p[1] = g, p[2] = b;
+  };
+  auto px = [&](double far) { return (int)std::lround((std::log10(std::max(far, 1e-4)) + 4) / 4 * (W - 1)); };
+  auto py = [&](double tar) { return (int)std::lround((1 - (std::max(tar, 0.9) - 0.9) / 0.1) * (H - 1)); };
+  for (int d = 0; d <= 4; ++d)
+    for (int y = 0; y < H; ++y) put(px(std::pow(10.0, -d)), y, 200, 200, 200);
+  for (int k = 0; k <= 5; ++k)
+    for (int x = 0; x < W; ++x) put(x, py(0.9 + 0.02 * k), 200, 200, 200);
+  int lx = -1, ly = -1;
+  for (const RocPoint& p : roc) {
+    const int x = px(p.far), y = py(p.tar);
+    if (lx >= 0) {  // staircase: horizontal then vertical
+      for (int i = std::min(lx, x); i <= std::max(lx, x); ++i) put(i, ly, 20, 60, 200), put(i, ly + 1, 20, 60, 200);
+      for (int j = std::min(ly, y); j <= std::max(ly, y); ++j) put(x, j, 20, 60, 200), put(x + 1, j, 20, 60, 200);
+    }
+    lx = x, ly = y;
+  }
+  return image_write_png(path, img);
+}
+
+void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
+                const VerificationReport& r, size_t images, const std::vector<std::string>& fallback, int fallback_pairs,
+                double seconds) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return;
+  std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"mode\": \"%s\",\n  \"template\": %d,\n  \"padding\": %.3f,\n", dir.c_str(),
+               descriptor_mode_name(opt.mode), opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68, opt.chip.padding);
+  std::fprintf(f, "  \"detector_input_size\": %d,\n  \"score_threshold\": %.3f,\n  \"backend\": \"%s\",\n",
+               opt.detector.input_size, opt.detector.score_threshold, backend_name(opt.backend));
+  std::fprintf(f, "  \"pairs\": %d,\n  \"same_pairs\": %d,\n  \"images\": %zu,\n  \"seconds\": %.1f,\n",
+               r.same_pairs + r.different_pairs, r.same_pairs, images, seconds);
+  std::fprintf(f, "  \"folds\": [");
+  for (size_t i = 0; i < r.folds.size(); ++i)
+    std::fprintf(f, "%s\n    {\"fold\": %d, \"tau\": %.6f, \"accuracy\": %.6f, \"pairs\": %d}", i ? "," : "",
+                 r.folds[i].fold + 1, r.folds[i].threshold, r.folds[i].accuracy, r.folds[i].pairs);
+  std::fprintf(f, "\n  ],\n  \"threshold_from_same_fold\": %s,\n", r.threshold_from_same_fold ? "true" : "false");
+  std::fprintf(f, "  \"mean_accuracy\": %.6f,\n  \"std_accuracy\": %.6f,\n", r.mean_accuracy, r.std_accuracy);
+  std::fprintf(f, "  \"best_tau\": %.6f,\n  \"best_tau_accuracy\": %.6f,\n", r.best_tau, r.best_tau_accuracy);
+  std::fprintf(f, "  \"tar_at_far_1e-2\": %.6f,\n  \"tau_at_far_1e-2\": %.6f,\n", r.tar_at_far_1e2, r.tau_at_far_1e2);
+  std::fprintf(f, "  \"tar_at_far_1e-3\": %.6f,\n  \"tau_at_far_1e-3\": %.6f,\n", r.tar_at_far_1e3, r.tau_at_far_1e3);
+  std::fprintf(f, "  \"no_face_images\": %zu,\n  \"no_face_handling\": \"centre box -> landmarks -> descriptor\",\n",
+               fallback.size());
+  std::fprintf(f, "  \"pairs_with_no_face_image\": %d,\n  \"no_face_list\": [", fallback_pairs);
+  for (size_t i = 0; i < fallback.size(); ++i) std::fprintf(f, "%s\"%s\"", i ? ", " : "", fallback[i].c_str());
+  std::fprintf(f, "],\n  \"roc\": [");
+  for (size_t i = 0; i < r.roc.size(); ++i)
+    std::fprintf(f, "%s[%.6f, %.6f, %.6f]", i ? ", " : "", r.roc[i].threshold, r.roc[i].far, r.roc[i].tar);
+  std::fprintf(f, "]\n}\n");
+  std::fclose(f);
+}
+
+}  // namespace
+
+int cmd_eval(int argc, char** argv) {
+  Args args;
+  std::string error;
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert("json");
+  if (!parse_args(argc, argv, 2, values, {"help", "align", "crop"}, &args, &error)) return usage_error("eval", error);
+  if (args.has("help") || args.positional.empty()) {
+    std::printf(
+        "usage: facegate eval lfw DIR [--pairs FILE] [--folds 1-10] [--align|--crop] [--template 5|68]\n"
+        "                     [--padding P] [--json OUT] [--plot ROC.png] [--threads N] [--input-size N]\n"
+        "                     [--backend B] [--models DIR]\n"
+        "Detector input defaults to %d here (LFW faces are large in the frame; 416 misses many).\n"
+        "LFW View 2: every image of the chosen folds' pairs goes through the pipeline (the\n"
+        "detected face nearest the centre; no face -> a fixed centre box, counted). For each\n"
+        "fold, tau maximising accuracy on the other chosen folds is tested on it.\n"
+        "Prints fold accuracies, mean +- std (sample), best global tau, TAR at FAR 1e-2/1e-3.\n"
+        "--plot: ROC PNG, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02).\n",
+        kLfwDetectorInputSize);
+    return args.has("help") ? kExitOk : usage_error("eval", "give a dataset: eval lfw DIR");
+  }
+  if (args.positional[0] != "lfw") return usage_error("eval", "unknown dataset '" + args.positional[0] + "' (lfw)");
+  if (args.positional.size() != 2) return usage_error("eval", "give the LFW folder: eval lfw DIR");
+  const std::string dir = args.positional[1];
+  FacePipelineOptions opt;
+  opt.detector.input_size = kLfwDetectorInputSize;  // --input-size overrides
+  std::string model_dir;
+  if (int rc = pipeline_options_from_args("eval", args, &opt, &model_dir)) return rc;
+  float threads_f = 2;
+  if (!args.value("threads").empty() &&
+      (!parse_float(args.value("threads"), &threads_f) || threads_f < 1 || threads_f > 64 || (int)threads_f != threads_f))
+    return usage_error("eval", "--threads must be 1..64");
+  std::vector<LfwPair> pairs;
+  int num_folds = 0;
+  const std::string pairs_path = args.value("pairs", dir + "/pairs.txt");
+  if (Status s = lfw_parse_pairs(pairs_path, &pairs, &num_folds); !s) return failure(s.message());
+  std::set<int> folds;
+  if (!parse_folds(args.value("folds", "1-" + std::to_string(num_folds)), num_folds, &folds))
+    return usage_error("eval", "--folds must be like 1-10, 3 or 1,4-5 within 1.." + std::to_string(num_folds));
+
+  // Distinct images of the chosen pairs, each embedded once.
+  std::map<std::string, int> index;
+  std::vector<std::string> paths;
+  std::vector<std::pair<int, int>> pair_images;
+  std::vector<LfwPair> chosen;
+  for (const LfwPair& p : pairs) {
+    if (!folds.count(p.fold)) continue;
+    int ids[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string path = lfw_image_path(dir, k ? p.name2 : p.name1, k ? p.n2 : p.n1);
+      auto it = index.emplace(path, (int)paths.size());
+      if (it.second) paths.push_back(path);
+      ids[k] = it.first->second;
+    }
+    pair_images.push_back({ids[0], ids[1]});
+    chosen.push_back(p);
+  }
+  LfwRunOptions run;
+  run.model_dir = model_dir;
+  run.pipeline = opt;
+  run.threads = (int)threads_f;
+  std::fprintf(stderr, "eval lfw: %zu pairs, %zu images, mode %s, %d thread(s)...\n", chosen.size(), paths.size(),
+               descriptor_mode_name(opt.mode), run.threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<LfwImageResult> emb;
+  if (Status s = lfw_embed_images(run, paths, &emb); !s) return failure(s.message());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::vector<double> dist;
+  std::vector<bool> same;
+  std::vector<int> fold;
+  int fallback_pairs = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const LfwImageResult &a = emb[pair_images[i].first], &b = emb[pair_images[i].second];
+    dist.push_back(embedding_distance_sq(a.embedding, b.embedding));
+    same.push_back(chosen[i].same);
+    fold.push_back(chosen[i].fold);
+    fallback_pairs += (a.fallback || b.fallback) ? 1 : 0;
+  }
+  std::vector<std::string> fallback;
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (emb[i].fallback) fallback.push_back(paths[i]);
+  VerificationReport r;
+  if (Status s = verification_k_fold(dist, same, fold, &r); !s) return failure(s.message());
+
+  std::printf("LFW %s: %zu pairs (%d same), %zu images, descriptor %s", dir.c_str(), chosen.size(), r.same_pairs,
+              paths.size(), descriptor_mode_name(opt.mode));
+  if (opt.mode == DescriptorMode::kAlign)
+    std::printf(" (%d-point template, padding %.2f)", opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68,
+                opt.chip.padding);
+  std::printf(", detector %d, backend %s\n\n  fold   tau       accuracy\n", opt.detector.input_size,
+              backend_name(opt.backend));
+  for (const FoldResult& f : r.folds)
+    std::printf("  %4d   %.4f    %6.2f%%  (%d pairs)\n", f.fold + 1, f.threshold, 100 * f.accuracy, f.pairs);
+  std::printf("\n  accuracy (mean +- std over folds)  %.2f%% +- %.2f%%%s\n", 100 * r.mean_accuracy,
+              100 * r.std_accuracy, r.threshold_from_same_fold ? "  (one fold: tau fitted on the test fold itself)" : "");
+  std::printf("  best global tau                    %.4f (accuracy %.2f%% on all pairs)\n", r.best_tau,
+              100 * r.best_tau_accuracy);
+  std::printf("  TAR @ FAR 1e-2                     %.2f%% (tau %.4f)\n", 100 * r.tar_at_far_1e2, r.tau_at_far_1e2);
+  std::printf("  TAR @ FAR 1e-3                     %.2f%% (tau %.4f)\n", 100 * r.tar_at_far_1e3, r.tau_at_far_1e3);
+  std::printf("  images with no face detected       %zu of %zu (embedded from the centre box instead; %d pairs touched)\n",
+              fallback.size(), paths.size(), fallback_pairs);
+  std::printf("  time                               %.1f s (%.1f ms/image/thread)\n", seconds,
+              1000 * seconds * run.threads / std::max<size_t>(1, paths.size()));
+  for (const std::string& p : fallback) std::printf("    no face: %s\n", p.c_str());
+  if (!args.value("json").empty())
+    write_json(args.value("json"), dir, opt, r, paths.size(), fallback, fallback_pairs, seconds);
+  if (!args.value("plot").empty())
+    if (Status s = write_roc_png(args.value("plot"), r.roc); !s) return failure(s.message());
+  return kExitOk;
+}
+
+}  // namespace fg::cli
