@@ -1,0 +1,325 @@
+// facegate-door end to end: the real binary on scripted frame sequences (images, Y4M file,
+// Y4M on stdin, truncated Y4M, a corrupt file, no face), checking the exact audit-log
+// decisions and the actuator calls (the command actuator appends "$FG_PERSON $FG_FRAME" to
+// a file), and that SIGTERM mid-stream exits 0 with every log line intact.
+// Gallery: amy and sheldon enrolled from samples/faces chips 1-2; frames from samples/frames
+// (chips padded into 320x320 camera-like frames; stuart is not enrolled).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/gallery.h"
+#include "runtime/image.h"
+#include "test_util.h"
+
+using namespace fg_test;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+};
+
+std::string door_bin() { return bin_dir() + "/facegate-door"; }
+// Cross builds run the ARM binary under qemu: the toolchain's prefix, when the test has it.
+std::string exec_prefix() { return env_or("FG_TEST_EXEC_PREFIX", ""); }
+
+Run run_door(const std::string& args, const std::string& stdin_file = "") {
+  std::string cmd = exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args;
+  cmd += stdin_file.empty() ? " </dev/null" : " <" + stdin_file;
+  cmd += " 2>&1";
+  Run r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string frames_dir() { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames"; }
+std::string chip(const std::string& person, int n) {
+  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> lines;
+  std::string l;
+  while (std::getline(f, l)) lines.push_back(l);
+  return lines;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The value of "key" in a flat JSON line: a string's contents or a number's text.
+std::string field(const std::string& line, const std::string& key) {
+  const std::string k = "\"" + key + "\":";
+  const size_t at = line.find(k);
+  if (at == std::string::npos) return "";
+  size_t i = at + k.size();
+  if (line[i] == '"') {
+    const size_t end = line.find('"', i + 1);
+    return line.substr(i + 1, end - i - 1);
+  }
+  const size_t end = line.find_first_of(",}", i);
+  return line.substr(i, end - i);
+}
+
+// "decision person frame" for each decision line, "event:<name>" for event lines.
+std::vector<std::string> summarize(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (const std::string& l : lines) {
+    if (!field(l, "decision").empty())
+      out.push_back(field(l, "decision") + " " + field(l, "person") + " " + field(l, "frame"));
+    else
+      out.push_back("event:" + field(l, "event"));
+  }
+  return out;
+}
+
+struct Fixture {
+  std::string dir, gallery;
+  bool ready = false;
+  ~Fixture() {
+    if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
+  }
+};
+
+// Built once: a temp dir and a gallery with amy and sheldon.
+Fixture& fixture() {
+  static Fixture f;
+  if (!f.dir.empty()) return f;
+  char tmpl[] = "/tmp/fg_test_door_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  f.dir = tmpl;
+  if (!path_exists(door_bin()) || !path_exists(model_dir() + "/recognition.fgm")) {
+    MESSAGE("skipping: facegate-door or the model files are not built (" << door_bin() << ")");
+    return f;
+  }
+  f.gallery = f.dir + "/door.fgg";
+  const Run r = run_door("--gallery " + f.gallery + " --enroll amy=" + chip("amy", 1) + "," + chip("amy", 2) +
+                         " --enroll sheldon=" + chip("sheldon", 1) + "," + chip("sheldon", 2));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("enrolled sheldon") != std::string::npos);
+  f.ready = true;
+  return f;
+}
+
+std::string write_list(const std::string& path, const std::vector<std::string>& files) {
+  std::ofstream f(path);
+  for (const std::string& s : files) f << s << "\n";
+  return path;
+}
+
+// RGB -> BT.601 video-range Y4M, 420 (2x2 averaged chroma) or 444. `truncate_last` cuts the
+// last frame in half.
+void write_y4m(const std::string& path, const std::vector<std::string>& pngs, bool c420, bool truncate_last) {
+  std::string out;
+  for (size_t k = 0; k < pngs.size(); ++k) {
+    fg::Image img;
+    REQUIRE(fg::image_load(pngs[k], 3, &img));
+    const int w = img.width, h = img.height;
+    if (k == 0)
+      out += "YUV4MPEG2 W" + std::to_string(w) + " H" + std::to_string(h) + " F10:1 Ip A1:1 " +
+             (c420 ? "C420jpeg" : "C444") + " XYSCSS=" + (c420 ? "420JPEG" : "444") + "\n";
+    std::vector<float> Y(w * h), U(w * h), V(w * h);
+    for (int i = 0; i < w * h; ++i) {
+      const float r = img.pixels[3 * i], g = img.pixels[3 * i + 1], b = img.pixels[3 * i + 2];
+      Y[i] = 16 + (65.481f * r + 128.553f * g + 24.966f * b) / 255;
+      U[i] = 128 + (-37.797f * r - 74.203f * g + 112.0f * b) / 255;
+      V[i] = 128 + (112.0f * r - 93.786f * g - 18.214f * b) / 255;
+    }
+    std::string frame = "FRAME\n";
+    for (float y : Y) frame.push_back((char)(uint8_t)(y + 0.5f));
+    for (const std::vector<float>* plane : {&U, &V}) {
+      if (!c420) {
+        for (float c : *plane) frame.push_back((char)(uint8_t)(c + 0.5f));
+        continue;
+      }
+      for (int y = 0; y < h; y += 2)
+        for (int x = 0; x < w; x += 2) {
+          const float s = (*plane)[y * w + x] + (*plane)[y * w + x + 1] + (*plane)[(y + 1) * w + x] +
+                          (*plane)[(y + 1) * w + x + 1];
+          frame.push_back((char)(uint8_t)(s / 4 + 0.5f));
+        }
+    }
+    if (truncate_last && k + 1 == pngs.size()) frame.resize(frame.size() / 2);
+    out += frame;
+  }
+  std::ofstream(path, std::ios::binary) << out;
+}
+
+const std::string kPolicy = " --tau 0.30 --votes 2 --window 3 --cooldown 3600 --quiet";
+
+std::string command_actuator(const std::string& actions) {
+  return " --actuator command --command 'echo \"$FG_PERSON $FG_FRAME\" >> " + actions + "'";
+}
+
+}  // namespace
+
+TEST_CASE("images: grant / deny / unknown, no face, corrupt frame, actuator calls") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string fd = frames_dir();
+  const std::string corrupt = f.dir + "/corrupt.png";
+  std::ofstream(corrupt, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not a png";
+  const std::string list = write_list(f.dir + "/frames.txt",
+                                      {fd + "/amy3.png", fd + "/amy4.png", fd + "/stuart1.png", fd + "/wall.png", corrupt,
+                                       fd + "/amy5.png", fd + "/amy3.png", fd + "/sheldon3.png", fd + "/sheldon4.png"});
+  const std::string log = f.dir + "/images.jsonl", actions = f.dir + "/images.actions";
+  const Run r = run_door("--gallery " + f.gallery + " --source @" + list + " --log " + log + kPolicy +
+                         command_actuator(actions));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  const std::vector<std::string> lines = read_lines(log);
+  const std::vector<std::string> expected = {
+      "event:start",
+      "deny amy 1",       // 1 vote of 2
+      "grant amy 2",      // 2 of the last 3 frames
+      "unknown unknown 3",
+      // frame 4: no face, no line
+      "event:bad_frame",  // frame 5: corrupt file, reported and skipped
+      "deny amy 6",       // votes were cleared by the grant: 1/2
+      "deny amy 7",       // 2/2 again, but inside the cooldown
+      "deny sheldon 8",
+      "grant sheldon 9",
+      "event:stop",
+  };
+  CHECK(summarize(lines) == expected);
+  REQUIRE(lines.size() == expected.size());
+  CHECK(field(lines[4], "frame") == "5");
+  CHECK(field(lines[6], "reason").find("cooldown") != std::string::npos);
+  CHECK(field(lines[3], "nearest") != "");  // an unknown still records who was nearest
+  CHECK(std::stof(field(lines[3], "distance")) > 0.30f);
+  CHECK(std::stof(field(lines[2], "distance")) <= 0.30f);
+  CHECK(field(lines[2], "granted") == "true");
+  CHECK(field(lines[1], "granted") == "false");
+  CHECK(read_all(actions) == "amy 2\nsheldon 9\n");
+  CHECK(r.out.find("corrupt.png") != std::string::npos);  // the skip is reported
+  CHECK(r.out.find("p95 ms") != std::string::npos);       // the latency table
+}
+
+TEST_CASE("Y4M 420 file, truncated last frame: decisions, then a clean end") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string fd = frames_dir();
+  const std::string y4m = f.dir + "/trunc420.y4m", log = f.dir + "/y4m.jsonl", actions = f.dir + "/y4m.actions";
+  write_y4m(y4m, {fd + "/amy3.png", fd + "/amy4.png", fd + "/stuart1.png", fd + "/sheldon3.png"}, true, true);
+  const Run r = run_door("--gallery " + f.gallery + " --source " + y4m + " --log " + log + kPolicy +
+                         command_actuator(actions));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  const std::vector<std::string> lines = read_lines(log);
+  CHECK(summarize(lines) ==
+        std::vector<std::string>{"event:start", "deny amy 1", "grant amy 2", "unknown unknown 3", "event:source_error",
+                                 "event:stop"});
+  if (lines.size() == 6) CHECK(field(lines[4], "detail").find("truncated frame 4") != std::string::npos);
+  CHECK(read_all(actions) == "amy 2\n");
+}
+
+TEST_CASE("Y4M 444 on stdin") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string fd = frames_dir();
+  const std::string y4m = f.dir + "/s444.y4m", log = f.dir + "/stdin.jsonl";
+  write_y4m(y4m, {fd + "/sheldon3.png", fd + "/wall.png", fd + "/sheldon4.png"}, false, false);
+  const Run r = run_door("--gallery " + f.gallery + " --source - --log " + log + kPolicy, y4m);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(summarize(read_lines(log)) ==
+        std::vector<std::string>{"event:start", "deny sheldon 1", "grant sheldon 3", "event:stop"});
+}
+
+TEST_CASE("SIGTERM mid-stream: exit 0, every log line complete, actuator calls match grants") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string fd = frames_dir();
+  const std::string log = f.dir + "/term.jsonl", actions = f.dir + "/term.actions";
+  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " +
+                          f.gallery + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
+                          "/stuart1.png --loop 0 --cooldown 0 --quiet --log " + log + command_actuator(actions) +
+                          " >/dev/null 2>&1 </dev/null";
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), (char*)nullptr);
+    ::_exit(127);
+  }
+  // Wait for a few decisions (the stream never ends by itself), then ask it to stop.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (read_lines(log).size() < 8 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  int status = 0;
+  pid_t done = 0;
+  const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < stop_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL("facegate-door did not stop within 30 s of SIGTERM");
+  }
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const std::string text = read_all(log);
+  REQUIRE(!text.empty());
+  CHECK(text.back() == '\n');
+  const std::vector<std::string> lines = read_lines(log);
+  int grants = 0;
+  for (const std::string& l : lines) {
+    CHECK(l.front() == '{');
+    CHECK(l.back() == '}');
+    if (field(l, "decision") == "grant") ++grants;
+  }
+  CHECK(lines.size() >= 8);
+  CHECK(field(lines.back(), "event") == "stop");
+  CHECK(grants >= 1);
+  CHECK(read_lines(actions).size() == (size_t)grants);  // no grant lost between log and relay
+}
+
+TEST_CASE("startup errors: usage, missing gallery, gallery of another encoder, reserved name") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  Run r = run_door("--gallery " + f.gallery + " --source x --tau banana");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--tau") != std::string::npos);
+  CHECK(run_door("--source " + frames_dir()).exit_code == 2);  // no gallery
+  CHECK(run_door("--gallery " + f.gallery + " --source x --votes 4 --window 3").exit_code == 2);
+  CHECK(run_door("--gallery " + f.gallery + " --enroll unknown=" + chip("amy", 1)).exit_code == 2);
+  r = run_door("--gallery " + f.dir + "/missing.fgg --source " + frames_dir());
+  CHECK(r.exit_code == 3);
+  r = run_door("--gallery " + f.gallery + " --source " + f.dir + "/no-such-dir");
+  CHECK(r.exit_code == 3);
+  // A gallery whose embeddings came from another encoder must be refused, not matched.
+  fg::GalleryPtr g;
+  fg::GalleryCreateOptions c;
+  c.model_id = "some-other-encoder";
+  REQUIRE(fg::gallery_create(f.dir + "/other.fgg", c, &g));
+  g.reset();
+  r = run_door("--gallery " + f.dir + "/other.fgg --source " + frames_dir());
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("some-other-encoder") != std::string::npos);
+  r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + " --actuator command");
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("--command") != std::string::npos);
+}
