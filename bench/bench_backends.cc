@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,7 +20,9 @@
 
 namespace {
 
-const char* const kNets[] = {"recognition", "detector", "landmark68"};
+// "<net>_int8" runs too when FG_MODEL_DIR holds such a file (fg_quantize output).
+const char* const kNets[] = {"recognition", "detector", "landmark68",
+                             "recognition_int8", "detector_int8", "landmark68_int8"};
 const fg::Backend kBackends[] = {fg::Backend::kReference, fg::Backend::kNative, fg::Backend::kXnnpack};
 
 void run_net(benchmark::State& state, const std::string& net_name, fg::Backend backend) {
@@ -67,6 +71,7 @@ void print_summary(const CollectingReporter& rep) {
   std::printf("%-12s %12s %12s %12s %10s %10s\n", "net", "reference", "native", "xnnpack", "ref/xnn",
               "native/xnn");
   for (const char* net : kNets) {
+    if (std::strstr(net, "_int8") && !std::ifstream(std::string(FG_MODEL_DIR) + "/" + net + ".fgm")) continue;
     double t[3] = {0, 0, 0};
     for (int b = 0; b < 3; ++b) {
       auto it = rep.ms.find(std::string(net) + "/" + fg::backend_name(kBackends[b]));
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
   std::printf("cpu: %s\n", fg::cpu_features_summary().c_str());
   for (const char* net : kNets)
     for (fg::Backend b : kBackends) {
+      if (std::strstr(net, "_int8") && !std::ifstream(std::string(FG_MODEL_DIR) + "/" + net + ".fgm")) continue;
       const std::string name = std::string(net) + "/" + fg::backend_name(b);
       benchmark::RegisterBenchmark(name.c_str(), [net, b](benchmark::State& st) { run_net(st, net, b); })
           ->Unit(benchmark::kMillisecond)
