@@ -197,17 +197,48 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
     for (int i : op.inputs)
       if (i >= 0) used[i] = true;
   }
+  // Output layers kept in f32 (see QuantizeOptions::f32_output_layers): they write the graph
+  // output directly, reading a dequantized copy of their input.
+  std::vector<bool> f32_op(ops.size(), false);
+  std::vector<int> f32_id(n, -1);  // f32 tensors of the new file
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpInfo& op = ops[i];
+    const bool weighted = op.type == OpType::kConv2d || op.type == OpType::kDepthwiseConv2d ||
+                          op.type == OpType::kFullyConnected;
+    f32_op[i] = o.f32_output_layers && weighted && op.inputs[3] < 0 &&
+                m.tensors[op.output].role == TensorRole::kOutput;
+  }
   const int input = m.inputs[0];
   const int f32_input = mb.add_tensor(m.tensors[input].name, DType::kF32, TensorRole::kInput, dims_of(m.tensors[input]));
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (!f32_op[i]) continue;
+    const TensorInfo& y = m.tensors[ops[i].output];
+    f32_id[ops[i].output] = mb.add_tensor(y.name, DType::kF32, TensorRole::kOutput, dims_of(y));
+  }
   for (size_t t = 0; t < n; ++t) {
     const TensorInfo& ti = m.tensors[t];
-    if (!used[t] || ti.role == TensorRole::kConstant) continue;
+    if (!used[t] || ti.role == TensorRole::kConstant || f32_id[t] >= 0) continue;
     const bool boundary = ti.role == TensorRole::kInput || ti.role == TensorRole::kOutput;
     id[t] = mb.add_tensor(boundary ? ti.name + ":q" : ti.name, DType::kI8, TensorRole::kActivation, dims_of(ti));
     set_quant(mb, id[t], q[t]);
   }
   mb.ops.push_back(ModelBuilder::make_op(OpType::kQuantize, {f32_input}, id[input]));
-  for (const OpInfo& op : ops) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpInfo& op = ops[i];
+    if (f32_op[i]) {
+      const TensorInfo& x = m.tensors[op.inputs[0]];
+      const int xf = mb.add_tensor(x.name.substr(0, kTensorNameBytes - 3) + ":f", DType::kF32, TensorRole::kActivation,
+                                   dims_of(x));
+      mb.ops.push_back(ModelBuilder::make_op(OpType::kDequantize, {id[op.inputs[0]]}, xf));
+      int in[kMaxOpInputs] = {xf, -1, -1, -1};
+      for (int k = 1; k < 3; ++k) {
+        if (op.inputs[k] < 0) continue;
+        const TensorInfo& c = m.tensors[op.inputs[k]];
+        in[k] = mb.add_constant_raw(c.name, DType::kF32, dims_of(c), c.data, static_cast<size_t>(c.bytes()));
+      }
+      mb.ops.push_back(record_of(op, in, f32_id[op.output]));
+      continue;
+    }
     int in[kMaxOpInputs] = {-1, -1, -1, -1};
     in[0] = id[op.inputs[0]];
     const bool weighted = op.type == OpType::kConv2d || op.type == OpType::kDepthwiseConv2d ||
@@ -223,6 +254,7 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
     mb.ops.push_back(record_of(op, in, id[op.output]));
   }
   for (int t : m.outputs) {
+    if (f32_id[t] >= 0) continue;
     const int f32_out = mb.add_tensor(m.tensors[t].name, DType::kF32, TensorRole::kOutput, dims_of(m.tensors[t]));
     mb.ops.push_back(ModelBuilder::make_op(OpType::kDequantize, {id[t]}, f32_out));
   }

@@ -1,5 +1,5 @@
 // fg_quantize: f32 facegate model -> int8 model, calibrated on images (docs/quantization.md).
-//   fg_quantize --model in.fgm --out out_int8.fgm --calib DIR_OR_FILE... [--percentile 99.99]
+//   fg_quantize --model in.fgm --out out_int8.fgm --calib DIR_OR_FILE... [--percentile 99.999]
 //               [--backend native|reference] [--no-fuse]
 // Directories are searched recursively for .png/.jpg/.jpeg; recognition expects face chips,
 // landmark68 face crops, detector whole photos.
@@ -21,7 +21,7 @@ int usage(const char* why) {
   if (why) std::fprintf(stderr, "fg_quantize: %s\n", why);
   std::fprintf(stderr,
                "usage: fg_quantize --model IN.fgm --out OUT.fgm --calib DIR_OR_IMAGE [DIR_OR_IMAGE...]\n"
-               "                   [--percentile P (default 99.99; 100 = min/max)]\n"
+               "                   [--percentile P (default 99.999; 100 = min/max)]\n"
                "                   [--backend native|reference (runs the f32 model)] [--no-fuse]\n");
   return 2;
 }
