@@ -177,6 +177,15 @@ Status embed_one(FacePipeline& p, const std::string& path, Image& img, std::vect
   FG_RETURN_IF_ERROR(image_load(path, 3, &img));
   FG_RETURN_IF_ERROR(face_pipeline_detect(p, img, &boxes));
   r->faces_found = (int)boxes.size();
+  if (boxes.empty()) {
+    // Re-decode the same detector output with a lower score threshold (no second net run):
+    // LFW always holds a face, so a weak box beats the blind centre box.
+    TinyDetectorOptions low = p.options.detector;
+    low.score_threshold = kLfwRetryScoreThreshold;
+    FG_RETURN_IF_ERROR(tiny_detector_decode(net_output(p.detector_net), low.input_size / 32, low, img.width,
+                                            img.height, &boxes));
+    r->low_score = !boxes.empty();
+  }
   FaceBox box;
   const int pick = face_nearest_centre(boxes, img.width, img.height);
   if (pick >= 0) {

@@ -8,6 +8,7 @@
 //
 // lfw_embed_images runs the face pipeline over the distinct images of the chosen pairs with
 // one FacePipeline per thread. An image where the detector finds no face is never dropped:
+// the detector output is decoded again at a lower score threshold, and if still nothing,
 // its embedding comes from a fixed centre box (kLfwFallbackBox, where the deep-funneled LFW
 // images put the face) run through landmarks + descriptor, and it is counted.
 #pragma once
@@ -69,9 +70,12 @@ double tar_at_far(const std::vector<RocPoint>& roc, double far, double* tau);
 
 struct LfwImageResult {
   float embedding[kEmbeddingDim] = {};
-  int faces_found = 0;
-  bool fallback = false;  // no face: the centre box was used
+  int faces_found = 0;     // at the pipeline's score threshold
+  bool low_score = false;  // none at the threshold, found at kLfwRetryScoreThreshold
+  bool fallback = false;   // none even then: the centre box was used
 };
+
+constexpr double kLfwRetryScoreThreshold = 0.2;
 
 // Relative (x, y, w, h) of the fallback box in a deep-funneled 250x250 LFW image: the
 // median detector box (input 160) over 150 LFW images.

@@ -229,7 +229,7 @@ TEST_CASE("other detector input sizes when their model files exist") {
       REQUIRE(image_load(bundled(name), 3, &img).is_ok());
       std::vector<PipelineFace> faces;
       REQUIRE(face_pipeline_run(p, img, &faces).is_ok());
-      MESSAGE(name << " @" << size << ": " << faces.size() << " faces");
+      MESSAGE(std::string(name) << " @" << size << ": " << faces.size() << " faces");
       if (std::string(name) != "bbt4.jpg") CHECK(faces.size() == 1);
       else if (size >= 320) CHECK(faces.size() == 6);
     }

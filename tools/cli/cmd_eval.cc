@@ -62,7 +62,7 @@ Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) 
 
 void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
                 const VerificationReport& r, size_t images, const std::vector<std::string>& fallback, int fallback_pairs,
-                double seconds) {
+                int low_score, double seconds) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return;
   std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"mode\": \"%s\",\n  \"template\": %d,\n  \"padding\": %.3f,\n", dir.c_str(),
@@ -80,6 +80,8 @@ void write_json(const std::string& path, const std::string& dir, const FacePipel
   std::fprintf(f, "  \"best_tau\": %.6f,\n  \"best_tau_accuracy\": %.6f,\n", r.best_tau, r.best_tau_accuracy);
   std::fprintf(f, "  \"tar_at_far_1e-2\": %.6f,\n  \"tau_at_far_1e-2\": %.6f,\n", r.tar_at_far_1e2, r.tau_at_far_1e2);
   std::fprintf(f, "  \"tar_at_far_1e-3\": %.6f,\n  \"tau_at_far_1e-3\": %.6f,\n", r.tar_at_far_1e3, r.tau_at_far_1e3);
+  std::fprintf(f, "  \"found_only_at_low_score\": %d,\n  \"low_score_threshold\": %.2f,\n", low_score,
+               kLfwRetryScoreThreshold);
   std::fprintf(f, "  \"no_face_images\": %zu,\n  \"no_face_handling\": \"centre box -> landmarks -> descriptor\",\n",
                fallback.size());
   std::fprintf(f, "  \"pairs_with_no_face_image\": %d,\n  \"no_face_list\": [", fallback_pairs);
@@ -172,8 +174,11 @@ int cmd_eval(int argc, char** argv) {
     fallback_pairs += (a.fallback || b.fallback) ? 1 : 0;
   }
   std::vector<std::string> fallback;
-  for (size_t i = 0; i < paths.size(); ++i)
+  int low_score = 0;
+  for (size_t i = 0; i < paths.size(); ++i) {
     if (emb[i].fallback) fallback.push_back(paths[i]);
+    low_score += emb[i].low_score ? 1 : 0;
+  }
   VerificationReport r;
   if (Status s = verification_k_fold(dist, same, fold, &r); !s) return failure(s.message());
 
@@ -192,13 +197,16 @@ int cmd_eval(int argc, char** argv) {
               100 * r.best_tau_accuracy);
   std::printf("  TAR @ FAR 1e-2                     %.2f%% (tau %.4f)\n", 100 * r.tar_at_far_1e2, r.tau_at_far_1e2);
   std::printf("  TAR @ FAR 1e-3                     %.2f%% (tau %.4f)\n", 100 * r.tar_at_far_1e3, r.tau_at_far_1e3);
-  std::printf("  images with no face detected       %zu of %zu (embedded from the centre box instead; %d pairs touched)\n",
-              fallback.size(), paths.size(), fallback_pairs);
+  std::printf("  images with no face at score > %.2f  %d of %zu (of which %d found at score > %.2f)\n",
+              opt.detector.score_threshold, low_score + (int)fallback.size(), paths.size(), low_score,
+              kLfwRetryScoreThreshold);
+  std::printf("  images with no face at all          %zu (embedded from the centre box instead; %d pairs touched)\n",
+              fallback.size(), fallback_pairs);
   std::printf("  time                               %.1f s (%.1f ms/image/thread)\n", seconds,
               1000 * seconds * run.threads / std::max<size_t>(1, paths.size()));
   for (const std::string& p : fallback) std::printf("    no face: %s\n", p.c_str());
   if (!args.value("json").empty())
-    write_json(args.value("json"), dir, opt, r, paths.size(), fallback, fallback_pairs, seconds);
+    write_json(args.value("json"), dir, opt, r, paths.size(), fallback, fallback_pairs, low_score, seconds);
   if (!args.value("plot").empty())
     if (Status s = write_roc_png(args.value("plot"), r.roc); !s) return failure(s.message());
   return kExitOk;
