@@ -1,0 +1,331 @@
+// facegate enroll / identify / gallery: 1:K recognition against a flat-file gallery
+// (runtime/gallery.h, docs/gallery-format.md).
+//
+// A photo's face is the largest one the pipeline finds. The bundled samples/faces/* are tight
+// 150x150 chips, where the detector usually finds nothing: then the whole image is used as
+// the face crop (and the command says so), which is what --crop forces.
+#include <sys/stat.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "runtime/face_pipeline.h"
+#include "runtime/gallery.h"
+#include "tools/cli/cli.h"
+
+namespace fg::cli {
+namespace {
+
+// identify --match default: on LFW people with >= 4 photos (3 enrolled each), the minimum
+// over a person's records identified better than their mean embedding (README, 1:K table).
+constexpr PersonScore kDefaultMatch = PersonScore::kMinDistance;
+
+const char* match_name(PersonScore s) { return s == PersonScore::kMinDistance ? "min" : "mean"; }
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += char(c);
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out += char(c);
+  }
+  return out + "\"";
+}
+
+bool file_exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+struct Photo {
+  std::string path;
+  float embedding[kEmbeddingDim];
+  int faces = 0;          // faces the detector found (0 with --crop or when it found none)
+  bool whole_image = false;  // the image itself was the face crop
+};
+
+std::string photo_how(const Photo& p, bool forced_crop) {
+  if (forced_crop) return "image used as the face crop (--crop)";
+  if (p.whole_image) return "no face detected: whole image used as the face crop";
+  return p.faces == 1 ? "1 face" : "largest of " + std::to_string(p.faces) + " faces";
+}
+
+// Embeds "the face" of one photo; 0 or kExitFailure (message printed).
+int embed_photo(FacePipeline& pipe, bool as_crop, Photo* photo) {
+  Image img;
+  Status s = image_load(photo->path, 3, &img);
+  std::vector<PipelineFace> faces;
+  if (s && !as_crop) s = face_pipeline_run(pipe, img, &faces);
+  if (!s) return failure(s.message());
+  photo->faces = int(faces.size());
+  if (!faces.empty()) {
+    const PipelineFace& f = faces[largest_face(faces)];
+    std::copy(f.embedding, f.embedding + kEmbeddingDim, photo->embedding);
+    return kExitOk;
+  }
+  photo->whole_image = true;
+  if (Status e = face_encoder_embed(pipe.encoder, img, photo->embedding); !e) return failure(e.with_context(photo->path).message());
+  return kExitOk;
+}
+
+// Common setup of enroll / identify: pipeline options (--crop means "image is the face";
+// --face-crop selects the pipeline's axis-aligned descriptor mode, as in `facegate embed`).
+int open_pipeline(const std::string& command, const Args& args, FacePipeline* pipe) {
+  if (args.has("align") && args.has("face-crop")) return usage_error(command, "--align and --face-crop exclude each other");
+  Args a = args;
+  a.flags.erase("crop");
+  if (a.has("face-crop")) a.flags.insert("crop");
+  FacePipelineOptions opt;
+  std::string model_dir;
+  if (int rc = pipeline_options_from_args(command, a, &opt, &model_dir)) return rc;
+  if (Status s = face_pipeline_open(model_dir, opt, pipe); !s) return failure(s.message());
+  return kExitOk;
+}
+
+// Identifies the encoder in the gallery header: net name, weight type, model file CRC-32.
+std::string encoder_model_id(const Model& m) {
+  bool int8 = false;
+  for (const TensorInfo& t : m.tensors) int8 = int8 || t.quant != QuantKind::kNone;
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08" PRIx32, m.checksum);
+  return (m.net_name + (int8 ? "-int8-" : "-f32-") + crc).substr(0, kGalleryModelIdBytes);
+}
+
+const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop"};
+
+std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
+  std::set<std::string> v = kPipelineValueOptions;
+  for (const char* e : extra) v.insert(e);
+  return v;
+}
+
+}  // namespace
+
+int cmd_enroll(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!parse_args(argc, argv, 2, photo_values({}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
+  if (args.has("help")) {
+    std::printf(
+        "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
+        "                       [--backend B] [--models DIR] GALLERY NAME PHOTO...\n"
+        "Adds NAME to the gallery file (created if missing), one record per photo: one photo is\n"
+        "enough, more photos of the same person help. The face of a photo is the largest one\n"
+        "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
+        "--crop: every image already is a face crop (no detection).\n"
+        "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error.\n");
+    return kExitOk;
+  }
+  if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
+  const std::string path = args.positional[0], name = args.positional[1];
+  FacePipeline pipe;
+  if (int rc = open_pipeline("enroll", args, &pipe)) return rc;
+  const std::string model_id = encoder_model_id(pipe.encoder.model);
+  // Embed everything first: a bad photo enrols nothing.
+  std::vector<Photo> photos(args.positional.size() - 2);
+  for (size_t i = 0; i < photos.size(); ++i) {
+    photos[i].path = args.positional[i + 2];
+    if (int rc = embed_photo(pipe, args.has("crop"), &photos[i])) return rc;
+  }
+  GalleryPtr g;
+  const bool created = !file_exists(path);
+  Status s;
+  if (created) {
+    GalleryCreateOptions c;
+    c.dim = kEmbeddingDim;
+    c.model_id = model_id;
+    s = gallery_create(path, c, &g);
+  } else {
+    GalleryOpenOptions o;
+    o.writer = true;
+    o.expected_model_id = model_id;
+    s = gallery_open(path, o, &g);
+  }
+  if (!s) return failure(s.message());
+  if (created && !args.has("json")) std::printf("created gallery %s (model %s)\n", path.c_str(), model_id.c_str());
+  if (args.has("json")) std::printf("{\"gallery\": %s, \"created\": %s, \"name\": %s, \"records\": [", json_string(path).c_str(),
+                                    created ? "true" : "false", json_string(name).c_str());
+  for (size_t i = 0; i < photos.size(); ++i) {
+    uint64_t id = 0;
+    if (Status e = gallery_enroll(g.get(), name, photos[i].embedding, kEmbeddingDim, &id); !e) return failure(e.message());
+    const std::string how = photo_how(photos[i], args.has("crop"));
+    if (args.has("json"))
+      std::printf("%s{\"photo\": %s, \"record_id\": %" PRIu64 ", \"faces\": %d, \"whole_image\": %s}", i ? ", " : "",
+                  json_string(photos[i].path).c_str(), id, photos[i].faces, photos[i].whole_image ? "true" : "false");
+    else
+      std::printf("enrolled %s from %s (%s): record %" PRIu64 "\n", name.c_str(), photos[i].path.c_str(), how.c_str(), id);
+  }
+  if (args.has("json")) std::printf("]}\n");
+  return kExitOk;
+}
+
+int cmd_identify(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!parse_args(argc, argv, 2, photo_values({"match", "top"}), kPhotoFlags, &args, &error))
+    return usage_error("identify", error);
+  if (args.has("help")) {
+    std::printf(
+        "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
+        "                         [--align|--face-crop] [--backend B] [--models DIR] GALLERY PHOTO\n"
+        "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
+        "distance; \"not recognized\" when it is above tau (default %.2f, face-api's 0.6\n"
+        "Euclidean). --match: a person's distance is the minimum over their records (min) or\n"
+        "the distance to their mean embedding (mean); default %s. --top N: list N candidates.\n"
+        "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
+        kMatchTau, match_name(kDefaultMatch));
+    return kExitOk;
+  }
+  if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");
+  float tau = kMatchTau;
+  if (!args.value("tau").empty() && (!parse_float(args.value("tau"), &tau) || tau < 0.f))
+    return usage_error("identify", "--tau must be a non-negative number");
+  IdentifyOptions io;
+  io.score = kDefaultMatch;
+  const std::string match = args.value("match", match_name(kDefaultMatch));
+  if (match != "min" && match != "mean") return usage_error("identify", "--match must be min or mean");
+  io.score = match == "min" ? PersonScore::kMinDistance : PersonScore::kMeanEmbedding;
+  float top = 1;
+  if (!args.value("top").empty() && (!parse_float(args.value("top"), &top) || top < 1 || top > 1000 || int(top) != top))
+    return usage_error("identify", "--top must be 1..1000");
+  io.k = size_t(top);
+  FacePipeline pipe;
+  if (int rc = open_pipeline("identify", args, &pipe)) return rc;
+  GalleryOpenOptions o;
+  o.expected_model_id = encoder_model_id(pipe.encoder.model);
+  GalleryPtr g;
+  if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
+  Photo photo;
+  photo.path = args.positional[1];
+  if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
+  std::vector<IdentifyMatch> best;
+  if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
+  const bool recognized = !best.empty() && best[0].distance <= tau;
+  if (args.has("json")) {
+    std::printf("{\"photo\": %s, \"faces\": %d, \"whole_image\": %s, \"match\": \"%s\", \"tau\": %.4f, \"recognized\": %s, ",
+                json_string(photo.path).c_str(), photo.faces, photo.whole_image ? "true" : "false", match.c_str(), tau,
+                recognized ? "true" : "false");
+    std::printf("\"name\": %s, \"distance_sq\": ", recognized ? json_string(best[0].name).c_str() : "null");
+    if (best.empty()) std::printf("null");
+    else std::printf("%.6f", best[0].distance);
+    std::printf(", \"candidates\": [");
+    for (size_t i = 0; i < best.size(); ++i)
+      std::printf("%s{\"name\": %s, \"distance_sq\": %.6f, \"records\": %zu}", i ? ", " : "", json_string(best[i].name).c_str(),
+                  best[i].distance, best[i].records);
+    std::printf("]}\n");
+  } else {
+    if (photo.whole_image && !args.has("crop"))
+      std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
+    if (best.empty())
+      std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
+    else if (recognized)
+      std::printf("%s: %s (distance_sq %.4f <= tau %.2f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
+                  best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
+    else
+      std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.2f)\n", photo.path.c_str(),
+                  best[0].name.c_str(), best[0].distance, tau);
+    for (size_t i = 1; i < best.size(); ++i)
+      std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);
+  }
+  return recognized ? kExitOk : kExitNegative;
+}
+
+namespace {
+
+std::string format_time(int64_t unix_us) {
+  const time_t t = time_t(unix_us / 1000000);
+  struct tm tm;
+  char buf[32];
+  if (!gmtime_r(&t, &tm) || !std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) return "?";
+  return buf;
+}
+
+int gallery_list_cmd(const Gallery& g, const Args& args) {
+  const std::vector<GalleryRecord> records = gallery_list(g, args.has("all"));
+  if (args.has("json")) {
+    std::printf("[");
+    for (size_t i = 0; i < records.size(); ++i) {
+      const GalleryRecord& r = records[i];
+      std::printf("%s\n  {\"record_id\": %" PRIu64 ", \"person_id\": %" PRIu64 ", \"name\": %s, \"enrolled\": \"%s\", "
+                  "\"deleted\": %s}", i ? "," : "", r.record_id, r.person_id, json_string(r.name).c_str(),
+                  format_time(r.enrolled_unix_us).c_str(), r.deleted ? "true" : "false");
+    }
+    std::printf("\n]\n");
+    return kExitOk;
+  }
+  std::printf("%-8s %-8s %-20s %-32s\n", "record", "person", "enrolled (UTC)", "name");
+  for (const GalleryRecord& r : records)
+    std::printf("%-8" PRIu64 " %-8" PRIu64 " %-20s %s%s\n", r.record_id, r.person_id, format_time(r.enrolled_unix_us).c_str(),
+                r.name.c_str(), r.deleted ? "  (deleted)" : "");
+  return kExitOk;
+}
+
+int gallery_info_cmd(const Gallery& g, const Args& args) {
+  const GalleryInfo i = gallery_info(g);
+  const char* dtype = i.dtype == GalleryDtype::kF32 ? "f32" : "int8";
+  if (args.has("json")) {
+    std::printf("{\"path\": %s, \"version\": %u, \"dim\": %u, \"dtype\": \"%s\", \"model_id\": %s, \"record_size\": %u, "
+                "\"records\": %zu, \"live_records\": %zu, \"deleted_records\": %zu, \"persons\": %zu, "
+                "\"file_bytes\": %" PRIu64 ", \"dropped_tail_bytes\": %" PRIu64 "}\n",
+                json_string(i.path).c_str(), i.version, i.dim, dtype, json_string(i.model_id).c_str(), i.record_size,
+                i.records, i.live_records, i.deleted_records, i.persons, i.file_bytes, i.dropped_tail_bytes);
+    return kExitOk;
+  }
+  std::printf("gallery   %s\nversion   %u\nmodel id  %s\nembedding %u x %s (record %u bytes)\n", i.path.c_str(), i.version,
+              i.model_id.c_str(), i.dim, dtype, i.record_size);
+  std::printf("persons   %zu\nrecords   %zu live, %zu deleted (compact reclaims them)\nfile      %" PRIu64 " bytes\n",
+              i.persons, i.live_records, i.deleted_records, i.file_bytes);
+  if (i.dropped_tail_bytes)
+    std::printf("torn tail %" PRIu64 " bytes ignored (an interrupted enrolment)\n", i.dropped_tail_bytes);
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_gallery(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!parse_args(argc, argv, 2, {}, {"help", "json", "all"}, &args, &error)) return usage_error("gallery", error);
+  if (args.has("help") || args.positional.empty()) {
+    std::printf(
+        "usage: facegate gallery list GALLERY [--all] [--json]   records (--all: deleted ones too)\n"
+        "       facegate gallery info GALLERY [--json]           header, counts, file size\n"
+        "       facegate gallery remove GALLERY NAME             mark all of NAME's records deleted\n"
+        "       facegate gallery compact GALLERY                 rewrite without deleted records\n"
+        "Exit 0 ok, 2 usage, 3 bad or locked gallery / unknown name.\n");
+    return args.has("help") ? kExitOk : usage_error("gallery", "give list|info|remove|compact GALLERY");
+  }
+  const std::string& action = args.positional[0];
+  const bool write = action == "remove" || action == "compact";
+  if (action != "list" && action != "info" && !write)
+    return usage_error("gallery", "unknown action '" + action + "' (list, info, remove, compact)");
+  const size_t want = action == "remove" ? 3 : 2;
+  if (args.positional.size() != want)
+    return usage_error("gallery", action == "remove" ? "give remove GALLERY NAME" : "give " + action + " GALLERY");
+  GalleryOpenOptions o;
+  o.writer = write;
+  GalleryPtr g;
+  if (Status s = gallery_open(args.positional[1], o, &g); !s) return failure(s.message());
+  if (action == "list") return gallery_list_cmd(*g, args);
+  if (action == "info") return gallery_info_cmd(*g, args);
+  if (action == "remove") {
+    size_t removed = 0;
+    if (Status s = gallery_remove_person(g.get(), args.positional[2], &removed); !s) return failure(s.message());
+    std::printf("removed %s (%zu record%s marked deleted)\n", args.positional[2].c_str(), removed, removed == 1 ? "" : "s");
+    return kExitOk;
+  }
+  const GalleryInfo before = gallery_info(*g);
+  if (Status s = gallery_compact(g.get()); !s) return failure(s.message());
+  const GalleryInfo after = gallery_info(*g);
+  std::printf("compacted %s: %zu records kept, %zu deleted dropped, %" PRIu64 " -> %" PRIu64 " bytes\n", after.path.c_str(),
+              after.records, before.deleted_records, before.file_bytes, after.file_bytes);
+  return kExitOk;
+}
+
+}  // namespace fg::cli
