@@ -15,9 +15,6 @@ struct Command {
 const Command kCommands[] = {
     {"embed", fg::cli::cmd_embed, "photo(s) -> one 128-D descriptor per face (--crop: image is the face)"},
     {"compare", fg::cli::cmd_compare, "two face crops -> squared L2 distance and verdict"},
-    {"enroll", fg::cli::cmd_enroll, "add a person to a gallery file from one or more photos"},
-    {"identify", fg::cli::cmd_identify, "photo -> nearest enrolled person, or not recognized (1:K)"},
-    {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY"},
     {"detect", fg::cli::cmd_detect, "whole photo -> face boxes, scores, 68 landmarks"},
     {"verify", fg::cli::cmd_verify, "two photos -> 1:1 verdict on the largest face of each"},
     {"eval", fg::cli::cmd_eval, "eval lfw DIR: LFW pairs.txt 10-fold accuracy, ROC, TAR@FAR"},
@@ -44,9 +41,6 @@ int main(int argc, char** argv) {
   }
   if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help"))
     return print_help(stdout);
-  // `eval identify` (cmd_eval_identify.cc): the 1:K protocol; other datasets go to cmd_eval.
-  if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "identify"))
-    return fg::cli::cmd_eval_identify(argc, argv);
   // `eval identify` (cmd_eval_identify.cc): the 1:K protocol; other datasets go to cmd_eval.
   if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "identify"))
     return fg::cli::cmd_eval_identify(argc, argv);
