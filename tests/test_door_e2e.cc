@@ -297,7 +297,7 @@ TEST_CASE("SIGTERM mid-stream: exit 0, every log line complete, actuator calls m
   CHECK(read_lines(actions).size() == (size_t)grants);  // no grant lost between log and relay
 }
 
-TEST_CASE("startup errors: usage, missing gallery, gallery of another encoder, reserved name") {
+TEST_CASE("startup: usage errors, config file, missing gallery, gallery of another encoder, reserved name") {
   Fixture& f = fixture();
   if (!f.ready) return;
   Run r = run_door("--gallery " + f.gallery + " --source x --tau banana");
@@ -319,6 +319,18 @@ TEST_CASE("startup errors: usage, missing gallery, gallery of another encoder, r
   r = run_door("--gallery " + f.dir + "/other.fgg --source " + frames_dir());
   CHECK(r.exit_code == 3);
   CHECK(r.out.find("some-other-encoder") != std::string::npos);
+  // Config file: read (key = value, flags, comments), checked with file:line, overridden by flags.
+  const std::string conf = f.dir + "/door.conf";
+  std::ofstream(conf) << "# door\nvotes = 1\nwindow = 1   # one frame is enough here\ncooldown = 0\nquiet\ntau = 0.01\n";
+  const std::string log = f.dir + "/conf.jsonl";
+  r = run_door("--config " + conf + " --tau 0.3 --gallery " + f.gallery + " --source " + frames_dir() +
+               "/amy3.png --log " + log);
+  CHECK(r.exit_code == 0);
+  CHECK(summarize(read_lines(log)) == std::vector<std::string>{"event:start", "grant amy 1", "event:stop"});
+  std::ofstream(conf) << "votes = 1\ntau = banana\n";
+  r = run_door("--config " + conf + " --gallery " + f.gallery + " --source x");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("door.conf:2") != std::string::npos);
   r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + " --actuator command");
   CHECK(r.exit_code == 3);
   CHECK(r.out.find("--command") != std::string::npos);

@@ -6,6 +6,7 @@
 // gets its "stop" line and is closed, and the process exits 0.
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -43,12 +44,28 @@ bool frame_limit_reached(const fg::door::Door& d) {
   return d.cfg.max_frames > 0 && d.counters.frames >= d.cfg.max_frames;
 }
 
+// Resident set size now (from /proc/self/statm) and at its peak (getrusage), in MB: printed
+// with every table so a long run shows whether memory stays flat.
+void print_memory() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("  RSS %.1f MB, peak RSS %.1f MB\n", resident * (double)sysconf(_SC_PAGESIZE) / (1 << 20),
+              ru.ru_maxrss / 1024.0);  // Linux: ru_maxrss in KiB
+  std::fflush(stdout);
+}
+
 void print_stats(fg::door::Door& d, const char* title) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "%s: %lld frames (%lld without a face, %lld damaged), %lld grants, %lld denies, %lld unknown",
                 title, (long long)d.counters.frames, (long long)d.counters.no_face, (long long)d.counters.bad_frames,
                 (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns);
   fg::door::latency_print_table(d.stats, stdout, buf);
+  print_memory();
 }
 
 // Plays the source until it ends, a stop is requested or --max-frames is reached.
@@ -140,8 +157,5 @@ int main(int argc, char** argv) {
   src.reset();
   fg::door::door_close(*door);
   print_stats(*door, "facegate-door");
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  std::printf("peak RSS %.1f MB\n", ru.ru_maxrss / 1024.0);  // Linux: ru_maxrss in KiB
   return kExitOk;
 }
