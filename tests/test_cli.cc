@@ -123,3 +123,79 @@ TEST_CASE("bad inputs: clear message, exit 3, no crash") {
   CHECK(r.exit_code == 3);
   CHECK(has(r.out, "truncated"));
 }
+
+namespace {
+std::string photo(const std::string& name) { return test_data_dir() + "/pipeline/" + name; }
+size_t count(const std::string& s, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("detect / embed / verify on whole photos") {
+  Run r = run("detect " + photo("bbt4.jpg"));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "6 faces"));
+  r = run("detect --json " + photo("bbt4.jpg") + " " + photo("white.png"));
+  CHECK(r.exit_code == 0);
+  CHECK(count(r.out, "\"landmarks68\"") == 6);
+  CHECK(has(r.out, "\"faces\": [\n  ]"));
+  r = run("detect --input-size 100 " + photo("bbt4.jpg"));
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "multiple of 32"));
+  r = run("detect --score 2 " + photo("bbt4.jpg"));
+  CHECK(r.exit_code == 2);
+  // One embedding line per face; a photo without a face is named, exit 3.
+  r = run("embed " + photo("bbt4.jpg"));
+  CHECK(r.exit_code == 0);
+  CHECK(count(r.out, "bbt4.jpg#") == 6);
+  r = run("embed --json " + photo("angry.jpg") + " " + photo("white.png"));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "no face found in " + photo("white.png")));
+  CHECK(count(r.out, "\"embedding\": [") == 1);
+  // The largest face of bbt4 and face_rectangular are the same person; angry is not.
+  for (const char* mode : {"--align", "--crop"}) {
+    INFO(mode);
+    r = run(std::string("verify ") + mode + " " + photo("bbt4.jpg") + " " + photo("face_rectangular.png"));
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "same person"));
+    r = run(std::string("verify --json ") + mode + " " + photo("angry.jpg") + " " + photo("face_rectangular.png"));
+    CHECK(r.exit_code == 1);
+    CHECK(has(r.out, "\"same\": false"));
+  }
+  r = run("verify " + photo("angry.jpg") + " " + photo("white.png"));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "no face found in " + photo("white.png")));
+  r = run("verify " + photo("angry.jpg") + " /nonexistent.jpg");
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "/nonexistent.jpg"));
+  r = run("verify --align --crop " + photo("angry.jpg") + " " + photo("angry.jpg"));
+  CHECK(r.exit_code == 2);
+  r = run("eval mnist /tmp");
+  CHECK(r.exit_code == 2);
+  r = run("eval lfw /nonexistent_lfw");
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "pairs"));
+}
+
+TEST_CASE("eval lfw on a 2-fold toy pairs file (needs ../shared/data/lfw)") {
+  const std::string dir = env_or("FG_SHARED_DIR", "../shared") + "/data/lfw";
+  if (!path_exists(dir + "/pairs.txt")) {
+    MESSAGE("SKIPPED eval lfw CLI run: FG_SHARED_DIR/data/lfw not found");
+    return;
+  }
+  const std::string pairs = temp_file("pairs.txt",
+                                      "2\t1\nAaron_Peirsol\t1\t2\nAbdullah_Gul\t1\tAlan_Ball\t1\n"
+                                      "Aaron_Peirsol\t3\t4\nAbdullah_Gul\t2\tAdrien_Brody\t1\n");
+  const std::string json = temp_file("eval.json", "");
+  Run r = run("eval lfw " + dir + " --pairs " + pairs + " --json " + json + " --folds 1-2");
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "4 pairs (2 same)"));
+  CHECK(has(r.out, "TAR @ FAR 1e-3"));
+  const std::vector<uint8_t> j = read_bytes(json);
+  CHECK(has(std::string(j.begin(), j.end()), "\"mean_accuracy\""));
+  r = run("eval lfw " + dir + " --pairs " + pairs + " --folds 3");
+  CHECK(r.exit_code == 2);
+}
