@@ -1,8 +1,10 @@
 // GPIO output line through the kernel's GPIO character device (/dev/gpiochipN), via libgpiod.
 // FG_HAVE_GPIOD is 1 for libgpiod 1.x (Debian 12 "bookworm": libgpiod-dev 1.6) and 2 for the
 // 2.x API (Debian 13 "trixie"); 0 when the build found no libgpiod — then gpio_line_open
-// fails with a message saying how to get it. (The 2.x branch is written against the 2.x
-// headers' documented API; this machine has 1.6, so only the 1.x branch is compiled here.)
+// fails with a message saying how to get it. (This project's machines have libgpiod 1.6: the
+// 1.x branch is built and linked; the 2.x branch was only syntax-checked against the 2.x
+// header's declarations. Neither has driven a real line here: no /dev/gpiochip* on the
+// build machines.)
 #include <cerrno>
 #include <cstring>
 #include <string>
