@@ -335,3 +335,21 @@ TEST_CASE("startup: usage errors, config file, missing gallery, gallery of anoth
   CHECK(r.exit_code == 3);
   CHECK(r.out.find("--command") != std::string::npos);
 }
+
+TEST_CASE("--bench plays the decoded frames N times and prints the table; --stats every N frames") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string fd = frames_dir();
+  Run r = run_door("--gallery " + f.gallery + " --source " + fd + "/amy3.png," + fd + "/wall.png --bench 3 --quiet");
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("bench: 2 frames x 3 passes") != std::string::npos);
+  CHECK(r.out.find("6 frames (3 without a face, 0 damaged)") != std::string::npos);
+  CHECK(r.out.find("peak RSS") != std::string::npos);
+  r = run_door("--gallery " + f.gallery + " --source " + fd + "/wall.png --loop 4 --stats 2 --quiet");
+  CHECK(r.exit_code == 0);
+  size_t tables = 0;
+  for (size_t at = r.out.find("latency so far"); at != std::string::npos; at = r.out.find("latency so far", at + 1))
+    ++tables;
+  CHECK(tables == 2);  // after frames 2 and 4
+}
