@@ -1,0 +1,219 @@
+// facegate enroll / identify / gallery end to end: the real binary on the bundled sample
+// chips, exit codes, JSON, corrupt and foreign galleries, the writer lock.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "runtime/gallery.h"
+#include "test_util.h"
+
+using namespace fg_test;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout + stderr
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = bin_dir() + "/facegate " + args + " 2>&1";
+  Run r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string sample(const std::string& person, int n) {
+  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
+}
+
+bool has(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+
+std::string temp_path(const std::string& name) {
+  const std::string p = "/tmp/fg_test_gallery_cli_" + std::to_string(::getpid()) + "_" + name;
+  ::unlink(p.c_str());
+  return p;
+}
+
+const char* const kEnrolled[] = {"amy", "bernadette", "howard", "leonard", "penny"};
+const char* const kStrangers[] = {"raj", "sheldon", "stuart"};
+
+// A gallery with photo 1 of each kEnrolled person.
+std::string make_gallery(const std::string& name) {
+  const std::string g = temp_path(name);
+  for (const char* p : kEnrolled) {
+    Run r = run("enroll " + g + " " + p + " " + sample(p, 1));
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(has(r.out, std::string("enrolled ") + p));
+  }
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("enroll one photo each, identify the others: right names, strangers not recognized") {
+  const std::string g = make_gallery("basic.fgg");
+  // The samples are tight chips: the detector mostly finds nothing and says so.
+  Run r = run("enroll " + g + " amy " + sample("amy", 1));
+  CHECK(has(r.out, "whole image used as the face crop"));
+  for (const char* p : kEnrolled)
+    for (int n = 2; n <= 5; ++n) {
+      r = run("identify " + g + " " + sample(p, n));
+      INFO(r.out);
+      CHECK(r.exit_code == 0);
+      CHECK(has(r.out, std::string(": ") + p + " (distance_sq"));
+    }
+  for (const char* p : kStrangers)
+    for (int n = 1; n <= 5; ++n) {
+      r = run("identify " + g + " " + sample(p, n));
+      INFO(r.out);
+      CHECK(r.exit_code == 1);
+      CHECK(has(r.out, "not recognized"));
+    }
+  // JSON: recognized with name, distance and candidates; --tau 0 turns it into a miss.
+  r = run("identify --json --top 3 " + g + " " + sample("howard", 2));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "\"recognized\": true"));
+  CHECK(has(r.out, "\"name\": \"howard\""));
+  CHECK(has(r.out, "\"match\": \"min\""));
+  CHECK(has(r.out, "\"candidates\": [{\"name\": \"howard\""));
+  r = run("identify --json --tau 0 " + g + " " + sample("howard", 2));
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.out, "\"recognized\": false"));
+  CHECK(has(r.out, "\"name\": null"));
+  r = run("identify --match mean " + g + " " + sample("penny", 3));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "penny"));
+  // --crop: the image is the face; same embedding as the no-face fallback.
+  r = run("identify --crop " + g + " " + sample("leonard", 2));
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(has(r.out, "no face detected"));
+  ::unlink(g.c_str());
+}
+
+TEST_CASE("gallery list / info / remove / compact") {
+  const std::string g = make_gallery("manage.fgg");
+  Run r = run("enroll " + g + " amy " + sample("amy", 2) + " " + sample("amy", 3));  // two more records
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "record 6"));
+  CHECK(has(r.out, "record 7"));
+  r = run("gallery info " + g);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "persons   5"));
+  CHECK(has(r.out, "7 live, 0 deleted"));
+  CHECK(has(r.out, "recognition-f32-"));
+  r = run("gallery list " + g);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "bernadette"));
+  size_t amy_lines = 0;
+  for (size_t pos = 0; (pos = r.out.find(" amy\n", pos)) != std::string::npos; ++pos) ++amy_lines;
+  CHECK(amy_lines == 3);
+  r = run("identify " + g + " " + sample("amy", 4));
+  CHECK(has(r.out, "over 3 records"));
+
+  r = run("gallery remove " + g + " amy");
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "3 records marked deleted"));
+  r = run("gallery remove " + g + " amy");  // nobody left by that name
+  CHECK(r.exit_code == 3);
+  r = run("identify " + g + " " + sample("amy", 4));
+  CHECK(r.exit_code == 1);
+  r = run("gallery list --json " + g);
+  CHECK_FALSE(has(r.out, "\"amy\""));
+  r = run("gallery list --all --json " + g);
+  CHECK(has(r.out, "\"name\": \"amy\", "));
+  CHECK(has(r.out, "\"deleted\": true"));
+  r = run("gallery info --json " + g);
+  CHECK(has(r.out, "\"live_records\": 4, \"deleted_records\": 3, \"persons\": 4"));
+
+  r = run("gallery compact " + g);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "4 records kept, 3 deleted dropped"));
+  r = run("gallery info --json " + g);
+  CHECK(has(r.out, "\"records\": 4, \"live_records\": 4, \"deleted_records\": 0"));
+  r = run("identify " + g + " " + sample("penny", 2));  // still works after the rewrite
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "penny"));
+  ::unlink(g.c_str());
+}
+
+TEST_CASE("bad galleries, foreign model, locked writer, usage errors") {
+  // Not a gallery at all / a truncated header: clear error, exit 3.
+  const std::string junk = temp_path("junk.fgg");
+  std::ofstream(junk) << "this is not a gallery file, just some text that is long enough to fill a header......"
+                         "..........................................................................";
+  Run r = run("identify " + junk + " " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, junk));
+  r = run("gallery info " + junk);
+  CHECK(r.exit_code == 3);
+  r = run("enroll " + junk + " amy " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  const std::string g = make_gallery("victim.fgg");
+  CHECK(::truncate(g.c_str(), 60) == 0);
+  r = run("identify " + g + " " + sample("amy", 2));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, g));
+  ::unlink(g.c_str());
+
+  // A gallery made by another encoder is refused for enroll and identify.
+  const std::string other = temp_path("other.fgg");
+  {
+    fg::GalleryCreateOptions c;
+    c.model_id = "some-other-encoder";
+    fg::GalleryPtr gp;
+    REQUIRE(fg::gallery_create(other, c, &gp));
+  }
+  r = run("enroll " + other + " amy " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "some-other-encoder"));
+  r = run("identify " + other + " " + sample("amy", 1));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "some-other-encoder"));
+  r = run("gallery info " + other);  // no model needed to look at it
+  CHECK(r.exit_code == 0);
+
+  // Another writer holds the lock: enroll fails at once with a clear error.
+  const std::string locked = make_gallery("locked.fgg");
+  {
+    fg::GalleryOpenOptions o;
+    o.writer = true;
+    fg::GalleryPtr gp;
+    REQUIRE(fg::gallery_open(locked, o, &gp));
+    r = run("enroll " + locked + " raj " + sample("raj", 1));
+    CHECK(r.exit_code == 3);
+    CHECK(has(r.out, "lock"));
+    r = run("identify " + locked + " " + sample("amy", 2));  // readers need no lock
+    CHECK(r.exit_code == 0);
+  }
+  r = run("enroll " + locked + " raj " + sample("raj", 1));
+  CHECK(r.exit_code == 0);
+
+  // A bad photo enrols nothing.
+  r = run("enroll " + locked + " stuart " + sample("stuart", 1) + " /nonexistent.png");
+  CHECK(r.exit_code == 3);
+  r = run("gallery list " + locked);
+  CHECK_FALSE(has(r.out, "stuart"));
+
+  CHECK(run("identify " + locked).exit_code == 2);
+  CHECK(run("identify --match median " + locked + " " + sample("amy", 1)).exit_code == 2);
+  CHECK(run("identify --tau -1 " + locked + " " + sample("amy", 1)).exit_code == 2);
+  CHECK(run("enroll " + locked + " amy").exit_code == 2);
+  CHECK(run("gallery frobnicate " + locked).exit_code == 2);
+  CHECK(run("gallery remove " + locked).exit_code == 2);
+  CHECK(run("gallery info /nonexistent/g.fgg").exit_code == 3);
+  CHECK(run("eval identify").exit_code == 2);
+  CHECK(run("eval identify /nonexistent --k 0").exit_code == 2);
+  CHECK(run("eval identify /nonexistent").exit_code == 3);
+  for (const std::string& f : {junk, other, locked}) ::unlink(f.c_str());
+}
