@@ -43,13 +43,14 @@ struct Row {
   std::string label, match;
   size_t people = 0, records = 0;
   IdentifyReport report;
+  double fpir_default = 0, fnir_default = 0;  // at identify's default tau (kMatchTau)
 };
 
 void print_row(const Row& r) {
   std::printf("  %-7s %-5s %6zu %7zu %7zu %9zu   %6.2f%%", r.label.c_str(), r.match.c_str(), r.people, r.records,
               r.report.mated, r.report.non_mated, 100 * r.report.rank1);
   for (const FpirPoint& p : r.report.points) std::printf("   %6.2f%% (tau %.4f, FPIR %.4f)", 100 * p.fnir, p.tau, p.fpir);
-  std::printf("\n");
+  std::printf("   %6.2f%% / %6.2f%%\n", 100 * r.fpir_default, 100 * r.fnir_default);
 }
 
 void write_json(const std::string& path, const std::string& dir, const IdentifyPlanOptions& po,
@@ -69,7 +70,8 @@ void write_json(const std::string& path, const std::string& dir, const IdentifyP
     for (const FpirPoint& p : r.report.points)
       std::fprintf(f, ", \"fnir_at_fpir_%g\": %.6f, \"tau_at_fpir_%g\": %.6f, \"fpir_achieved_%g\": %.6f", p.target_fpir,
                    p.fnir, p.target_fpir, p.tau, p.target_fpir, p.fpir);
-    std::fprintf(f, "}");
+    std::fprintf(f, ", \"default_tau\": %.4f, \"fpir_at_default_tau\": %.6f, \"fnir_at_default_tau\": %.6f}", kMatchTau,
+                 r.fpir_default, r.fnir_default);
   }
   std::fprintf(f, "\n  ]\n}\n");
   std::fclose(f);
@@ -152,6 +154,8 @@ int cmd_eval_identify(int argc, char** argv) {
     r.people = e.people;
     r.records = e.records.size();
     FG_RETURN_IF_ERROR(identify_report(outcomes, kFpirTargets, &r.report));
+    r.fpir_default = identify_fpir(outcomes, kMatchTau);
+    r.fnir_default = identify_fnir(outcomes, kMatchTau);
     rows.push_back(r);
     return Status::ok();
   };
@@ -166,7 +170,7 @@ int cmd_eval_identify(int argc, char** argv) {
   std::printf("images: %zu (%zu from cache), no face detected in %zu (centre box used), embedding %.1f s\n\n",
               plan.images.size(), cached, no_face, seconds);
   std::printf("  gallery match people records   mated non-mated   rank-1   FNIR @ FPIR=0.01                  "
-              "FNIR @ FPIR=0.003\n");
+              "FNIR @ FPIR=0.003                 FPIR / FNIR @ tau %.2f\n", kMatchTau);
   for (const Row& r : rows) {
     if (r.label == "multi" && r.match == "min")
       std::printf("\n  multi-photo: people with >= %d photos, %d enrolled each, next %d photos probed:\n",
