@@ -37,6 +37,7 @@ const char* descriptor_mode_name(DescriptorMode m);
 struct FacePipelineOptions {
   Backend backend = Backend::kNative;
   TinyDetectorOptions detector;  // input_size, score_threshold, iou_threshold
+  // Align scored higher on LFW (98.72% vs 98.55% crop, 10 folds, native backend).
   DescriptorMode mode = DescriptorMode::kAlign;
   FaceChipOptions chip;          // kAlign only: template, padding, size (150)
   bool embed = true;             // false: stop after landmarks (detect command)

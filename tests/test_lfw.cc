@@ -187,6 +187,8 @@ TEST_CASE("LFW folds 1-2 through the whole pipeline (native backend, default des
                             << ", " << 100 * r.folds[1].accuracy << "), best tau " << r.best_tau << ", TAR@FAR1e-2 "
                             << r.tar_at_far_1e2 << ", no-face images " << fallback << " of " << paths.size());
   CHECK(r.folds.size() == 2);
-  CHECK(r.mean_accuracy >= 0.985);
+  // Full 10-fold run: 98.72% (align) / 98.55% (crop); folds 1 and 2 alone score 98.5-99.0%
+  // with 10-fold thresholds. Two folds with the threshold from the other one: floor 98%.
+  CHECK(r.mean_accuracy >= 0.98);
   CHECK(fallback <= (opt.pipeline.detector.input_size == 416 ? 250 : 40));
 }
