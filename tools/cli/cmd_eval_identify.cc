@@ -54,13 +54,14 @@ void print_row(const Row& r) {
 }
 
 void write_json(const std::string& path, const std::string& dir, const IdentifyPlanOptions& po,
-                const FacePipelineOptions& opt, size_t images, size_t no_face, double seconds, const std::vector<Row>& rows) {
+                const FacePipelineOptions& opt, size_t images, size_t cached, size_t no_face, double seconds, const std::vector<Row>& rows) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return;
   std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"seed\": %u,\n  \"mode\": \"%s\",\n  \"detector_input_size\": %d,\n",
                dir.c_str(), po.seed, descriptor_mode_name(opt.mode), opt.detector.input_size);
-  std::fprintf(f, "  \"backend\": \"%s\",\n  \"images\": %zu,\n  \"no_face_images\": %zu,\n  \"embed_seconds\": %.1f,\n",
-               backend_name(opt.backend), images, no_face, seconds);
+  std::fprintf(f, "  \"backend\": \"%s\",\n  \"images\": %zu,\n  \"images_from_cache\": %zu,\n  \"no_face_images\": %zu,\n",
+               backend_name(opt.backend), images, cached, no_face);
+  std::fprintf(f, "  \"embed_seconds\": %.1f,\n", seconds);
   std::fprintf(f, "  \"runs\": [");
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
@@ -178,7 +179,7 @@ int cmd_eval_identify(int argc, char** argv) {
     print_row(r);
   }
   if (!args.value("json").empty())
-    write_json(args.value("json"), dir, po, run.pipeline, plan.images.size(), no_face, seconds, rows);
+    write_json(args.value("json"), dir, po, run.pipeline, plan.images.size(), cached, no_face, seconds, rows);
   return kExitOk;
 }
 
