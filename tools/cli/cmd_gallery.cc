@@ -178,9 +178,10 @@ int cmd_identify(int argc, char** argv) {
         "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
         "                         [--align|--face-crop] [--backend B] [--models DIR] GALLERY PHOTO\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
-        "distance; \"not recognized\" when it is above tau (default %.2f, face-api's 0.6\n"
-        "Euclidean). --match: a person's distance is the minimum over their records (min) or\n"
-        "the distance to their mean embedding (mean); default %s. --top N: list N candidates.\n"
+        "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
+        "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
+        "--match: a person's distance is the minimum over their records (min) or the distance\n"
+        "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
         kMatchTau, match_name(kDefaultMatch));
     return kExitOk;
