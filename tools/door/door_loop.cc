@@ -85,7 +85,7 @@ void door_bad_frame(Door& d, const std::string& label, const std::string& error)
 void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
   const Clock::time_point t_frame = Clock::now();
   const int64_t frame_no = ++d.counters.frames;
-  latency_record(d.stats, Stage::kSource, source_ms);
+  if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
   maybe_refresh_gallery(d);
   Status s = face_pipeline_detect(d.pipe, frame, &d.boxes);
   const double detect_ms = ms_since(t_frame);

@@ -54,7 +54,7 @@ double door_now_s(const Door& d);
 
 // Opens models, gallery (reader), actuator and log; writes the "start" event.
 Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d);
-// `source_ms`: time spent getting the frame (recorded as the "source" stage).
+// `source_ms`: time spent getting the frame (the "source" stage; < 0: not measured).
 void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms);
 // A frame the source could not deliver (damaged file, short read).
 void door_bad_frame(Door& d, const std::string& label, const std::string& error);

@@ -115,7 +115,7 @@ void bench(fg::door::Door& d, fg::door::FrameSource& src) {
   }
   std::printf("bench: %zu frames x %d passes\n", frames.size(), d.cfg.bench);
   for (int pass = 0; pass < d.cfg.bench && !g_stop; ++pass)
-    for (size_t i = 0; i < frames.size() && !g_stop; ++i) fg::door::door_process_frame(d, frames[i], labels[i], 0.0);
+    for (size_t i = 0; i < frames.size() && !g_stop; ++i) fg::door::door_process_frame(d, frames[i], labels[i], -1.0);
 }
 
 }  // namespace
