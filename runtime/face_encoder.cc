@@ -1,6 +1,7 @@
 #include "runtime/face_encoder.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "runtime/preprocess.h"
 
@@ -30,6 +31,14 @@ Status face_encoder_embed(FaceEncoder& enc, const Image& crop, float out[kEmbedd
   net_run(enc.net);
   std::copy(net_output(enc.net), net_output(enc.net) + kEmbeddingDim, out);
   return Status::ok();
+}
+
+std::string encoder_model_id(const Model& m) {
+  bool int8 = false;
+  for (const TensorInfo& t : m.tensors) int8 = int8 || t.quant != QuantKind::kNone;
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", static_cast<unsigned>(m.checksum));
+  return m.net_name + (int8 ? "-int8-" : "-f32-") + crc;
 }
 
 float embedding_distance_sq(const float* a, const float* b, int dim) {

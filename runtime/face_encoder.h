@@ -22,6 +22,10 @@ struct FaceEncoder {
 // Runs the net on an already preprocessed 150x150x3 tensor.
 void face_encoder_embed_tensor(FaceEncoder& enc, const float* input, float out[kEmbeddingDim]);
 
+// Identifies the encoder in a gallery header ("recognition-f32-1a2b3c4d": net name, weight
+// type, model file CRC-32), so a gallery refuses embeddings made by other weights.
+std::string encoder_model_id(const Model& m);
+
 // ||a - b||², the distance verification thresholds (tau).
 float embedding_distance_sq(const float* a, const float* b, int dim = kEmbeddingDim);
 

@@ -19,7 +19,7 @@ struct Run {
 };
 
 Run run(const std::string& args) {
-  const std::string cmd = bin_dir() + "/facegate " + args + " 2>&1";
+  const std::string cmd = tool_command("facegate") + " " + args + " 2>&1";
   Run r;
   FILE* p = ::popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);

@@ -219,7 +219,7 @@ TEST_CASE("int8 graph rules: the loader refuses what the backends cannot run") {
 }
 
 TEST_CASE("fg_quantize CLI writes a loadable int8 model and fails clearly") {
-  const std::string exe = bin_dir() + "/fg_quantize";
+  const std::string exe = tool_command("fg_quantize");
   if (!path_exists(exe)) {
     MESSAGE("fg_quantize not built at " << exe << ": skipped");
     return;

@@ -20,6 +20,12 @@ inline std::string env_or(const char* name, const char* fallback) {
 inline std::string model_dir() { return env_or("FG_MODEL_DIR", "build/release/models"); }
 inline std::string test_data_dir() { return env_or("FG_TEST_DATA", "tests/data"); }
 inline std::string bin_dir() { return env_or("FG_BIN_DIR", "build/release/tools"); }
+// The shell command that runs one of our tools. Cross builds set FG_EXEC_PREFIX to the qemu
+// command line: without binfmt, an ARM binary started from a test needs the emulator named.
+inline std::string tool_command(const std::string& tool) {
+  const std::string prefix = env_or("FG_EXEC_PREFIX", "");
+  return (prefix.empty() ? "" : prefix + " ") + bin_dir() + "/" + tool;
+}
 
 inline bool path_exists(const std::string& p) {
   struct stat st;

@@ -91,14 +91,6 @@ int open_pipeline(const std::string& command, const Args& args, FacePipeline* pi
   return kExitOk;
 }
 
-// Identifies the encoder in the gallery header: net name, weight type, model file CRC-32.
-std::string encoder_model_id(const Model& m) {
-  bool int8 = false;
-  for (const TensorInfo& t : m.tensors) int8 = int8 || t.quant != QuantKind::kNone;
-  char crc[16];
-  std::snprintf(crc, sizeof crc, "%08" PRIx32, m.checksum);
-  return (m.net_name + (int8 ? "-int8-" : "-f32-") + crc).substr(0, kGalleryModelIdBytes);
-}
 
 const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop"};
 

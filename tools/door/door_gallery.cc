@@ -40,11 +40,7 @@ bool file_exists(const std::string& p) {
 
 }  // namespace
 
-std::string door_encoder_model_id(const FacePipeline& p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "fgm-crc32-%08x", p.encoder.model.checksum);
-  return buf;
-}
+std::string door_encoder_model_id(const FacePipeline& p) { return encoder_model_id(p.encoder.model); }
 
 Status door_embed_photo(FacePipeline& p, const Image& photo, PipelineFace* face, bool* found) {
   FG_RETURN_IF_ERROR(embed_largest(p, photo, face, found));

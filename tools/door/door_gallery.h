@@ -9,9 +9,9 @@
 
 namespace fg::door {
 
-// Identifies the encoder weights in the gallery header: "fgm-crc32-<8 hex>" from the
-// recognition model file's CRC-32 (Model::checksum). A gallery made with other weights is
-// refused, because its distances would be meaningless (and could grant strangers).
+// Identifies the encoder weights in the gallery header (encoder_model_id: the same id
+// `facegate enroll` writes). A gallery made with other weights is refused, because its
+// distances would be meaningless (and could grant strangers).
 std::string door_encoder_model_id(const FacePipeline& p);
 
 // Embeds the largest face of a photo. Tight face chips (like samples/faces, 150x150) leave the
