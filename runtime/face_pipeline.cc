@@ -8,8 +8,8 @@ namespace fg {
 
 const char* descriptor_mode_name(DescriptorMode m) { return m == DescriptorMode::kCrop ? "crop" : "align"; }
 
-std::string detector_model_file(int input_size) {
-  return input_size == 416 ? "detector.fgm" : "detector" + std::to_string(input_size) + ".fgm";
+std::string detector_model_file(int input_size, bool int8) {
+  return (input_size == 416 ? "detector" : "detector" + std::to_string(input_size)) + (int8 ? "_int8.fgm" : ".fgm");
 }
 
 namespace {
@@ -37,12 +37,13 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
   if (size < 32 || size > 1024 || size % 32 != 0)
     return Status::error("detector input size " + std::to_string(size) + " must be a multiple of 32 in 32..1024");
   p->options = options;
-  const std::string det_path = model_dir + "/" + detector_model_file(size);
+  const std::string suffix = options.int8 ? "_int8.fgm" : ".fgm";
+  const std::string det_path = model_dir + "/" + detector_model_file(size, options.int8);
   Status s = open_net(det_path, "detector", options.backend, &p->detector_model, &p->detector_net);
   if (!s) {
     if (size != 416)
       return Status::error(s.message() + " (input size " + std::to_string(size) + " needs " +
-                           detector_model_file(size) + ": fg_convert --net detector --input-size " +
+                           detector_model_file(size, options.int8) + ": fg_convert --net detector --input-size " +
                            std::to_string(size) + ")");
     return s;
   }
@@ -52,13 +53,13 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
   if (in.elements != (int64_t)size * size * 3 || out.elements != (int64_t)grid * grid * 25)
     return Status::error(det_path + ": not a tiny detector for input size " + std::to_string(size));
   FG_RETURN_IF_ERROR(
-      open_net(model_dir + "/landmark68.fgm", "landmark68", options.backend, &p->landmark_model, &p->landmark_net));
+      open_net(model_dir + "/landmark68" + suffix, "landmark68", options.backend, &p->landmark_model, &p->landmark_net));
   const TensorInfo& lin = p->landmark_model.tensors[p->landmark_model.inputs[0]];
   const TensorInfo& lout = p->landmark_model.tensors[p->landmark_model.outputs[0]];
   if (lin.elements != kLandmarkNetInputSize * kLandmarkNetInputSize * 3 || lout.elements != 2 * kLandmarkCount)
     return Status::error(model_dir + "/landmark68.fgm: landmark net must map 112x112x3 to 136");
   if (options.embed)
-    FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition.fgm", options.backend, &p->encoder));
+    FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition" + suffix, options.backend, &p->encoder));
   if (options.chip.size != 150 && options.mode == DescriptorMode::kAlign)
     return Status::error("aligned chip size must be 150 (the encoder's input)");
   return Status::ok();

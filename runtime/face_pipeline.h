@@ -41,6 +41,7 @@ struct FacePipelineOptions {
   DescriptorMode mode = DescriptorMode::kAlign;
   FaceChipOptions chip;          // kAlign only: template, padding, size (150)
   bool embed = true;             // false: stop after landmarks (detect command)
+  bool int8 = false;             // load the int8 models (<name>_int8.fgm, made by fg_quantize)
 };
 
 struct PipelineFace {
@@ -61,8 +62,9 @@ struct FacePipeline {
   std::vector<FaceBox> boxes;    // scratch: detector output of the current frame
 };
 
-// The detector model file for an input size: detector.fgm for 416, detector<N>.fgm otherwise.
-std::string detector_model_file(int input_size);
+// The detector model file for an input size: detector.fgm for 416, detector<N>.fgm otherwise
+// (with "_int8" before ".fgm" for the int8 model).
+std::string detector_model_file(int input_size, bool int8 = false);
 
 // Loads detector/landmark68/recognition models from model_dir and prepares them.
 [[nodiscard]] Status face_pipeline_open(const std::string& model_dir, const FacePipelineOptions& options,

@@ -9,7 +9,7 @@
 
 namespace fg::cli {
 
-const std::set<std::string> kPipelineValueOptions = {"models", "backend", "input-size", "score", "padding",
+const std::set<std::string> kPipelineValueOptions = {"models", "backend", "precision", "input-size", "score", "padding",
                                                      "template", "tau", "pairs", "folds", "plot", "threads"};
 // --json is a flag for detect/embed/verify and takes a file for eval.
 
@@ -32,6 +32,9 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
       return usage_error(command, "--score must be in [0, 1)");
     opt->detector.score_threshold = v;
   }
+  const std::string precision = a.value("precision", "f32");
+  if (precision != "f32" && precision != "int8") return usage_error(command, "--precision must be f32 or int8");
+  opt->int8 = precision == "int8";
   if (a.has("align") && a.has("crop")) return usage_error(command, "--align and --crop exclude each other");
   if (a.has("align")) opt->mode = DescriptorMode::kAlign;
   if (a.has("crop")) opt->mode = DescriptorMode::kCrop;

@@ -68,6 +68,10 @@ const std::vector<Option>& options() {
       {"gallery", true, [](DoorConfig& c, const std::string& v) { c.gallery = v; return !v.empty(); }},
       {"models", true, [](DoorConfig& c, const std::string& v) { c.models = v; return true; }},
       {"backend", true, [](DoorConfig& c, const std::string& v) { return backend_from_name(v, &c.pipeline.backend); }},
+      {"precision", true, [](DoorConfig& c, const std::string& v) {
+         c.pipeline.int8 = v == "int8";
+         return v == "int8" || v == "f32";
+       }},
       {"input-size", true, [](DoorConfig& c, const std::string& v) {
          int64_t x;
          if (!to_int64(v, &x) || x < 32 || x > 1024 || x % 32) return false;
@@ -238,6 +242,7 @@ void door_print_usage(FILE* out) {
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
+      "          --precision f32|int8 (f32; int8 loads the *_int8.fgm models)\n"
       "          --score S (detector threshold, 0.5)\n"
       "policy:   --tau T (squared L2, 0.30)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames; --cooldown SEC (5) per person; --all-faces (default:\n"
