@@ -242,7 +242,7 @@ void door_print_usage(FILE* out) {
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
-      "          --precision f32|int8 (f32; int8 loads the *_int8.fgm models)\n"
+      "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)\n"
       "policy:   --tau T (squared L2, 0.30)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames; --cooldown SEC (5) per person; --all-faces (default:\n"

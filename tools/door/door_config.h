@@ -29,7 +29,13 @@ struct DoorConfig {
   std::string source;              // see frame_source.h
   std::string gallery;             // the gallery file (required)
   std::string models;              // model directory (empty: $FG_MODEL_DIR or next to the binary)
-  FacePipelineOptions pipeline;
+  // int8 models by default: 28 MB RSS instead of 74 MB and a 2x faster encoder, with the same
+  // decisions on the demo frames (README); --precision f32 for the float models.
+  FacePipelineOptions pipeline = [] {
+    FacePipelineOptions o;
+    o.int8 = true;
+    return o;
+  }();
   PolicyOptions policy;
   ActuatorOptions actuator;
   AuditLogOptions log;
