@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -84,9 +85,52 @@ void print_summary(const CollectingReporter& rep) {
   std::printf("(-1 = not run or failed)\n");
 }
 
+// --fg_per_op=<net>: per-op CPU-clock profile of the native backend (mean us per op over
+// many runs, with the kernel each op was given), to find where the time goes. Timing lives
+// here, outside the library's hot path (net_run stays a plain loop).
+void print_per_op(const std::string& net_name) {
+  fg::Model model;
+  fg::Net net;
+  fg::NetOptions opt;
+  opt.backend = fg::Backend::kNative;
+  fg::Status s = fg::model_load_file(std::string(FG_MODEL_DIR) + "/" + net_name + ".fgm", &model);
+  if (s) s = fg::net_prepare(model, opt, &net);
+  if (!s) {
+    std::printf("per-op %s: %s\n", net_name.c_str(), s.message().c_str());
+    return;
+  }
+  const int kRuns = 200;
+  std::vector<double> us(net.ops.size(), 0.0);
+  uint8_t* arena = net.arena.data();
+  for (int r = 0; r < kRuns + 5; ++r)
+    for (size_t i = 0; i < net.ops.size(); ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      net.ops[i].run(net.ops[i], arena);
+      const auto t1 = std::chrono::steady_clock::now();
+      if (r >= 5) us[i] += std::chrono::duration<double, std::micro>(t1 - t0).count() / kRuns;
+    }
+  double total = 0;
+  for (double u : us) total += u;
+  std::printf("\nper-op native %s: total %.1f us\n", net_name.c_str(), total);
+  for (size_t i = 0; i < net.ops.size(); ++i) {
+    const fg::PreparedOp& op = net.ops[i];
+    const fg::TensorInfo& x = *op.in[0];
+    std::printf("%3zu %-28s %8.1f us %5.1f%%  in", i, op.kernel_name, us[i], 100 * us[i] / total);
+    for (int d = 0; d < x.rank; ++d) std::printf(" %lld", static_cast<long long>(x.dims[d]));
+    std::printf(" -> out");
+    for (int d = 0; d < op.out->rank; ++d) std::printf(" %lld", static_cast<long long>(op.out->dims[d]));
+    std::printf("%s\n", op.in[3] ? " +res" : "");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--fg_per_op=", 12) == 0) {
+      print_per_op(argv[i] + 12);
+      return 0;
+    }
   benchmark::Initialize(&argc, argv);
   std::printf("cpu: %s\n", fg::cpu_features_summary().c_str());
   for (const char* net : kNets)

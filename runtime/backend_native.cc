@@ -63,9 +63,12 @@ Status prepare_f32_conv(PreparedOp* op) {
   } else {
     FG_RETURN_IF_ERROR(conv_check(st->shape));
     st->variant = f32_conv_pick();
+    const float* w = op->in[1]->f32();
+    std::vector<float> cropped;
+    if (conv_crop_dead_taps(st->shape, w, &st->shape, &cropped)) w = cropped.data();
     if (!st->packed.resize(f32_conv_packed_size(st->shape, st->variant->nr) * sizeof(float)))
       return Status::error("out of memory packing weights");
-    f32_conv_pack(st->shape, st->variant->nr, op->in[1]->f32(), bias, reinterpret_cast<float*>(st->packed.data()));
+    f32_conv_pack(st->shape, st->variant->nr, w, bias, reinterpret_cast<float*>(st->packed.data()));
     op->kernel_name = st->variant->name;
     op->run = run_f32_conv;
   }

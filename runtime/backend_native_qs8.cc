@@ -3,6 +3,8 @@
 // the epilogue; pools and global average pool on kernels/pool; add on kernels/eltwise.
 // Parameters come from runtime/quantize_ops.h, as in the reference backend, and every qs8
 // kernel follows the reference rounding rule, so results are bit-identical to it.
+#include <vector>
+
 #include "kernels/conv/conv_variants.h"
 #include "kernels/dwconv/dwconv.h"
 #include "kernels/eltwise/eltwise.h"
@@ -48,6 +50,8 @@ Status prepare_qs8_conv(PreparedOp* op) {
   } else {
     FG_RETURN_IF_ERROR(conv_check(st->shape));
     st->variant = qs8_conv_pick();
+    std::vector<int8_t> cropped;
+    if (conv_crop_dead_taps(st->shape, w, &st->shape, &cropped)) w = cropped.data();
     if (!st->packed.resize(qs8_conv_packed_size(st->shape, st->variant->nr)))
       return Status::error("out of memory packing weights");
     FG_RETURN_IF_ERROR(qs8_conv_pack(st->shape, st->variant->nr, w, bias, st->setup.quant, st->packed.data()));

@@ -18,7 +18,9 @@ std::vector<AddShape> shapes() {
           AddShape{17, 17, 64, 17, 17, 64, 17, 17, 32},   // channel zero-pad of the shortcut
           AddShape{4, 4, 256, 3, 3, 256, 4, 4, 256},     // branch 3x3 into 4x4
           AddShape{2, 2, 256, 1, 1, 256, 2, 2, 256},
-          AddShape{5, 3, 13, 5, 3, 13, 5, 3, 13}};
+          AddShape{5, 3, 13, 5, 3, 13, 5, 3, 13},
+          AddShape{3, 2, 203, 3, 2, 37, 3, 2, 101},     // ragged zero-extended chunks
+          AddShape{3, 3, 150, 3, 3, 150, 3, 3, 20}}; // remainder past one 64-channel chunk
 }
 
 TEST_CASE("add variants match the reference") {

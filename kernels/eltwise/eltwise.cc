@@ -13,6 +13,9 @@
 namespace fg {
 namespace {
 
+// Zero-extended channels are added against a row of zeros (zero points) this long.
+constexpr int kChunk = 64;
+
 const F32AddVariant kF32[] = {
 #if defined(__x86_64__)
     {"f32_add_c8__avx2", Isa::kAvx2, f32_add_c8__avx2},
@@ -51,7 +54,7 @@ Status add_check(const AddShape& s) {
 
 void f32_add_run(const F32AddVariant& v, const AddShape& s, const float* a, const float* b,
                  Activation act, float alpha, float* output) {
-  const float zeros[1] = {0.f};
+  static const float zeros[kChunk] = {};
   for (int y = 0; y < s.out_h; ++y) {
     for (int x = 0; x < s.out_w; ++x) {
       const int na = (y < s.a_h && x < s.a_w) ? s.a_c : 0;
@@ -61,8 +64,20 @@ void f32_add_run(const F32AddVariant& v, const AddShape& s, const float* a, cons
       float* out = output + (static_cast<size_t>(y) * s.out_w + x) * s.out_c;
       const int both = std::min(na, nb);
       v.ukernel(both, pa, pb, out, act, alpha);
-      for (int c = both; c < s.out_c; ++c)  // one-sided remainder: the other reads zero
-        f32_add__scalar(1, c < na ? pa + c : zeros, c < nb ? pb + c : zeros, out + c, act, alpha);
+      // One-sided remainder (the zero-extended channels): the other side reads a row of
+      // zeros, in chunks through the SIMD kernel (per-element scalar calls cost more than
+      // the whole shortcut add).
+      for (int c = both; c < s.out_c; c += kChunk) {
+        const int n = std::min(kChunk, s.out_c - c);
+        const int n_a = std::min(n, std::max(0, na - c)), n_b = std::min(n, std::max(0, nb - c));
+        if (n_a == n || n_b == n || (n_a == 0 && n_b == 0)) {
+          v.ukernel(n, n_a == n ? pa + c : zeros, n_b == n ? pb + c : zeros, out + c, act, alpha);
+        } else {
+          for (int i = 0; i < n; ++i)
+            f32_add__scalar(1, i < n_a ? pa + c + i : zeros, i < n_b ? pb + c + i : zeros,
+                            out + c + i, act, alpha);
+        }
+      }
     }
   }
 }
@@ -70,6 +85,9 @@ void f32_add_run(const F32AddVariant& v, const AddShape& s, const float* a, cons
 void qs8_add_run(const Qs8AddVariant& v, const AddShape& s, const int8_t* a, const int8_t* b,
                  const Qs8AddQuant& q, int8_t* output) {
   const int8_t za = static_cast<int8_t>(q.a_zero_point), zb = static_cast<int8_t>(q.b_zero_point);
+  int8_t za_row[kChunk], zb_row[kChunk];
+  std::fill(za_row, za_row + kChunk, za);
+  std::fill(zb_row, zb_row + kChunk, zb);
   for (int y = 0; y < s.out_h; ++y) {
     for (int x = 0; x < s.out_w; ++x) {
       const int na = (y < s.a_h && x < s.a_w) ? s.a_c : 0;
@@ -79,8 +97,16 @@ void qs8_add_run(const Qs8AddVariant& v, const AddShape& s, const int8_t* a, con
       int8_t* out = output + (static_cast<size_t>(y) * s.out_w + x) * s.out_c;
       const int both = std::min(na, nb);
       v.ukernel(both, pa, pb, out, q);
-      for (int c = both; c < s.out_c; ++c)
-        qs8_add__scalar(1, c < na ? pa + c : &za, c < nb ? pb + c : &zb, out + c, q);
+      for (int c = both; c < s.out_c; c += kChunk) {  // as in f32_add_run
+        const int n = std::min(kChunk, s.out_c - c);
+        const int n_a = std::min(n, std::max(0, na - c)), n_b = std::min(n, std::max(0, nb - c));
+        if (n_a == n || n_b == n || (n_a == 0 && n_b == 0)) {
+          v.ukernel(n, n_a == n ? pa + c : za_row, n_b == n ? pb + c : zb_row, out + c, q);
+        } else {
+          for (int i = 0; i < n; ++i)
+            qs8_add__scalar(1, i < n_a ? pa + c + i : &za, i < n_b ? pb + c + i : &zb, out + c + i, q);
+        }
+      }
     }
   }
 }
