@@ -60,6 +60,8 @@ int cmd_enroll(int argc, char** argv);        // cmd_gallery.cc
 int cmd_identify(int argc, char** argv);      // cmd_gallery.cc
 int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
+int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
+int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
 
 // Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
 // --backend (default native) / --models / --input-size / --score / --align|--crop /

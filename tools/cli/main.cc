@@ -21,6 +21,8 @@ const Command kCommands[] = {
     {"enroll", fg::cli::cmd_enroll, "add a person to a gallery file from one or more photos"},
     {"identify", fg::cli::cmd_identify, "photo -> nearest enrolled person, or not recognized (1:K)"},
     {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY"},
+    {"train-head", fg::cli::cmd_train_head, "train-head binary|triplet LFW_DIR --out FILE: learned similarity head"},
+    {"verify-head", fg::cli::cmd_verify_head, "verify-head HEAD PHOTO1 PHOTO2: 1:1 verdict through a trained head"},
 };
 
 int print_help(FILE* out) {
