@@ -113,6 +113,29 @@ Status prepare_qs8_add(PreparedOp* op) {
   return Status::ok();
 }
 
+struct Qs8QuantizeState : OpState {
+  const Qs8QuantizeVariant* variant = nullptr;
+  QuantParams quant;
+};
+
+void run_qs8_quantize(const PreparedOp& op, uint8_t* arena) {
+  const auto& st = static_cast<const Qs8QuantizeState&>(*op.state);
+  st.variant->ukernel(static_cast<size_t>(op.out->elements), arena_in<float>(op, arena), st.quant.scale,
+                      st.quant.zero_point, arena_out<int8_t>(op, arena));
+}
+
+// The graph's f32 -> int8 input convert (the reference loop divides one value at a time).
+Status prepare_qs8_quantize(const Model& model, PreparedOp* op) {
+  if (op->in[0]->dtype != DType::kF32 || op->out->dtype != DType::kI8) return reference_prepare_op(model, op);
+  auto st = std::make_unique<Qs8QuantizeState>();
+  st->quant = quant_of(*op->out);
+  st->variant = qs8_quantize_pick();
+  op->kernel_name = st->variant->name;
+  op->state = std::move(st);
+  op->run = run_qs8_quantize;
+  return Status::ok();
+}
+
 }  // namespace
 
 Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
@@ -124,8 +147,8 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kAvgPool2d:
     case OpType::kGlobalAvgPool: return prepare_qs8_pool(model, op);
     case OpType::kAdd: return prepare_qs8_add(op);
-    case OpType::kQuantize:
-    case OpType::kDequantize: break;  // elementwise, at the graph's two ends: the plain loop
+    case OpType::kQuantize: return prepare_qs8_quantize(model, op);
+    case OpType::kDequantize: break;  // 256 values at the graph's end: the plain loop
   }
   return reference_prepare_op(model, op);
 }

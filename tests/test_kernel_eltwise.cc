@@ -1,14 +1,17 @@
 // Every add variant against the reference: same shapes, the recognition net's zero
 // extension (3x3 branch + 4x4 shortcut, 32 shortcut channels into 64), activations,
 // lengths off the 8-lane tile; qs8 bit-exact including saturation.
+// Quantize (f32 -> qs8) variants against the runtime loop, bit-exact incl. ties, NaN, inf.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "kernels/eltwise/eltwise.h"
+#include "runtime/quantize_ops.h"
 
 namespace fg {
 namespace {
@@ -76,6 +79,37 @@ TEST_CASE("add variants match the reference") {
             FAIL_CHECK(std::string(qv[i].name) << " relu " << relu << " [" << j << "] "
                                                << int(got[j]) << " vs " << int(ref[j]));
         CHECK(bad == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("quantize variants match the runtime's quantize loop bit for bit") {
+  size_t n = 0;
+  const Qs8QuantizeVariant* qv = qs8_quantize_variants(&n);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> d(-3.f, 3.f);
+  std::vector<float> x(1000);
+  for (float& v : x) v = d(rng);
+  const float scale = 1.f / 64.f;
+  // ties (k + 0.5) * scale round to even; out-of-range, infinities and NaN clamp / zero
+  for (int k = 0; k < 40; ++k) x[k] = (static_cast<float>(k - 20) + 0.5f) * scale;
+  x[40] = 1e30f, x[41] = -1e30f, x[42] = INFINITY, x[43] = -INFINITY, x[44] = NAN, x[45] = -0.f;
+  for (int zp : {-128, -3, 0, 17, 127}) {
+    for (size_t len : {size_t{1000}, size_t{15}, size_t{16}, size_t{17}, size_t{0}}) {
+      std::vector<int8_t> ref(len + 1, 42), got(len + 1, 42);
+      qs8_quantize_run(x.data(), len, QuantParams{scale, zp}, ref.data());
+      for (size_t i = 0; i < n; ++i) {
+        if (!cpu_has_isa(qv[i].isa)) {
+          MESSAGE("skipping ", qv[i].name, ": CPU lacks its ISA");
+          continue;
+        }
+        std::fill(got.begin(), got.end(), int8_t{42});
+        qv[i].ukernel(len, x.data(), scale, zp, got.data());
+        CAPTURE(qv[i].name);
+        CAPTURE(zp);
+        CAPTURE(len);
+        CHECK(got == ref);  // includes the guard byte past the end: no over-write
       }
     }
   }
