@@ -15,13 +15,23 @@ namespace {
 constexpr size_t kPixelOuterMaxWeightBytes = 512 * 1024;
 
 // a[t*mr_max + m] = start of input pixel feeding tap t of output pixel p0+m, or `zero`.
+// Called once per tile (per tile and block for large weights), so it avoids a division per
+// pixel (the output position steps along) and bounds checks for windows fully inside.
 void fill_row_pointers(const Conv2dShape& s, const char* input, size_t pixel_bytes,
                        const char* zero, int p0, int mr_max, const char** a) {
   const int pixels = s.out_h * s.out_w;
+  const size_t row_bytes = static_cast<size_t>(s.in_w) * pixel_bytes;
+  int oy = p0 / s.out_w, ox = p0 % s.out_w;
   for (int m = 0; m < mr_max; ++m) {
-    const int pix = std::min(p0 + m, pixels - 1);
-    const int oy = pix / s.out_w, ox = pix % s.out_w;
+    if (m > 0 && p0 + m < pixels && ++ox == s.out_w) ox = 0, ++oy;  // past the end: repeat
     const int iy0 = oy * s.stride_h - s.pad_top, ix0 = ox * s.stride_w - s.pad_left;
+    if (iy0 >= 0 && ix0 >= 0 && iy0 + s.kernel_h <= s.in_h && ix0 + s.kernel_w <= s.in_w) {
+      const char* row = input + static_cast<size_t>(iy0) * row_bytes + ix0 * pixel_bytes;
+      const char** out = a + m;
+      for (int ky = 0; ky < s.kernel_h; ++ky, row += row_bytes)
+        for (int kx = 0; kx < s.kernel_w; ++kx, out += mr_max) *out = row + kx * pixel_bytes;
+      continue;
+    }
     int t = 0;
     for (int ky = 0; ky < s.kernel_h; ++ky) {
       const int iy = iy0 + ky;
