@@ -54,6 +54,9 @@ std::vector<Conv2dShape> test_shapes() {
       make_shape(6, 5, 1, 1, 3, 1, true),      // one channel
       make_shape(4, 4, 256, 256, 3, 1, true),  // weights > 512 KB: block-outer loop order
       make_shape(3, 3, 64, 40, 3, 1, true),    // nc 40 = 32 + 8
+      make_shape(4, 4, 256, 256, 3, 2, false), // one pixel, block-outer: the 1-row kernel
+      make_shape(3, 3, 5, 40, 3, 1, true),     // 1-row tile, in_c 5 (k remainders), nc 40
+      make_shape(1, 1, 19, 33, 3, 1, true),    // 1x1 map, SAME 3x3: padding taps, 1 row
   };
 }
 

@@ -51,4 +51,48 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
   }
 }
 
+// One pixel x 32 channels, for single-pixel tiles (1x1 maps, the odd pixel of 9, 289,
+// 1225): the 8x32 tile would do 8x the FMAs on repeated rows. Streaming weights with one
+// broadcast per k, so four k-phases keep independent accumulators (FMA latency), summed at
+// the end (f32 sum order differs from the 8x32 kernel; within the f32 tolerance).
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_1x32__avx512) {
+  constexpr int kNr = 32;
+  (void)mr;
+  __m512 acc[4][2];
+  acc[0][0] = _mm512_loadu_ps(w), acc[0][1] = _mm512_loadu_ps(w + 16);
+#pragma GCC unroll 3
+  for (int j = 1; j < 4; ++j) acc[j][0] = acc[j][1] = _mm512_setzero_ps();
+  const float* wp = w + kNr;
+  for (int t = 0; t < taps; ++t) {
+    const float* r = a[t];
+    int k = 0;
+    for (; k + 4 <= kc; k += 4, wp += 4 * kNr) {
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        const __m512 x = _mm512_set1_ps(r[k + j]);
+        acc[j][0] = _mm512_fmadd_ps(x, _mm512_loadu_ps(wp + j * kNr), acc[j][0]);
+        acc[j][1] = _mm512_fmadd_ps(x, _mm512_loadu_ps(wp + j * kNr + 16), acc[j][1]);
+      }
+    }
+    for (; k < kc; ++k, wp += kNr) {
+      const __m512 x = _mm512_set1_ps(r[k]);
+      acc[0][0] = _mm512_fmadd_ps(x, _mm512_loadu_ps(wp), acc[0][0]);
+      acc[0][1] = _mm512_fmadd_ps(x, _mm512_loadu_ps(wp + 16), acc[0][1]);
+    }
+  }
+  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
+  const __mmask16 m1 = nc >= 32 ? 0xFFFF
+                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
+  const __mmask16 mask[2] = {m0, m1};
+  const __m512 zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(p.leaky_alpha);
+  (void)c_stride;
+  for (int h = 0; h < 2; ++h) {
+    __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0][h], acc[1][h]), _mm512_add_ps(acc[2][h], acc[3][h]));
+    if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[h], res + 16 * h));
+    if (p.activation == Activation::kRelu) v = _mm512_max_ps(v, zero);
+    if (p.activation == Activation::kLeakyRelu) v = _mm512_max_ps(v, _mm512_mul_ps(v, alpha));
+    _mm512_mask_storeu_ps(c + 16 * h, mask[h], v);
+  }
+}
+
 }  // namespace fg

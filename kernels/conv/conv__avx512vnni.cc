@@ -1,7 +1,7 @@
 // AVX-512 VNNI qs8 dense conv: 8 pixels x 32 channels, 16 zmm int32 accumulators.
 // vpdpbusd multiplies u8 x s8, so activations are fed as x ^ 0x80 = x + 128 (as u8) and the
 // packed bias_u already subtracts (zx + 128) * sum(w) (conv.h).
-// GCC 12 warns falsely about its own AVX-512 intrinsic headers (-Wmaybe-uninitialized).
+// GCC 12 warns falsely about its own AVX-512 intrinsic headers (-W[maybe-]uninitialized).
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -10,6 +10,7 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include <cstring>
@@ -79,6 +80,60 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
       const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
       _mm_mask_storeu_epi8(c + off, mask[h], _mm512_cvtepi32_epi8(q));
     }
+  }
+}
+
+// One pixel x 32 channels for single-pixel tiles (see f32_conv_1x32__avx512): four
+// k4-phases with their own int32 accumulators (exact, so the sum order is free).
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_1x32c4__avx512vnni) {
+  constexpr int kNr = 32;
+  (void)mr;
+  (void)c_stride;
+  const int32_t* bias = qs8_block_bias_unsigned(w, kNr);
+  __m512i acc[4][2];
+  acc[0][0] = _mm512_loadu_si512(bias), acc[0][1] = _mm512_loadu_si512(bias + 16);
+#pragma GCC unroll 3
+  for (int j = 1; j < 4; ++j) acc[j][0] = acc[j][1] = _mm512_setzero_si512();
+  const __m512i flip = _mm512_set1_epi32(static_cast<int32_t>(0x80808080u));
+  const int8_t* wp = qs8_block_weights(w, kNr);
+  for (int t = 0; t < taps; ++t) {
+    const int8_t* r = a[t];
+    int k = 0;
+    for (; k + 16 <= kc; k += 16, wp += 16 * kNr) {
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(load_i32(r + k + 4 * j)), flip);
+        acc[j][0] = _mm512_dpbusd_epi32(acc[j][0], x, _mm512_loadu_si512(wp + j * 4 * kNr));
+        acc[j][1] = _mm512_dpbusd_epi32(acc[j][1], x, _mm512_loadu_si512(wp + j * 4 * kNr + 64));
+      }
+    }
+    for (; k < kc; k += 4, wp += 4 * kNr) {
+      const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(load_i32(r + k)), flip);
+      acc[0][0] = _mm512_dpbusd_epi32(acc[0][0], x, _mm512_loadu_si512(wp));
+      acc[0][1] = _mm512_dpbusd_epi32(acc[0][1], x, _mm512_loadu_si512(wp + 64));
+    }
+  }
+  const float* scale = qs8_block_scale(w, kNr);
+  const __m512 lo = _mm512_set1_ps(static_cast<float>(p.output_min - p.output_zero_point));
+  const __m512 hi = _mm512_set1_ps(static_cast<float>(p.output_max - p.output_zero_point));
+  const __m512i zy = _mm512_set1_epi32(p.output_zero_point);
+  const __m512i zr = _mm512_set1_epi32(p.residual_zero_point);
+  const __m512 rs = _mm512_set1_ps(p.residual_scale);
+  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
+  const __mmask16 m1 = nc >= 32 ? 0xFFFF
+                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
+  const __mmask16 mask[2] = {m0, m1};
+  for (int h = 0; h < 2; ++h) {
+    const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[0][h], acc[1][h]),
+                                         _mm512_add_epi32(acc[2][h], acc[3][h]));
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(sum), _mm512_loadu_ps(scale + 16 * h));
+    if (res) {
+      const __m512i r = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask[h], res + 16 * h));
+      v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, zr)), rs));
+    }
+    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
+    _mm_mask_storeu_epi8(c + 16 * h, mask[h], _mm512_cvtepi32_epi8(q));
   }
 }
 

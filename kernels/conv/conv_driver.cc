@@ -58,21 +58,26 @@ void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float
   const char* in = reinterpret_cast<const char*>(input);
   const size_t pixel_bytes = sizeof(float) * shape.in_c;
   const char* a[kMaxConvTaps * kMaxConvMr];
+  // A single-pixel tile (the last of 9, 289, 1225 pixels; 1x1 maps) goes to the 1-row
+  // kernel when the variant has one, with MR = 1 row pointers.
+  auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };
   auto call = [&](int p0, int b) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
-    v.ukernel(std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
-              reinterpret_cast<const float* const*>(a), packed + b * block, output + off,
-              s.out_c, p.residual ? p.residual + off : nullptr, p);
+    const bool one = tile_mr(p0) == 1;
+    (one ? v.ukernel_m1 : v.ukernel)(
+        std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
+        reinterpret_cast<const float* const*>(a), packed + b * block, output + off, s.out_c,
+        p.residual ? p.residual + off : nullptr, p);
   };
   if (blocks * block * sizeof(float) <= kPixelOuterMaxWeightBytes) {
     for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-      fill_row_pointers(s, in, pixel_bytes, zero, p0, v.mr, a);
+      fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
       for (int b = 0; b < blocks; ++b) call(p0, b);
     }
   } else {
     for (int b = 0; b < blocks; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, pixel_bytes, zero, p0, v.mr, a);
+        fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
         call(p0, b);
       }
     }
@@ -89,21 +94,24 @@ void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_
   const char* zero = base + blocks * block;
   const char* in = reinterpret_cast<const char*>(input);
   const char* a[kMaxConvTaps * kMaxConvMr];
+  auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };  // as f32
   auto call = [&](int p0, int b) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
-    v.ukernel(std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
-              reinterpret_cast<const int8_t* const*>(a), base + b * block, output + off,
-              s.out_c, p.residual ? p.residual + off : nullptr, p);
+    const bool one = tile_mr(p0) == 1;
+    (one ? v.ukernel_m1 : v.ukernel)(
+        std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
+        reinterpret_cast<const int8_t* const*>(a), base + b * block, output + off, s.out_c,
+        p.residual ? p.residual + off : nullptr, p);
   };
   if (blocks * block <= kPixelOuterMaxWeightBytes) {
     for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-      fill_row_pointers(s, in, shape.in_c, zero, p0, v.mr, a);
+      fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
       for (int b = 0; b < blocks; ++b) call(p0, b);
     }
   } else {
     for (int b = 0; b < blocks; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, shape.in_c, zero, p0, v.mr, a);
+        fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
         call(p0, b);
       }
     }

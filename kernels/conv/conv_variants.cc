@@ -7,7 +7,7 @@ namespace {
 
 const F32ConvVariant kF32Variants[] = {
 #if defined(__x86_64__)
-    {"f32_conv_8x32__avx512", Isa::kAvx512, 8, 32, f32_conv_8x32__avx512},
+    {"f32_conv_8x32__avx512", Isa::kAvx512, 8, 32, f32_conv_8x32__avx512, f32_conv_1x32__avx512},
     {"f32_conv_6x16__avx2", Isa::kAvx2, 6, 16, f32_conv_6x16__avx2},
 #elif defined(__aarch64__)
     {"f32_conv_8x8__neon", Isa::kNeon, 8, 8, f32_conv_8x8__neon},
@@ -19,7 +19,8 @@ const F32ConvVariant kF32Variants[] = {
 
 const Qs8ConvVariant kQs8Variants[] = {
 #if defined(__x86_64__)
-    {"qs8_conv_8x32c4__avx512vnni", Isa::kAvx512Vnni, 8, 32, qs8_conv_8x32c4__avx512vnni},
+    {"qs8_conv_8x32c4__avx512vnni", Isa::kAvx512Vnni, 8, 32, qs8_conv_8x32c4__avx512vnni,
+     qs8_conv_1x32c4__avx512vnni},
     {"qs8_conv_6x16c4__avxvnni", Isa::kAvxVnni, 6, 16, qs8_conv_6x16c4__avxvnni},
     {"qs8_conv_4x8c4__avx2", Isa::kAvx2, 4, 8, qs8_conv_4x8c4__avx2},
 #elif defined(__aarch64__)

@@ -13,6 +13,9 @@ struct F32ConvVariant {
   Isa isa;
   int mr, nr;  // output tile: mr pixels x nr channels; pack with this nr
   F32ConvUkernel ukernel;
+  // Optional 1 x nr kernel (same packing) the driver uses for single-pixel tiles; its row
+  // pointers are tap-major with MR = 1 (a[t]).
+  F32ConvUkernel ukernel_m1 = nullptr;
 };
 
 struct Qs8ConvVariant {
@@ -20,6 +23,7 @@ struct Qs8ConvVariant {
   Isa isa;
   int mr, nr;
   Qs8ConvUkernel ukernel;
+  Qs8ConvUkernel ukernel_m1 = nullptr;  // as F32ConvVariant::ukernel_m1
 };
 
 // Every variant compiled into this build (for this architecture), best first.
@@ -39,12 +43,14 @@ const Qs8ConvVariant* qs8_conv_pick();
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_4x8__scalar);
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_6x16__avx2);
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512);
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_1x32__avx512);
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x8__neon);
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_4x8__neon);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__scalar);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__avx2);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_6x16c4__avxvnni);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_1x32c4__avx512vnni);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__neon);
 
