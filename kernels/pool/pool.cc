@@ -13,12 +13,14 @@ namespace {
 
 const F32PoolVariant kF32[] = {
 #if defined(__x86_64__)
+    {"f32_pool_c16__avx512", Isa::kAvx512, f32_pool_c16__avx512},
     {"f32_pool_c8__avx2", Isa::kAvx2, f32_pool_c8__avx2},
 #endif
     {"f32_pool__scalar", Isa::kScalar, f32_pool__scalar},
 };
 const Qs8PoolVariant kQs8[] = {
 #if defined(__x86_64__)
+    {"qs8_pool_c16__avx512", Isa::kAvx512, qs8_pool_c16__avx512},
     {"qs8_pool_c8__avx2", Isa::kAvx2, qs8_pool_c8__avx2},
 #endif
     {"qs8_pool__scalar", Isa::kScalar, qs8_pool__scalar},

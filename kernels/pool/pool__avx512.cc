@@ -1,0 +1,77 @@
+// AVX-512 pooling, masked channel tails (no scalar leftovers, no over-read): f32 16
+// channels per step; qs8 max 64 channels per step in int8 (max needs no widening), qs8
+// average 16 per step widened to int32 like the scalar twin.
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+// GCC 12 warns falsely about its own AVX-512 intrinsic headers.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#include <immintrin.h>
+
+#include "kernels/pool/pool.h"
+
+namespace fg {
+namespace {
+
+inline __mmask16 tail16(int left) {
+  return left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
+}
+inline __mmask64 tail64(int left) {
+  return left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+}
+
+}  // namespace
+
+void f32_pool_c16__avx512(PoolKind kind, int c, int n, const float* const* a, float* out) {
+  const __m512 count = _mm512_set1_ps(static_cast<float>(n));
+  for (int ch = 0; ch < c; ch += 16) {
+    const __mmask16 m = tail16(c - ch);
+    __m512 r;
+    if (kind == PoolKind::kMax) {
+      r = _mm512_maskz_loadu_ps(m, a[0] + ch);
+      for (int i = 1; i < n; ++i) r = _mm512_max_ps(r, _mm512_maskz_loadu_ps(m, a[i] + ch));
+    } else {
+      __m512 sum = _mm512_setzero_ps();
+      for (int i = 0; i < n; ++i) sum = _mm512_add_ps(sum, _mm512_maskz_loadu_ps(m, a[i] + ch));
+      r = _mm512_div_ps(sum, count);
+    }
+    _mm512_mask_storeu_ps(out + ch, m, r);
+  }
+}
+
+void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                          const Qs8PoolQuant& q) {
+  if (kind == PoolKind::kMax) {
+    for (int ch = 0; ch < c; ch += 64) {
+      const __mmask64 m = tail64(c - ch);
+      __m512i best = _mm512_maskz_loadu_epi8(m, a[0] + ch);
+      for (int i = 1; i < n; ++i) best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(m, a[i] + ch));
+      _mm512_mask_storeu_epi8(out + ch, m, best);
+    }
+    return;
+  }
+  const __m512 mul = _mm512_set1_ps(q.scale_ratio / static_cast<float>(n));
+  const __m512i zx = _mm512_set1_epi32(q.input_zero_point);
+  const __m512i zy = _mm512_set1_epi32(q.output_zero_point);
+  const __m512 lo = _mm512_set1_ps(static_cast<float>(q.output_min - q.output_zero_point));
+  const __m512 hi = _mm512_set1_ps(static_cast<float>(q.output_max - q.output_zero_point));
+  for (int ch = 0; ch < c; ch += 16) {
+    const __mmask16 m = tail16(c - ch);
+    __m512i sum = _mm512_setzero_si512();
+    for (int i = 0; i < n; ++i) {
+      const __m512i v = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a[i] + ch));
+      sum = _mm512_add_epi32(sum, _mm512_sub_epi32(v, zx));
+    }
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(sum), mul);
+    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+    const __m512i r = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
+    _mm_mask_storeu_epi8(out + ch, m, _mm512_cvtepi32_epi8(r));
+  }
+}
+
+}  // namespace fg
