@@ -13,29 +13,13 @@ using namespace fg_test;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;  // stdout + stderr
-};
+using Run = CommandResult;
 
-Run run(const std::string& args) {
-  const std::string cmd = tool_command("facegate") + " " + args + " 2>&1";
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+Run run(const std::string& args) { return run_command(tool_command("facegate") + " " + args + " 2>&1"); }
 
-std::string sample(const std::string& person, int n) {
-  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
-}
+std::string sample(const std::string& person, int n) { return sample_face(person, n); }
 
-bool has(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool has(const std::string& s, const std::string& needle) { return contains(s, needle); }
 
 std::string temp_file(const std::string& name, const std::string& contents) {
   const std::string path = "/tmp/fg_test_cli_" + std::to_string(::getpid()) + "_" + name;

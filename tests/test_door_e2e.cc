@@ -25,34 +25,19 @@ using namespace fg_test;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
+using Run = CommandResult;
 
 std::string door_bin() { return bin_dir() + "/facegate-door"; }
-// Cross builds run the ARM binary under qemu: the toolchain's prefix, when the test has it.
-std::string exec_prefix() { return env_or("FG_TEST_EXEC_PREFIX", ""); }
 
 Run run_door(const std::string& args, const std::string& stdin_file = "") {
   std::string cmd = exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args;
   cmd += stdin_file.empty() ? " </dev/null" : " <" + stdin_file;
   cmd += " 2>&1";
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  return run_command(cmd);
 }
 
 std::string frames_dir() { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames"; }
-std::string chip(const std::string& person, int n) {
-  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
-}
+std::string chip(const std::string& person, int n) { return sample_face(person, n); }
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream f(path);

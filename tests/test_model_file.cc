@@ -77,7 +77,6 @@ void load_and_maybe_run(const std::vector<uint8_t>& bytes, int* accepted, int* r
   if (net_prepare(m, NetOptions{}, &net).is_ok()) net_run(net);
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 }  // namespace
 

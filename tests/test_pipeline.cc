@@ -1,5 +1,7 @@
 // The whole-frame pipeline (runtime/face_pipeline.h): golden parity with face-api on
 // lossless frames (../shared), and bundled checks that need nothing but the repo.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -234,4 +236,175 @@ TEST_CASE("other detector input sizes when their model files exist") {
       else if (size >= 320) CHECK(faces.size() == 6);
     }
   }
+}
+
+namespace {
+
+// One face of face_rectangular.png with first-pass landmarks, in a pipeline with `opt`.
+struct OneFace {
+  FacePipeline pipe;
+  Image img;
+  PipelineFace face;
+};
+
+void open_one_face(const FacePipelineOptions& opt, OneFace* f) {
+  Status s = face_pipeline_open(model_dir(), opt, &f->pipe);
+  INFO(s.message());
+  REQUIRE(s.is_ok());
+  REQUIRE(image_load(bundled("face_rectangular.png"), 3, &f->img).is_ok());
+  std::vector<FaceBox> boxes;
+  REQUIRE(face_pipeline_detect(f->pipe, f->img, &boxes).is_ok());
+  REQUIRE(boxes.size() == 1);
+  REQUIRE(face_pipeline_landmarks(f->pipe, f->img, boxes[0], &f->face).is_ok());
+}
+
+Image mirrored(const Image& in) {
+  Image out = in;
+  for (int y = 0; y < in.height; ++y)
+    for (int x = 0; x < in.width; ++x)
+      std::copy(in.row(y) + x * in.channels, in.row(y) + (x + 1) * in.channels,
+                out.row(y) + (in.width - 1 - x) * in.channels);
+  return out;
+}
+
+double max_abs_diff(const float* a, const float* b) {
+  double m = 0;
+  for (int i = 0; i < kEmbeddingDim; ++i) m = std::max(m, (double)std::fabs(a[i] - b[i]));
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("flip average = mean of the chip's and the mirrored chip's embeddings") {
+  FacePipelineOptions opt;
+  opt.flip_average = true;
+  OneFace f;
+  open_one_face(opt, &f);
+  REQUIRE(face_pipeline_embed(f.pipe, f.img, &f.face).is_ok());
+  // The same chip through the bare encoder, as is and mirrored.
+  Image chip;
+  REQUIRE(align_face_chip(f.img, f.face.landmarks, opt.chip, &chip).is_ok());
+  float plain[kEmbeddingDim], mirror[kEmbeddingDim], mean[kEmbeddingDim];
+  REQUIRE(face_encoder_embed(f.pipe.encoder, chip, plain).is_ok());
+  REQUIRE(face_encoder_embed(f.pipe.encoder, mirrored(chip), mirror).is_ok());
+  for (int i = 0; i < kEmbeddingDim; ++i) mean[i] = 0.5f * (plain[i] + mirror[i]);
+  CHECK(max_abs_diff(f.face.embedding, mean) < 1e-5);
+  // A real face is not mirror-symmetric, so the average differs from the plain embedding,
+  // but it is still the same person by a wide margin.
+  const float d = embedding_distance_sq(plain, mirror);
+  MESSAGE("face_rectangular: plain vs mirrored chip d2 " << d);
+  CHECK(d > 1e-4f);
+  CHECK(d < 0.3f);  // verify's tau is 0.38
+}
+
+TEST_CASE("flip average of a mirror-symmetric chip changes nothing") {
+  // Rows of constant colour and landmarks that are the 5-point template itself (no rotation):
+  // the chip equals its mirror image, so both modes must give the same embedding.
+  FacePipelineOptions opt;
+  std::vector<Point2> tmpl;
+  std::vector<int> index;
+  face_chip_template(opt.chip, &tmpl, &index);
+  // The chip (2 frame pixels per chip pixel) lies well inside the frame: no black border.
+  Image frame = image_make(500, 500, 3);
+  for (int y = 0; y < 500; ++y)
+    for (int x = 0; x < 500; ++x)
+      for (int k = 0; k < 3; ++k) frame.row(y)[3 * x + k] = (uint8_t)((y * (k + 3)) % 256);
+  PipelineFace face;
+  face.landmarks.assign(kLandmarkCount, Point2{150, 150});
+  for (size_t i = 0; i < index.size(); ++i) face.landmarks[index[i]] = {100 + 2 * tmpl[i].x, 100 + 2 * tmpl[i].y};
+  float embeddings[2][kEmbeddingDim];
+  for (int flip = 0; flip < 2; ++flip) {
+    FacePipeline p;
+    opt.flip_average = flip == 1;
+    REQUIRE(face_pipeline_open(model_dir(), opt, &p).is_ok());
+    REQUIRE(face_pipeline_embed(p, frame, &face).is_ok());
+    std::copy(face.embedding, face.embedding + kEmbeddingDim, embeddings[flip]);
+  }
+  CHECK(max_abs_diff(embeddings[0], embeddings[1]) < 1e-4);
+}
+
+TEST_CASE("jitter: transforms, averaged embedding near the plain one, option errors") {
+  ChipTransform t;
+  t.a = 0.8, t.b = 0.3, t.tx = 40, t.ty = 25;
+  const ChipTransform same = jitter_chip_transform(t, 150, 0, 0, 1);
+  CHECK(same.a == doctest::Approx(t.a));
+  CHECK(same.tx == doctest::Approx(t.tx));
+  const ChipTransform zoom = jitter_chip_transform(t, 150, 0, 0, 1.02);
+  CHECK(zoom.scale() == doctest::Approx(1.02 * t.scale()));
+  CHECK(zoom.apply(74.5, 74.5).x == doctest::Approx(t.apply(74.5, 74.5).x));  // centre stays
+  const ChipTransform shift = jitter_chip_transform(t, 150, 1, 0, 1);
+  CHECK(shift.apply(10, 20).x == doctest::Approx(t.apply(11, 20).x));
+  CHECK(shift.apply(10, 20).y == doctest::Approx(t.apply(11, 20).y));
+
+  FacePipelineOptions opt;
+  OneFace plain;
+  open_one_face(opt, &plain);
+  REQUIRE(face_pipeline_embed(plain.pipe, plain.img, &plain.face).is_ok());
+  opt.jitter = 4;
+  OneFace jit;
+  open_one_face(opt, &jit);
+  REQUIRE(face_pipeline_embed(jit.pipe, jit.img, &jit.face).is_ok());
+  const float d = embedding_distance_sq(plain.face.embedding, jit.face.embedding);
+  MESSAGE("jitter 4 vs plain d2 " << d);
+  CHECK(d > 0.f);
+  CHECK(d < 0.05f);
+
+  FacePipeline q;
+  opt.jitter = kMaxJitterChips + 1;
+  CHECK(!face_pipeline_open(model_dir(), opt, &q).is_ok());
+  opt.jitter = 2;
+  opt.mode = DescriptorMode::kCrop;
+  Status s = face_pipeline_open(model_dir(), opt, &q);
+  CHECK(!s.is_ok());
+  CHECK(s.message().find("align") != std::string::npos);
+}
+
+TEST_CASE("landmark refinement: the second landmark crop is centred on the first pass's points") {
+  FacePipelineOptions opt;
+  OneFace first;
+  open_one_face(opt, &first);
+  opt.refine_landmarks = true;
+  OneFace refined;
+  open_one_face(opt, &refined);
+  REQUIRE(refined.face.landmarks.size() == (size_t)kLandmarkCount);
+  double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9, mean_move = 0;
+  for (int k = 0; k < kLandmarkCount; ++k) {
+    const Point2 &a = first.face.landmarks[k], &b = refined.face.landmarks[k];
+    x0 = std::min(x0, a.x), x1 = std::max(x1, a.x), y0 = std::min(y0, a.y), y1 = std::max(y1, a.y);
+    mean_move += std::hypot(b.x - a.x, b.y - a.y) / kLandmarkCount;
+  }
+  const CropRect& c = refined.face.landmark_crop;
+  MESSAGE("refinement moved landmarks by " << mean_move << " px on average (box " << first.face.box.width << " px)");
+  // The second crop is the detector box moved onto the first pass's landmark box centre
+  // (then clipped to the frame like any landmark crop).
+  FaceBox moved = first.face.box;
+  moved.x = (x0 + x1) / 2 - moved.width / 2;
+  moved.y = (y0 + y1) / 2 - moved.height / 2;
+  CropRect want;
+  REQUIRE(landmark_crop_for_box(moved, first.img.width, first.img.height, &want).is_ok());
+  CHECK(c.x == want.x);
+  CHECK(c.y == want.y);
+  CHECK(c.width == want.width);
+  CHECK(c.height == want.height);
+  CHECK((c.x != first.face.landmark_crop.x || c.y != first.face.landmark_crop.y));
+  CHECK(mean_move > 0);
+  // Still this face: both passes' points lie in the detector box grown by half its size.
+  for (const Point2& q : refined.face.landmarks) {
+    CHECK(q.x > first.face.box.x - first.face.box.width / 2);
+    CHECK(q.x < first.face.box.right() + first.face.box.width / 2);
+  }
+}
+
+TEST_CASE("embedding_distance: squared L2 and 2 - 2 cos") {
+  float a[kEmbeddingDim] = {}, b[kEmbeddingDim] = {};
+  a[0] = 3, b[0] = 6;  // same direction, different length
+  CHECK(embedding_distance(a, b, DistanceMetric::kCosine) == doctest::Approx(0).epsilon(1e-6));
+  CHECK(embedding_distance(a, b, DistanceMetric::kSquaredL2) == doctest::Approx(9));
+  b[0] = 0, b[1] = 2;  // orthogonal
+  CHECK(embedding_distance(a, b, DistanceMetric::kCosine) == doctest::Approx(2));
+  b[1] = 0, b[0] = -1;  // opposite
+  CHECK(embedding_distance(a, b, DistanceMetric::kCosine) == doctest::Approx(4));
+  float zero[kEmbeddingDim] = {};
+  CHECK(embedding_distance(a, zero, DistanceMetric::kCosine) == doctest::Approx(2));
+  CHECK(std::string(distance_metric_name(DistanceMetric::kCosine)) == "cosine");
 }

@@ -247,3 +247,41 @@ TEST_CASE("both heads learn a synthetic set where plain distance is misled") {
   CHECK(!binary_head_train({}, BinaryTrainOptions(), &bh));
   CHECK(!adapter_train(emb, std::vector<int>(3, 0), to, &la));
 }
+
+TEST_CASE("facegate verify-head loads a head at run time and its verdict is the exit code") {
+  const std::string facegate = fg_test::bin_dir() + "/facegate";
+  const std::string photo = fg_test::test_data_dir() + "/pipeline/angry.jpg";
+  if (!fg_test::path_exists(facegate) || !fg_test::path_exists(fg_test::model_dir() + "/recognition.fgm")) {
+    MESSAGE("skipped: facegate or the models are not built (" << facegate << ")");
+    return;
+  }
+  const std::string base = "/tmp/fg_test_verify_head_" + std::to_string(::getpid());
+  auto verdict = [&](const SimilarityHead& h) {
+    REQUIRE(similarity_head_save(base + ".fgh", h));
+    return fg_test::run_command(fg_test::tool_command("facegate") + " verify-head " + base + ".fgh " + photo + " " +
+                                photo + " --models " + fg_test::model_dir() + " 2>&1");
+  };
+  SimilarityHead h;  // w = 0: P(same) = sigma(bias) whatever the faces
+  h.binary.threshold = 0.5f;
+  h.binary.bias = 5.f;
+  fg_test::CommandResult r = verdict(h);
+  CHECK(r.exit_code == 0);
+  CHECK(fg_test::contains(r.out, "same person"));
+  h.binary.bias = -5.f;
+  CHECK(verdict(h).exit_code == 1);
+  h.kind = HeadKind::kTripletAdapter;  // identity map: the same photo is at distance 0
+  h.adapter.threshold = 0.01f;
+  CHECK(verdict(h).exit_code == 0);
+  h.adapter.threshold = -1.f;
+  CHECK(verdict(h).exit_code == 1);
+  std::FILE* f = std::fopen((base + ".fgh").c_str(), "r+b");
+  REQUIRE(f != nullptr);
+  std::fseek(f, 40, SEEK_SET);
+  std::fputc(0x55, f);
+  std::fclose(f);
+  r = fg_test::run_command(fg_test::tool_command("facegate") + " verify-head " + base + ".fgh " + photo + " " + photo +
+                           " --models " + fg_test::model_dir() + " 2>&1");
+  CHECK(r.exit_code == 3);
+  CHECK(fg_test::contains(r.out, "checksum"));
+  std::remove((base + ".fgh").c_str());
+}

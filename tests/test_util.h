@@ -9,6 +9,9 @@
 #include <iterator>
 #include <string>
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <vector>
 
 namespace fg_test {
@@ -22,10 +25,35 @@ inline std::string test_data_dir() { return env_or("FG_TEST_DATA", "tests/data")
 inline std::string bin_dir() { return env_or("FG_BIN_DIR", "build/release/tools"); }
 // The shell command that runs one of our tools. Cross builds set FG_EXEC_PREFIX to the qemu
 // command line: without binfmt, an ARM binary started from a test needs the emulator named.
+inline std::string exec_prefix() { return env_or("FG_EXEC_PREFIX", ""); }
 inline std::string tool_command(const std::string& tool) {
-  const std::string prefix = env_or("FG_EXEC_PREFIX", "");
+  const std::string prefix = exec_prefix();
   return (prefix.empty() ? "" : prefix + " ") + bin_dir() + "/" + tool;
 }
+
+// A command's exit code and its stdout + stderr (the caller adds "2>&1" or not).
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+inline CommandResult run_command(const std::string& cmd) {
+  CommandResult r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// samples/faces/<person>/<person><n>.png
+inline std::string sample_face(const std::string& person, int n) {
+  return env_or("FG_SOURCE_DIR", ".") + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
+}
+
+inline bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
 inline bool path_exists(const std::string& p) {
   struct stat st;
