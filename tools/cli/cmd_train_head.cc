@@ -65,11 +65,11 @@ int cmd_train_head(int argc, char** argv) {
         "people-disjoint 10-fold comparison: plain tau vs binary head vs triplet-adapted tau.\n");
     return kExitOk;
   }
-  if (args.positional.size() != 3 || (args.positional[1] != "binary" && args.positional[1] != "triplet"))
+  if (args.positional.size() != 2 || (args.positional[0] != "binary" && args.positional[0] != "triplet"))
     return usage_error("train-head", "give binary|triplet and the LFW directory");
   if (args.value("out").empty()) return usage_error("train-head", "--out FILE is required");
-  const bool binary = args.positional[1] == "binary";
-  const std::string dir = args.positional[2];
+  const bool binary = args.positional[0] == "binary";
+  const std::string dir = args.positional[1];
   SimilarityEvalOptions eo;
   BinaryTrainOptions& bo = eo.binary;
   TripletTrainOptions& to = eo.triplet;
