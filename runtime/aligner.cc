@@ -145,6 +145,18 @@ Status extract_face_chip(const Image& img, const ChipTransform& t, int size, Ima
   return Status::ok();
 }
 
+ChipTransform jitter_chip_transform(const ChipTransform& t, int size, double dx, double dy, double scale) {
+  // Chip point q maps to t(c + scale * (q - c) + d): centre c stays put before the shift.
+  const double c = (size - 1) / 2.0;
+  ChipTransform j;
+  j.a = t.a * scale;
+  j.b = t.b * scale;
+  const Point2 origin = t.apply(c - scale * c + dx, c - scale * c + dy);
+  j.tx = origin.x;
+  j.ty = origin.y;
+  return j;
+}
+
 Status align_face_chip(const Image& img, const std::vector<Point2>& landmarks68,
                        const FaceChipOptions& options, Image* chip) {
   ChipTransform t;

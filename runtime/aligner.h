@@ -52,6 +52,10 @@ Status face_chip_transform(const std::vector<Point2>& landmarks68, const FaceChi
 // Samples the chip (same channel count as img) bilinearly through `t`.
 Status extract_face_chip(const Image& img, const ChipTransform& t, int size, Image* chip);
 
+// The transform of a chip shifted by (dx, dy) chip pixels and zoomed by `scale` about the chip
+// centre (scale > 1: the chip covers more of the face), for test-time jitter averaging.
+ChipTransform jitter_chip_transform(const ChipTransform& t, int size, double dx, double dy, double scale);
+
 // face_chip_transform + extract_face_chip.
 Status align_face_chip(const Image& img, const std::vector<Point2>& landmarks68,
                        const FaceChipOptions& options, Image* chip);

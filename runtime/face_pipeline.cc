@@ -1,12 +1,23 @@
 #include "runtime/face_pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "runtime/preprocess.h"
 
 namespace fg {
 
 const char* descriptor_mode_name(DescriptorMode m) { return m == DescriptorMode::kCrop ? "crop" : "align"; }
+
+const char* distance_metric_name(DistanceMetric m) { return m == DistanceMetric::kCosine ? "cosine" : "l2sq"; }
+
+float embedding_distance(const float* a, const float* b, DistanceMetric metric) {
+  if (metric == DistanceMetric::kSquaredL2) return embedding_distance_sq(a, b);
+  double aa = 0, bb = 0, ab = 0;
+  for (int i = 0; i < kEmbeddingDim; ++i) aa += a[i] * a[i], bb += b[i] * b[i], ab += a[i] * b[i];
+  if (aa <= 0 || bb <= 0) return 2.f;  // a zero vector is orthogonal to everything
+  return (float)std::max(0.0, 2 - 2 * ab / std::sqrt(aa * bb));
+}
 
 std::string detector_model_file(int input_size, bool int8) {
   return (input_size == 416 ? "detector" : "detector" + std::to_string(input_size)) + (int8 ? "_int8.fgm" : ".fgm");
@@ -23,6 +34,34 @@ Status open_net(const std::string& path, const char* want_name, Backend backend,
   NetOptions opt;
   opt.backend = backend;
   return net_prepare(*model, opt, net);
+}
+
+// Mirrors a 150x150x3 (HWC) encoder input left-right in place.
+void mirror_tensor(float* t) {
+  const int n = kRecognitionInputSize;
+  for (int y = 0; y < n; ++y) {
+    float* row = t + (size_t)y * n * 3;
+    for (int l = 0, r = n - 1; l < r; ++l, --r)
+      for (int k = 0; k < 3; ++k) std::swap(row[3 * l + k], row[3 * r + k]);
+  }
+}
+
+// Runs the encoder on its input tensor and adds `weight` times the result to sum (and, with
+// flip, the mirrored tensor's too). net_run reuses the input buffer as arena scratch, so the
+// tensor is saved in `keep` before the first run.
+void encode_into(FaceEncoder& enc, bool flip, double weight, std::vector<float>* keep, double* sum) {
+  float* input = net_input(enc.net);
+  const size_t n = (size_t)kRecognitionInputSize * kRecognitionInputSize * 3;
+  if (flip) keep->assign(input, input + n);
+  for (int pass = 0; pass < (flip ? 2 : 1); ++pass) {
+    if (pass == 1) {
+      std::copy(keep->begin(), keep->end(), input);
+      mirror_tensor(input);
+    }
+    net_run(enc.net);
+    const float* out = net_output(enc.net);
+    for (int i = 0; i < kEmbeddingDim; ++i) sum[i] += weight * out[i];
+  }
 }
 
 bool frame_ok(const Image& f) {
@@ -60,8 +99,12 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
     return Status::error(model_dir + "/landmark68.fgm: landmark net must map 112x112x3 to 136");
   if (options.embed)
     FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition" + suffix, options.backend, &p->encoder));
-  if (options.chip.size != 150 && options.mode == DescriptorMode::kAlign)
+  if (options.chip.size != kRecognitionInputSize && options.mode == DescriptorMode::kAlign)
     return Status::error("aligned chip size must be 150 (the encoder's input)");
+  if (options.jitter < 0 || options.jitter > kMaxJitterChips)
+    return Status::error("jitter must be 0.." + std::to_string(kMaxJitterChips) + " extra chips");
+  if (options.jitter > 0 && options.mode != DescriptorMode::kAlign)
+    return Status::error("jitter needs the aligned descriptor (--align)");
   return Status::ok();
 }
 
@@ -87,14 +130,41 @@ Status face_pipeline_landmarks(FacePipeline& p, const Image& frame, const FaceBo
                         net_input(p.landmark_net)));
   net_run(p.landmark_net);
   // face-api shifts by the un-floored box (§4): kept for parity.
-  return landmarks68_decode(net_output(p.landmark_net), c.width, c.height, box.x, box.y, &face->landmarks);
+  FG_RETURN_IF_ERROR(
+      landmarks68_decode(net_output(p.landmark_net), c.width, c.height, box.x, box.y, &face->landmarks));
+  if (!p.options.refine_landmarks) return Status::ok();
+  // Second pass: same box size, centred on the first pass's landmark bounding box, so an
+  // off-centre detection gives the landmark net the face where it expects it.
+  double x0 = face->landmarks[0].x, x1 = x0, y0 = face->landmarks[0].y, y1 = y0;
+  for (const Point2& q : face->landmarks)
+    x0 = std::min(x0, q.x), x1 = std::max(x1, q.x), y0 = std::min(y0, q.y), y1 = std::max(y1, q.y);
+  FaceBox refined = box;
+  refined.x = (x0 + x1) / 2 - box.width / 2;
+  refined.y = (y0 + y1) / 2 - box.height / 2;
+  Status s = landmark_crop_for_box(refined, frame.width, frame.height, &face->landmark_crop);
+  if (!s) {  // re-centred box left the frame: keep the first pass
+    FG_RETURN_IF_ERROR(landmark_crop_for_box(box, frame.width, frame.height, &face->landmark_crop));
+    return Status::ok();
+  }
+  const CropRect& r = face->landmark_crop;
+  FG_RETURN_IF_ERROR(preprocess_region(frame, r.x, r.y, r.width, r.height, landmark_input_spec(), PixelOrder::kRgb,
+                                       net_input(p.landmark_net)));
+  net_run(p.landmark_net);
+  return landmarks68_decode(net_output(p.landmark_net), r.width, r.height, refined.x, refined.y, &face->landmarks);
 }
+
+// Shifts (chip pixels) and zooms of the jitter chips, in the order --jitter N takes them.
+// --jitter 4 is the brief's 5 chips: plain, +-1 px in x, zoom 1.02 and 0.98.
+static const double kJitter[kMaxJitterChips][3] = {{1, 0, 1},    {-1, 0, 1}, {0, 0, 1.02},
+                                                   {0, 0, 0.98}, {0, 1, 1},  {0, -1, 1}};
 
 Status face_pipeline_embed(FacePipeline& p, const Image& frame, PipelineFace* face) {
   if (!frame_ok(frame)) return Status::error("embed: empty or malformed frame");
   if (!p.encoder.net.model) return Status::error("embed: pipeline opened without the encoder");
   face->has_embedding = false;
   float* input = net_input(p.encoder.net);
+  const bool flip = p.options.flip_average;
+  double sum[kEmbeddingDim] = {};
   if (p.options.mode == DescriptorMode::kCrop) {
     FG_RETURN_IF_ERROR(descriptor_crop_from_landmarks(face->landmarks, face->landmark_crop.width,
                                                       face->landmark_crop.height, frame.width, frame.height,
@@ -102,13 +172,22 @@ Status face_pipeline_embed(FacePipeline& p, const Image& frame, PipelineFace* fa
     const CropRect& d = face->descriptor_crop;
     FG_RETURN_IF_ERROR(
         preprocess_region(frame, d.x, d.y, d.width, d.height, recognition_input_spec(), PixelOrder::kRgb, input));
+    encode_into(p.encoder, flip, flip ? 0.5 : 1.0, &p.tensor, sum);
   } else {
     face->descriptor_crop = CropRect{};
-    FG_RETURN_IF_ERROR(align_face_chip(frame, face->landmarks, p.options.chip, &p.chip));
-    FG_RETURN_IF_ERROR(preprocess_face_for_recognition(p.chip, input));
+    ChipTransform t;
+    FG_RETURN_IF_ERROR(face_chip_transform(face->landmarks, p.options.chip, &t));
+    const int chips = 1 + p.options.jitter;
+    const double weight = 1.0 / (chips * (flip ? 2 : 1));
+    for (int j = 0; j < chips; ++j) {
+      const ChipTransform tj =
+          j == 0 ? t : jitter_chip_transform(t, p.options.chip.size, kJitter[j - 1][0], kJitter[j - 1][1], kJitter[j - 1][2]);
+      FG_RETURN_IF_ERROR(extract_face_chip(frame, tj, p.options.chip.size, &p.chip));
+      FG_RETURN_IF_ERROR(preprocess_face_for_recognition(p.chip, input));
+      encode_into(p.encoder, flip, weight, &p.tensor, sum);
+    }
   }
-  net_run(p.encoder.net);
-  std::copy(net_output(p.encoder.net), net_output(p.encoder.net) + kEmbeddingDim, face->embedding);
+  for (int i = 0; i < kEmbeddingDim; ++i) face->embedding[i] = (float)sum[i];
   face->has_embedding = true;
   return Status::ok();
 }

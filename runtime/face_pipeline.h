@@ -34,6 +34,17 @@ enum class DescriptorMode {
 };
 const char* descriptor_mode_name(DescriptorMode m);
 
+// How two embeddings are compared. Both are squared distances so one tau scale fits both:
+// kCosine is ||a/|a| - b/|b|||^2 = 2 - 2 cos(a, b) (same order as cosine distance).
+enum class DistanceMetric { kSquaredL2, kCosine };
+const char* distance_metric_name(DistanceMetric m);
+float embedding_distance(const float* a, const float* b, DistanceMetric metric);
+
+// Test-time augmentation: at most this many jittered extra chips (shifts of 1 chip pixel
+// in x and y, zoom 0.98/1.02), averaged with the plain chip's embedding.
+constexpr int kMaxJitterChips = 6;
+constexpr int kRecognitionInputSize = 150;  // the encoder's input side
+
 struct FacePipelineOptions {
   Backend backend = Backend::kNative;
   TinyDetectorOptions detector;  // input_size, score_threshold, iou_threshold
@@ -42,6 +53,12 @@ struct FacePipelineOptions {
   FaceChipOptions chip;          // kAlign only: template, padding, size (150)
   bool embed = true;             // false: stop after landmarks (detect command)
   bool int8 = false;             // load the int8 models (<name>_int8.fgm, made by fg_quantize)
+  // Embedding = mean of the chip's and its mirror image's embeddings: one more encoder run
+  // per face. It LOWERED LFW accuracy (98.72% -> 97.10%, tools/cli/cmd_eval.cc): keep off.
+  bool flip_average = false;
+  int jitter = 0;                // kAlign only: 0..kMaxJitterChips extra chips averaged in
+  // A second landmark pass on the detector box re-centred on the first pass's landmarks.
+  bool refine_landmarks = false;
 };
 
 struct PipelineFace {
@@ -60,6 +77,7 @@ struct FacePipeline {
   FaceEncoder encoder;
   Image chip;                    // scratch: the aligned chip (kAlign)
   std::vector<FaceBox> boxes;    // scratch: detector output of the current frame
+  std::vector<float> tensor;     // scratch: the encoder input kept for its mirror (flip_average)
 };
 
 // The detector model file for an input size: detector.fgm for 416, detector<N>.fgm otherwise
