@@ -102,8 +102,9 @@ Status similarity_eval_folds(const SimilarityDataset& d, const SimilarityEvalOpt
   for (const auto& p : d.pairs) folds.insert(p.fold);
   if (folds.size() < 2) return Status::error("similarity eval: need at least two folds");
   SimilarityEvalReport r;
-  r.methods.resize(3);
+  r.methods.resize(4);
   r.methods[0].name = "plain tau";
+  r.methods[3].name = "plain tau, L2-normalised";
   r.methods[1].name = std::string("binary head (") + head_feature_name(o.binary.feature) + ")";
   r.methods[2].name = std::string("triplet-adapted tau") + (o.triplet.l2_normalize ? " (L2)" : "");
   const size_t n = d.pairs.size();
@@ -137,6 +138,9 @@ Status similarity_eval_folds(const SimilarityDataset& d, const SimilarityEvalOpt
     std::vector<double> dist(n);
     for (size_t i = 0; i < n; ++i) dist[i] = embedding_distance_sq(emb(d.pairs[i].a), emb(d.pairs[i].b));
     r.methods[0].accuracy.push_back(fold_accuracy(dist, same, train, test));
+    LinearAdapter unit;  // identity + L2 norm: what the triplet adapter starts from
+    for (size_t i = 0; i < n; ++i) dist[i] = adapter_distance_sq(unit, emb(d.pairs[i].a), emb(d.pairs[i].b));
+    r.methods[3].accuracy.push_back(fold_accuracy(dist, same, train, test));
 
     auto t0 = std::chrono::steady_clock::now();
     const std::vector<HeadPair> tp = similarity_training_pairs(d, mask, o.max_same_per_person, o.seed + uint32_t(f));

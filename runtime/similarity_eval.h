@@ -3,8 +3,8 @@
 // person appearing in them is removed from training: the heads train on the images of the
 // remaining people, and the decision threshold is chosen (best accuracy, as in the LFW
 // protocol) on the other folds' pairs whose two people are both outside fold i.
-// Three methods on identical splits: plain squared-L2 tau, the binary head, and tau on
-// triplet-adapted embeddings.
+// Methods on identical splits: plain squared-L2 tau, the binary head, tau on triplet-adapted
+// embeddings, and tau on L2-normalised embeddings (the adapter's starting point).
 #pragma once
 #include <functional>
 #include <string>
@@ -53,7 +53,7 @@ struct MethodFolds {
 };
 
 struct SimilarityEvalReport {
-  std::vector<MethodFolds> methods;    // plain tau, binary head, triplet-adapted tau
+  std::vector<MethodFolds> methods;    // plain tau, binary head, triplet-adapted tau, L2-normalised tau
   std::vector<int> train_images;       // per fold
   std::vector<int> train_pairs;        // binary head training pairs per fold
   std::vector<int> dropped_threshold_pairs;  // other-fold pairs dropped: a person of fold i in them
