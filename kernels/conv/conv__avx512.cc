@@ -10,7 +10,7 @@
 namespace fg {
 
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
-  constexpr int kMr = 8, kNr = 32;
+  constexpr int kMr = 8, kNr = 32, kPrefetchFloats = 512;
   __m512 acc[kMr][2];
   const __m512 b0 = _mm512_loadu_ps(w), b1 = _mm512_loadu_ps(w + 16);
 #pragma GCC unroll 8
@@ -25,6 +25,9 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
     const float *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
     for (int k = 0; k < kc; ++k, wp += kNr) {
       const __m512 w0 = _mm512_loadu_ps(wp), w1 = _mm512_loadu_ps(wp + 16);
+      // The 256-channel layers stream 2.4 MB of weights from L3: fetch 2 KB ahead.
+      _mm_prefetch(reinterpret_cast<const char*>(wp + kPrefetchFloats), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(wp + kPrefetchFloats + 16), _MM_HINT_T0);
       const float* r[kMr] = {r0, r1, r2, r3, r4, r5, r6, r7};
 #pragma GCC unroll 8
       for (int m = 0; m < kMr; ++m) {
