@@ -54,7 +54,8 @@ struct FacePipelineOptions {
   bool embed = true;             // false: stop after landmarks (detect command)
   bool int8 = false;             // load the int8 models (<name>_int8.fgm, made by fg_quantize)
   // Embedding = mean of the chip's and its mirror image's embeddings: one more encoder run
-  // per face. It LOWERED LFW accuracy (98.72% -> 97.10%, tools/cli/cmd_eval.cc): keep off.
+  // per face. LFW 98.72% -> 99.08% (tools/cli/cmd_eval.cc); off by default for the door's
+  // latency, on in `facegate eval`.
   bool flip_average = false;
   int jitter = 0;                // kAlign only: 0..kMaxJitterChips extra chips averaged in
   // A second landmark pass on the detector box re-centred on the first pass's landmarks.
