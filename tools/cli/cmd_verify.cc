@@ -36,6 +36,14 @@ int embed_largest(FacePipeline& pipe, Side* side) {
 }  // namespace
 
 int cmd_verify(int argc, char** argv) {
+  // verify --head FILE ...: the learned-similarity head decides (cmd_train_head.cc).
+  for (int i = 2; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) != "--head") continue;
+    std::vector<char*> rest = {argv[0], const_cast<char*>("verify-head"), argv[i + 1]};
+    for (int j = 2; j < argc; ++j)
+      if (j != i && j != i + 1) rest.push_back(argv[j]);
+    return cmd_verify_head(static_cast<int>(rest.size()), rest.data());
+  }
   Args args;
   std::string error;
   if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop"}, &args, &error))
@@ -44,7 +52,8 @@ int cmd_verify(int argc, char** argv) {
   if (args.has("help")) {
     std::printf(
         "usage: facegate verify [--tau T] [--align|--crop] [--json] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] PHOTO1 PHOTO2\n"
+        "                       [--backend B] [--models DIR] [--head HEAD] PHOTO1 PHOTO2\n"
+        "--head HEAD: decide with a trained similarity head (facegate train-head) instead of tau.\n"
         "1:1 verification: the largest face of each photo is embedded (--align: dlib-style\n"
         "aligned chip; --crop: face-api's axis-aligned crop; default %s) and the\n"
         "squared L2 distance is compared with tau (default %.2f align / %.2f crop).\n"
