@@ -3,6 +3,7 @@
 // FG_MAX_ISA=<token> (e.g. scalar, avx2, neon) caps what dispatch may pick, for debugging
 // and for testing lower paths on a bigger CPU.
 #pragma once
+#include <cstddef>
 #include <string>
 
 namespace fg {
@@ -35,6 +36,15 @@ struct CpuFeatures {
 const CpuFeatures& cpu_features();
 // True when this CPU can run code built for `isa` and FG_MAX_ISA does not forbid it.
 bool cpu_has_isa(Isa isa);
+// The first entry of a kernel family's variant list (best first, scalar last) that this CPU
+// may run; every family's `*_pick()` is this over its list. V needs a member `Isa isa`.
+template <typename V, size_t N>
+const V* pick_variant(const V (&list)[N]) {
+  for (const V& v : list)
+    if (cpu_has_isa(v.isa)) return &v;
+  return &list[N - 1];
+}
+
 // One line for logs and benchmark headers: "x86_64: sse41 avx2 avx512 avx512vnni avxvnni".
 std::string cpu_features_summary();
 

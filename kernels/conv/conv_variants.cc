@@ -32,12 +32,6 @@ const Qs8ConvVariant kQs8Variants[] = {
     {"qs8_conv_4x8c4__scalar", Isa::kScalar, 4, 8, qs8_conv_4x8c4__scalar},
 };
 
-template <typename V, size_t N>
-const V* pick(const V (&list)[N]) {
-  for (const V& v : list)
-    if (cpu_has_isa(v.isa)) return &v;
-  return &list[N - 1];
-}
 
 }  // namespace
 
@@ -49,7 +43,7 @@ const Qs8ConvVariant* qs8_conv_variants(size_t* count) {
   *count = sizeof(kQs8Variants) / sizeof(kQs8Variants[0]);
   return kQs8Variants;
 }
-const F32ConvVariant* f32_conv_pick() { return pick(kF32Variants); }
-const Qs8ConvVariant* qs8_conv_pick() { return pick(kQs8Variants); }
+const F32ConvVariant* f32_conv_pick() { return pick_variant(kF32Variants); }
+const Qs8ConvVariant* qs8_conv_pick() { return pick_variant(kQs8Variants); }
 
 }  // namespace fg

@@ -27,12 +27,6 @@ const Qs8DwconvVariant kQs8[] = {
     {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar},
 };
 
-template <typename V, size_t N>
-const V* pick(const V (&list)[N]) {
-  for (const V& v : list)
-    if (cpu_has_isa(v.isa)) return &v;
-  return &list[N - 1];
-}
 
 // a[t] = input pixel of tap t for output (oy, ox), or `zero`.
 void fill_taps(const Conv2dShape& s, const char* in, size_t pixel_bytes, const char* zero,
@@ -52,8 +46,8 @@ void fill_taps(const Conv2dShape& s, const char* in, size_t pixel_bytes, const c
 
 const F32DwconvVariant* f32_dwconv_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
 const Qs8DwconvVariant* qs8_dwconv_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32DwconvVariant* f32_dwconv_pick() { return pick(kF32); }
-const Qs8DwconvVariant* qs8_dwconv_pick() { return pick(kQs8); }
+const F32DwconvVariant* f32_dwconv_pick() { return pick_variant(kF32); }
+const Qs8DwconvVariant* qs8_dwconv_pick() { return pick_variant(kQs8); }
 
 Status dwconv_check(const Conv2dShape& s) {
   if (!s.depthwise || s.in_c != s.out_c)

@@ -28,19 +28,13 @@ const Qs8AddVariant kQs8[] = {
 #endif
     {"qs8_add__scalar", Isa::kScalar, qs8_add__scalar},
 };
-template <typename V, size_t N>
-const V* pick(const V (&list)[N]) {
-  for (const V& v : list)
-    if (cpu_has_isa(v.isa)) return &v;
-  return &list[N - 1];
-}
 
 }  // namespace
 
 const F32AddVariant* f32_add_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
 const Qs8AddVariant* qs8_add_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32AddVariant* f32_add_pick() { return pick(kF32); }
-const Qs8AddVariant* qs8_add_pick() { return pick(kQs8); }
+const F32AddVariant* f32_add_pick() { return pick_variant(kF32); }
+const Qs8AddVariant* qs8_add_pick() { return pick_variant(kQs8); }
 
 Status add_check(const AddShape& s) {
   const int dims[] = {s.out_h, s.out_w, s.out_c, s.a_h, s.a_w, s.a_c, s.b_h, s.b_w, s.b_c};

@@ -18,11 +18,7 @@ const Qs8QuantizeVariant* qs8_quantize_variants(size_t* n) {
   return kQuantize;
 }
 
-const Qs8QuantizeVariant* qs8_quantize_pick() {
-  for (const Qs8QuantizeVariant& v : kQuantize)
-    if (cpu_has_isa(v.isa)) return &v;
-  return &kQuantize[sizeof(kQuantize) / sizeof(kQuantize[0]) - 1];
-}
+const Qs8QuantizeVariant* qs8_quantize_pick() { return pick_variant(kQuantize); }
 
 void qs8_quantize__scalar(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y) {
   const float lo = static_cast<float>(-128 - zero_point), hi = static_cast<float>(127 - zero_point);

@@ -25,12 +25,6 @@ const Qs8PoolVariant kQs8[] = {
 #endif
     {"qs8_pool__scalar", Isa::kScalar, qs8_pool__scalar},
 };
-template <typename V, size_t N>
-const V* pick(const V (&list)[N]) {
-  for (const V& v : list)
-    if (cpu_has_isa(v.isa)) return &v;
-  return &list[N - 1];
-}
 constexpr int kMaxPoolCells = 256;
 
 // Real cells of output (oy, ox) in ky, kx order (the reference's summation order).
@@ -52,8 +46,8 @@ int fill_cells(const Pool2dShape& s, const char* in, size_t pixel_bytes, int oy,
 
 const F32PoolVariant* f32_pool_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
 const Qs8PoolVariant* qs8_pool_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32PoolVariant* f32_pool_pick() { return pick(kF32); }
-const Qs8PoolVariant* qs8_pool_pick() { return pick(kQs8); }
+const F32PoolVariant* f32_pool_pick() { return pick_variant(kF32); }
+const Qs8PoolVariant* qs8_pool_pick() { return pick_variant(kQs8); }
 
 Status pool_check(const Pool2dShape& s) {
   const int dims[] = {s.in_h, s.in_w, s.channels, s.out_h, s.out_w, s.kernel_h, s.kernel_w, s.stride_h, s.stride_w};
