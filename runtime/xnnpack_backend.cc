@@ -54,27 +54,15 @@ xnn_status bind_leaky(const PreparedOp& op, XnnOpState& st, float* out) {
                   : xnn_status_success;
 }
 
-xnn_status bind_conv(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
-  const TensorInfo& x = *op.in[0];
-  float* out = arena_out<float>(op, arena);
-  const xnn_status s = xnn_setup_convolution2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
-                                                        arena_in<float>(op, arena), out, nullptr);
-  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
-}
+// Conv, max pool and average pool share one setup signature (operator, batch, h, w, in,
+// out, threadpool); a fused leaky ReLU, when present, runs in place on the output.
+using SetupSpatialF32 = xnn_status (*)(xnn_operator_t, size_t, size_t, size_t, const float*, float*, pthreadpool_t);
 
-xnn_status bind_max_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+template <SetupSpatialF32 kSetup>
+xnn_status bind_spatial(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   const TensorInfo& x = *op.in[0];
   float* out = arena_out<float>(op, arena);
-  const xnn_status s = xnn_setup_max_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
-                                                        arena_in<float>(op, arena), out, nullptr);
-  return s == xnn_status_success ? bind_leaky(op, st, out) : s;
-}
-
-xnn_status bind_avg_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
-  const TensorInfo& x = *op.in[0];
-  float* out = arena_out<float>(op, arena);
-  const xnn_status s = xnn_setup_average_pooling2d_nhwc_f32(st.ops[0], 1, x.dims[0], x.dims[1],
-                                                            arena_in<float>(op, arena), out, nullptr);
+  const xnn_status s = kSetup(st.ops[0], 1, x.dims[0], x.dims[1], arena_in<float>(op, arena), out, nullptr);
   return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
@@ -126,7 +114,7 @@ Status create_conv(const PreparedOp& op, XnnOpState* st, float out_min) {
   }
   FG_RETURN_IF_ERROR(xnn_check(r, "create convolution2d_nhwc_f32"));
   st->ops.push_back(o);
-  st->bind = bind_conv;
+  st->bind = bind_spatial<xnn_setup_convolution2d_nhwc_f32>;
   return Status::ok();
 }
 
@@ -138,12 +126,12 @@ Status create_pool(const PreparedOp& op, XnnOpState* st, float out_min) {
   if (i.type == OpType::kMaxPool2d) {
     r = xnn_create_max_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h, i.kernel_w,
                                           i.stride_h, i.stride_w, 1, 1, c, c, c, out_min, kInf, 0, &o);
-    st->bind = bind_max_pool;
+    st->bind = bind_spatial<xnn_setup_max_pooling2d_nhwc_f32>;
   } else {
     // With padding, XNNPACK divides each window by its count of real cells (as ours does).
     r = xnn_create_average_pooling2d_nhwc_f32(i.pad_top, i.pad_right, i.pad_bottom, i.pad_left, i.kernel_h,
                                               i.kernel_w, i.stride_h, i.stride_w, c, c, c, out_min, kInf, 0, &o);
-    st->bind = bind_avg_pool;
+    st->bind = bind_spatial<xnn_setup_average_pooling2d_nhwc_f32>;
   }
   FG_RETURN_IF_ERROR(xnn_check(r, "create pooling2d_nhwc_f32"));
   st->ops.push_back(o);
