@@ -39,14 +39,15 @@ AddShape add_shape_of(const PreparedOp& op) {
                   b.dims[0], b.dims[1], b.dims[2]};
 }
 
-Status backend_prepare_op(Backend backend, const Model& model, PreparedOp* op) {
+Status backend_prepare_op(Backend backend, const Model& model, uint8_t* arena, PreparedOp* op) {
   switch (backend) {
     case Backend::kReference: return reference_prepare_op(model, op);
     case Backend::kNative: return native_prepare_op(model, op);
     case Backend::kXnnpack:
 #ifdef FG_HAVE_XNNPACK
-      return xnnpack_prepare_op(model, op);
+      return xnnpack_prepare_op(model, arena, op);
 #else
+      (void)arena;
       return Status::error(std::string("backend '") + backend_name(backend) + "' is not available in this build");
 #endif
   }

@@ -5,7 +5,9 @@
 
 namespace fg {
 
-[[nodiscard]] Status backend_prepare_op(Backend backend, const Model& model, PreparedOp* op);
+// `arena` is the net's activation arena, already allocated at its final address (a moved
+// Net keeps the same buffer): backends that bind pointers at prepare time (XNNPACK) use it.
+[[nodiscard]] Status backend_prepare_op(Backend backend, const Model& model, uint8_t* arena, PreparedOp* op);
 
 // The oracle: kernels/reference loops, f32 only.
 [[nodiscard]] Status reference_prepare_op(const Model& model, PreparedOp* op);

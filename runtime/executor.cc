@@ -115,7 +115,7 @@ Status net_prepare(const Model& model, const NetOptions& options, Net* net) {
     if (p.info.type == OpType::kAdd) p.in_offset[1] = n.tensor_offset[p.info.inputs[1]];
     if (p.info.inputs[3] >= 0) p.in_offset[1] = n.tensor_offset[p.info.inputs[3]];  // conv residual
     p.out_offset = n.tensor_offset[p.info.output];
-    Status s = backend_prepare_op(options.backend, model, &p);
+    Status s = backend_prepare_op(options.backend, model, n.arena.data(), &p);
     if (!s) return s.with_context("op " + std::to_string(i) + " (" + p.out->name + ")");
   }
   *net = std::move(n);

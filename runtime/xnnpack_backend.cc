@@ -10,13 +10,17 @@
 //   fully connected        -> fully_connected_nc_f32 (XNN_FLAG_TRANSPOSE_WEIGHTS: ours is [in][out])
 // ReLU is the operators' output clamp [0, +inf].
 //
-// Binding: XNNPACK's setup step takes the activation pointers (and builds indirection
-// buffers from them), but backend_prepare_op() gets no arena pointer. So prepare does a dry
-// setup against a placeholder base (validates shapes, sizes the indirection buffers, nothing
-// is dereferenced) and run() re-binds once when it first sees the real arena (the arena
-// buffer never moves after net_prepare: moving a Net moves the pointer, not the bytes).
-// A failed re-bind (only out of memory) writes NaN to the op's output so it cannot pass
-// unnoticed. Single thread: threadpool nullptr.
+// Binding: XNNPACK's setup step takes the activation pointers and builds indirection
+// buffers from them; a later setup with another base only records the offset (a_offset),
+// and the kernels add it to every indirection pointer *except those equal to the op's zero
+// (padding) buffer*. So the first setup must use the real arena: pointers made from a
+// placeholder base point into unrelated memory, and one that happens to equal a zero
+// buffer's address is silently read as padding (seen under qemu-user, where guest memory is
+// compact: recognition embeddings off by up to 3e-3). net_prepare allocates the arena before
+// the ops and passes it in; the buffer never moves afterwards (moving a Net moves the
+// pointer, not the bytes). run() still re-binds if handed another arena; a failed re-bind
+// (only out of memory) writes NaN to the op's output so it cannot pass unnoticed.
+// Single thread: threadpool nullptr.
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -222,19 +226,17 @@ Status xnn_plan_add_scratch(const PreparedOp& op, size_t element_bytes, XnnOpSta
   return Status::ok();
 }
 
-Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, PreparedOp* op) {
-  // Dry setup: validates shapes and sizes XNNPACK's indirection buffers now; nothing behind
-  // the placeholder base is read or written. run() re-binds to the real arena.
-  alignas(64) static uint8_t placeholder_arena[64];
-  FG_RETURN_IF_ERROR(xnn_check(st->bind(*op, *st, placeholder_arena), "setup"));
+Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, uint8_t* arena, PreparedOp* op) {
+  FG_RETURN_IF_ERROR(xnn_check(st->bind(*op, *st, arena), "setup"));
+  st->bound_arena = arena;
   op->state = std::move(st);
   op->run = run_xnnpack;
   return Status::ok();
 }
 
-Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
+Status xnnpack_prepare_op(const Model& model, uint8_t* arena, PreparedOp* op) {
   FG_RETURN_IF_ERROR(xnn_init_once());
-  if (op->in[0]->dtype == DType::kI8 || op->out->dtype == DType::kI8) return xnnpack_prepare_qs8_op(model, op);
+  if (op->in[0]->dtype == DType::kI8 || op->out->dtype == DType::kI8) return xnnpack_prepare_qs8_op(model, arena, op);
   if (op->in[0]->dtype != DType::kF32) return Status::error("xnnpack backend: f32 or int8 graphs only");
   auto st = std::make_unique<XnnOpState>();
   const Activation act = op->info.activation;
@@ -277,7 +279,7 @@ Status xnnpack_prepare_op(const Model& model, PreparedOp* op) {
     st->ops.push_back(o);
     st->leaky = true;
   }
-  return xnn_finish_prepare(std::move(st), op);
+  return xnn_finish_prepare(std::move(st), arena, op);
 }
 
 }  // namespace fg

@@ -5,8 +5,9 @@
 
 namespace fg {
 
-// f32 graphs, and int8 graphs with per-channel weights (qc8). Creates (packs) the op's XNNPACK operators; see xnnpack_backend.cc for
-// how they are bound to the arena.
-[[nodiscard]] Status xnnpack_prepare_op(const Model& model, PreparedOp* op);
+// f32 graphs, and int8 graphs with per-channel weights (qc8). Creates (packs) the op's
+// XNNPACK operators and binds them to `arena`, the net's activation arena (see
+// xnnpack_backend.cc for why it must be the real one).
+[[nodiscard]] Status xnnpack_prepare_op(const Model& model, uint8_t* arena, PreparedOp* op);
 
 }  // namespace fg

@@ -57,9 +57,10 @@ struct AddPadPlan {
 [[nodiscard]] Status xnn_plan_add_scratch(const PreparedOp& op, size_t element_bytes, XnnOpState* st);
 
 [[nodiscard]] Status xnn_check(xnn_status s, const char* what);
-// Dry-binds `st` (validates shapes now), then hands it to `op` with the shared run function.
-[[nodiscard]] Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, PreparedOp* op);
+// Binds `st` to the net's real arena (validates shapes now), then hands it to `op` with the
+// shared run function.
+[[nodiscard]] Status xnn_finish_prepare(std::unique_ptr<XnnOpState> st, uint8_t* arena, PreparedOp* op);
 // The int8 half: per-channel qc8 convolutions, qs8 add / global average pool, s8 max pool.
-[[nodiscard]] Status xnnpack_prepare_qs8_op(const Model& model, PreparedOp* op);
+[[nodiscard]] Status xnnpack_prepare_qs8_op(const Model& model, uint8_t* arena, PreparedOp* op);
 
 }  // namespace fg

@@ -225,13 +225,13 @@ Status create_global_avg_pool(const PreparedOp& op, XnnOpState* st) {
 
 }  // namespace
 
-Status xnnpack_prepare_qs8_op(const Model& model, PreparedOp* op) {
+Status xnnpack_prepare_qs8_op(const Model& model, uint8_t* arena, PreparedOp* op) {
   if (op->info.type == OpType::kQuantize || op->info.type == OpType::kDequantize) {
     auto st = std::make_unique<XnnOpState>();
     const bool quantize = op->info.type == OpType::kQuantize;
     FG_RETURN_IF_ERROR(create_convert(*op, st.get(), quantize));
     op->kernel_name = quantize ? "xnn_convert_nc_f32_qs8" : "xnn_convert_nc_qs8_f32";
-    return xnn_finish_prepare(std::move(st), op);
+    return xnn_finish_prepare(std::move(st), arena, op);
   }
   if (op->in[0]->dtype != DType::kI8 || op->out->dtype != DType::kI8)
     return Status::error("xnnpack qs8: int8 input and output expected");
@@ -268,7 +268,7 @@ Status xnnpack_prepare_qs8_op(const Model& model, PreparedOp* op) {
     default:
       return Status::error("xnnpack qs8: unsupported op type " + std::to_string(static_cast<int>(op->info.type)));
   }
-  return xnn_finish_prepare(std::move(st), op);
+  return xnn_finish_prepare(std::move(st), arena, op);
 }
 
 }  // namespace fg
