@@ -70,7 +70,10 @@ TEST_CASE("add variants match the reference") {
       std::vector<int8_t> ref(no);
       qs8_add_zero_extend__reference(s, qa.data(), qb.data(), q, ref.data());
       for (size_t i = 0; i < nq; ++i) {
-        if (!cpu_has_isa(qv[i].isa)) continue;
+        if (!cpu_has_isa(qv[i].isa)) {
+          MESSAGE("skipping " << std::string(qv[i].name) << ": CPU lacks " << std::string(isa_name(qv[i].isa)));
+          continue;
+        }
         std::vector<int8_t> got(no, 99);
         qs8_add_run(qv[i], s, qa.data(), qb.data(), q, got.data());
         int bad = 0;
@@ -101,7 +104,7 @@ TEST_CASE("quantize variants match the runtime's quantize loop bit for bit") {
       qs8_quantize_run(x.data(), len, QuantParams{scale, zp}, ref.data());
       for (size_t i = 0; i < n; ++i) {
         if (!cpu_has_isa(qv[i].isa)) {
-          MESSAGE("skipping ", qv[i].name, ": CPU lacks its ISA");
+          MESSAGE("skipping " << std::string(qv[i].name) << ": CPU lacks " << std::string(isa_name(qv[i].isa)));
           continue;
         }
         std::fill(got.begin(), got.end(), int8_t{42});

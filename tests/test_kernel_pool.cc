@@ -22,7 +22,8 @@ std::vector<Pool2dShape> shapes() {
           pool_shape(13, 13, 21, 2, 1, 0, 13, 13),  // detector 2x2 s1 SAME: pad bottom/right
           pool_shape(7, 7, 19, 7, 2, 0, 1, 1),      // landmark avgpool 7x7
           pool_shape(9, 9, 5, 3, 2, 1, 5, 5),       // pad on every side
-          pool_shape(5, 5, 150, 3, 2, 0, 2, 2)};    // 64 + 64 + 22: qs8 max's 64-wide tail
+          pool_shape(5, 5, 150, 3, 2, 0, 2, 2),     // 64 + 64 + 22: qs8 max's 64-wide tail
+          pool_shape(6, 6, 29, 2, 2, 0, 3, 3)};     // 16 + 8 + 5: every NEON step and the tail
 }
 
 TEST_CASE("pool_check") {

@@ -17,12 +17,18 @@ int c_pad_of(const Conv2dShape& s) {
 const F32DwconvVariant kF32[] = {
 #if defined(__x86_64__)
     {"f32_dwconv_c16__avx512", Isa::kAvx512, f32_dwconv_c16__avx512},
+    {"f32_dwconv_c16__avx2", Isa::kAvx2, f32_dwconv_c16__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"f32_dwconv_c16__neon", Isa::kNeon, f32_dwconv_c16__neon},
 #endif
     {"f32_dwconv_c16__scalar", Isa::kScalar, f32_dwconv_c16__scalar},
 };
 const Qs8DwconvVariant kQs8[] = {
 #if defined(__x86_64__)
     {"qs8_dwconv_c16__avx512", Isa::kAvx512, qs8_dwconv_c16__avx512},
+    {"qs8_dwconv_c16__avx2", Isa::kAvx2, qs8_dwconv_c16__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"qs8_dwconv_c16__neon", Isa::kNeon, qs8_dwconv_c16__neon},
 #endif
     {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar},
 };

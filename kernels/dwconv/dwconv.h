@@ -58,11 +58,23 @@ void f32_dwconv_c16__scalar(int c, int c_pad, int taps, const float* const* a,
 void f32_dwconv_c16__avx512(int c, int c_pad, int taps, const float* const* a,
                             const float* packed, float* out, const float* res,
                             const F32ConvParams& p);
+void f32_dwconv_c16__avx2(int c, int c_pad, int taps, const float* const* a,
+                          const float* packed, float* out, const float* res,
+                          const F32ConvParams& p);
+void f32_dwconv_c16__neon(int c, int c_pad, int taps, const float* const* a,
+                          const float* packed, float* out, const float* res,
+                          const F32ConvParams& p);
 void qs8_dwconv_c16__scalar(int c, int c_pad, int taps, const int8_t* const* a,
                             const void* packed, int8_t* out, const int8_t* res,
                             const Qs8ConvParams& p);
 void qs8_dwconv_c16__avx512(int c, int c_pad, int taps, const int8_t* const* a,
                             const void* packed, int8_t* out, const int8_t* res,
                             const Qs8ConvParams& p);
+void qs8_dwconv_c16__avx2(int c, int c_pad, int taps, const int8_t* const* a,
+                          const void* packed, int8_t* out, const int8_t* res,
+                          const Qs8ConvParams& p);
+void qs8_dwconv_c16__neon(int c, int c_pad, int taps, const int8_t* const* a,
+                          const void* packed, int8_t* out, const int8_t* res,
+                          const Qs8ConvParams& p);
 
 }  // namespace fg

@@ -19,12 +19,16 @@ constexpr int kChunk = 64;
 const F32AddVariant kF32[] = {
 #if defined(__x86_64__)
     {"f32_add_c8__avx2", Isa::kAvx2, f32_add_c8__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"f32_add_c16__neon", Isa::kNeon, f32_add_c16__neon},
 #endif
     {"f32_add__scalar", Isa::kScalar, f32_add__scalar},
 };
 const Qs8AddVariant kQs8[] = {
 #if defined(__x86_64__)
     {"qs8_add_c8__avx2", Isa::kAvx2, qs8_add_c8__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"qs8_add_c16__neon", Isa::kNeon, qs8_add_c16__neon},
 #endif
     {"qs8_add__scalar", Isa::kScalar, qs8_add__scalar},
 };

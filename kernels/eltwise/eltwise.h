@@ -36,8 +36,10 @@ void qs8_add_run(const Qs8AddVariant& v, const AddShape& s, const int8_t* a, con
 
 void f32_add__scalar(int n, const float* a, const float* b, float* out, Activation act, float alpha);
 void f32_add_c8__avx2(int n, const float* a, const float* b, float* out, Activation act, float alpha);
+void f32_add_c16__neon(int n, const float* a, const float* b, float* out, Activation act, float alpha);
 void qs8_add__scalar(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q);
 void qs8_add_c8__avx2(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q);
+void qs8_add_c16__neon(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q);
 
 // f32 -> qs8 quantize (an int8 graph's input), the steps of runtime/quantize_ops.cc in the
 // same order: v = x / scale; clamp to [-128 - zp, 127 - zp]; NaN -> 0; round half to even
@@ -49,5 +51,7 @@ const Qs8QuantizeVariant* qs8_quantize_variants(size_t* count);
 const Qs8QuantizeVariant* qs8_quantize_pick();
 void qs8_quantize__scalar(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y);
 void qs8_quantize_c16__avx512(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y);
+void qs8_quantize_c16__avx2(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y);
+void qs8_quantize_c16__neon(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y);
 
 }  // namespace fg

@@ -7,6 +7,9 @@ namespace {
 const Qs8QuantizeVariant kQuantize[] = {
 #if defined(__x86_64__)
     {"qs8_quantize_c16__avx512", Isa::kAvx512, qs8_quantize_c16__avx512},
+    {"qs8_quantize_c16__avx2", Isa::kAvx2, qs8_quantize_c16__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"qs8_quantize_c16__neon", Isa::kNeon, qs8_quantize_c16__neon},
 #endif
     {"qs8_quantize__scalar", Isa::kScalar, qs8_quantize__scalar},
 };

@@ -15,6 +15,8 @@ const F32PoolVariant kF32[] = {
 #if defined(__x86_64__)
     {"f32_pool_c16__avx512", Isa::kAvx512, f32_pool_c16__avx512},
     {"f32_pool_c8__avx2", Isa::kAvx2, f32_pool_c8__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"f32_pool_c16__neon", Isa::kNeon, f32_pool_c16__neon},
 #endif
     {"f32_pool__scalar", Isa::kScalar, f32_pool__scalar},
 };
@@ -22,6 +24,8 @@ const Qs8PoolVariant kQs8[] = {
 #if defined(__x86_64__)
     {"qs8_pool_c16__avx512", Isa::kAvx512, qs8_pool_c16__avx512},
     {"qs8_pool_c8__avx2", Isa::kAvx2, qs8_pool_c8__avx2},
+#elif defined(__aarch64__) || defined(__arm__)
+    {"qs8_pool_c16__neon", Isa::kNeon, qs8_pool_c16__neon},
 #endif
     {"qs8_pool__scalar", Isa::kScalar, qs8_pool__scalar},
 };

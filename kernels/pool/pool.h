@@ -36,11 +36,14 @@ void qs8_pool_run(const Qs8PoolVariant& v, PoolKind kind, const Pool2dShape& s,
 void f32_pool__scalar(PoolKind kind, int c, int n, const float* const* a, float* out);
 void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float* out);
 void f32_pool_c16__avx512(PoolKind kind, int c, int n, const float* const* a, float* out);
+void f32_pool_c16__neon(PoolKind kind, int c, int n, const float* const* a, float* out);
 void qs8_pool__scalar(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
                       const Qs8PoolQuant& q);
 void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
                        const Qs8PoolQuant& q);
 void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
                           const Qs8PoolQuant& q);
+void qs8_pool_c16__neon(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                        const Qs8PoolQuant& q);
 
 }  // namespace fg

@@ -1,0 +1,130 @@
+// NEON depthwise micro-kernels (aarch64 and armv7): 16 channels per step, then a short
+// step (f32: 4, qs8: 8), then the scalar twin's loop for the last few channels, so nothing
+// is read or written past channel c. f32 accumulates with fused multiply-add (vfmaq is in
+// armv7's VFPv4 NEON too); qs8 forms each tap's products with vmull_s8 (|x*w| <= 16384 fits
+// int16) and widens them into int32 with vaddw (two products could overflow int16).
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include <arm_neon.h>
+
+#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/dwconv/dwconv.h"
+
+namespace fg {
+namespace {
+
+// The scalar twin's activation lane by lane (same compares, so -0 and ties agree).
+inline float32x4_t activate4(float32x4_t v, const F32ConvParams& p) {
+  if (p.activation == Activation::kRelu)
+    return vbslq_f32(vcgtq_f32(v, vdupq_n_f32(0.f)), v, vdupq_n_f32(0.f));
+  if (p.activation == Activation::kLeakyRelu) {
+    const float32x4_t av = vmulq_f32(v, vdupq_n_f32(p.leaky_alpha));
+    return vbslq_f32(vcgtq_f32(v, av), v, av);
+  }
+  return v;
+}
+
+// The rule of qs8_ops.h on 4 int32 accumulators; res4 = 4 residual values or null.
+inline int32x4_t requant4(int32x4_t acc, const float* scale, const int16_t* res4,
+                          const Qs8ConvParams& p) {
+  float32x4_t v = vmulq_f32(vcvtq_f32_s32(acc), vld1q_f32(scale));
+  if (res4) {
+    const int32x4_t r = vsubq_s32(vmovl_s16(vld1_s16(res4)), vdupq_n_s32(p.residual_zero_point));
+    v = vaddq_f32(v, vmulq_f32(vcvtq_f32_s32(r), vdupq_n_f32(p.residual_scale)));
+  }
+  v = vmaxq_f32(v, vdupq_n_f32(static_cast<float>(p.output_min - p.output_zero_point)));
+  v = vminq_f32(v, vdupq_n_f32(static_cast<float>(p.output_max - p.output_zero_point)));
+  return vaddq_s32(qs8_neon_round(v), vdupq_n_s32(p.output_zero_point));
+}
+
+inline int8x8_t narrow8(int32x4_t lo, int32x4_t hi) {  // values already in [-128, 127]
+  return vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi)));
+}
+
+}  // namespace
+
+void f32_dwconv_c16__neon(int c, int c_pad, int taps, const float* const* a,
+                          const float* packed, float* out, const float* res,
+                          const F32ConvParams& p) {
+  int ch = 0;
+  for (; ch + 16 <= c; ch += 16) {
+    float32x4_t acc[4];
+    for (int j = 0; j < 4; ++j) acc[j] = vld1q_f32(packed + ch + 4 * j);
+    for (int t = 0; t < taps; ++t) {
+      const float* x = a[t] + ch;
+      const float* w = packed + (1 + t) * c_pad + ch;
+      for (int j = 0; j < 4; ++j) acc[j] = vfmaq_f32(acc[j], vld1q_f32(x + 4 * j), vld1q_f32(w + 4 * j));
+    }
+    for (int j = 0; j < 4; ++j) {
+      if (res) acc[j] = vaddq_f32(acc[j], vld1q_f32(res + ch + 4 * j));
+      vst1q_f32(out + ch + 4 * j, activate4(acc[j], p));
+    }
+  }
+  for (; ch + 4 <= c; ch += 4) {
+    float32x4_t acc = vld1q_f32(packed + ch);
+    for (int t = 0; t < taps; ++t)
+      acc = vfmaq_f32(acc, vld1q_f32(a[t] + ch), vld1q_f32(packed + (1 + t) * c_pad + ch));
+    if (res) acc = vaddq_f32(acc, vld1q_f32(res + ch));
+    vst1q_f32(out + ch, activate4(acc, p));
+  }
+  for (; ch < c; ++ch) {
+    float acc = packed[ch];
+    for (int t = 0; t < taps; ++t) acc += a[t][ch] * packed[(1 + t) * c_pad + ch];
+    if (res) acc += res[ch];
+    out[ch] = apply_activation(acc, p.activation, p.leaky_alpha);
+  }
+}
+
+void qs8_dwconv_c16__neon(int c, int c_pad, int taps, const int8_t* const* a,
+                          const void* packed, int8_t* out, const int8_t* res,
+                          const Qs8ConvParams& p) {
+  const int32_t* bias = static_cast<const int32_t*>(packed);
+  const float* scale = reinterpret_cast<const float*>(bias + c_pad);
+  const int8_t* w = reinterpret_cast<const int8_t*>(scale + c_pad);
+  int16_t r16[16];
+  int ch = 0;
+  for (; ch + 16 <= c; ch += 16) {
+    int32x4_t acc[4];
+    for (int j = 0; j < 4; ++j) acc[j] = vld1q_s32(bias + ch + 4 * j);
+    for (int t = 0; t < taps; ++t) {
+      const int8x16_t x = vld1q_s8(a[t] + ch), wv = vld1q_s8(w + t * c_pad + ch);
+      const int16x8_t lo = vmull_s8(vget_low_s8(x), vget_low_s8(wv));
+      const int16x8_t hi = vmull_s8(vget_high_s8(x), vget_high_s8(wv));
+      acc[0] = vaddw_s16(acc[0], vget_low_s16(lo));
+      acc[1] = vaddw_s16(acc[1], vget_high_s16(lo));
+      acc[2] = vaddw_s16(acc[2], vget_low_s16(hi));
+      acc[3] = vaddw_s16(acc[3], vget_high_s16(hi));
+    }
+    if (res) {
+      const int8x16_t r = vld1q_s8(res + ch);
+      vst1q_s16(r16, vmovl_s8(vget_low_s8(r)));
+      vst1q_s16(r16 + 8, vmovl_s8(vget_high_s8(r)));
+    }
+    int32x4_t q[4];
+    for (int j = 0; j < 4; ++j) q[j] = requant4(acc[j], scale + ch + 4 * j, res ? r16 + 4 * j : nullptr, p);
+    vst1q_s8(out + ch, vcombine_s8(narrow8(q[0], q[1]), narrow8(q[2], q[3])));
+  }
+  for (; ch + 8 <= c; ch += 8) {
+    int32x4_t acc0 = vld1q_s32(bias + ch), acc1 = vld1q_s32(bias + ch + 4);
+    for (int t = 0; t < taps; ++t) {
+      const int16x8_t prod = vmull_s8(vld1_s8(a[t] + ch), vld1_s8(w + t * c_pad + ch));
+      acc0 = vaddw_s16(acc0, vget_low_s16(prod));
+      acc1 = vaddw_s16(acc1, vget_high_s16(prod));
+    }
+    if (res) vst1q_s16(r16, vmovl_s8(vld1_s8(res + ch)));
+    vst1_s8(out + ch, narrow8(requant4(acc0, scale + ch, res ? r16 : nullptr, p),
+                              requant4(acc1, scale + ch + 4, res ? r16 + 4 : nullptr, p)));
+  }
+  for (; ch < c; ++ch) {
+    int32_t acc = bias[ch];
+    for (int t = 0; t < taps; ++t) acc += a[t][ch] * w[t * c_pad + ch];
+    out[ch] = qs8_conv_output(acc, scale[ch], res ? res + ch : nullptr, p);
+  }
+}
+
+}  // namespace fg

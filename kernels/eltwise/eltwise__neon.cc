@@ -1,0 +1,83 @@
+// NEON element-wise add (aarch64 and armv7): 16 values per step, then 4 (f32) or 8 (qs8),
+// then the scalar twin for the last few (nothing read or written past n).
+// f32 is one rounded add per element, as the twin, so results are equal except that
+// armv7 NEON flushes denormal sums to zero (results below 1.2e-38).
+// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
+// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include <arm_neon.h>
+
+#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/eltwise/eltwise.h"
+
+namespace fg {
+namespace {
+
+// The twin's apply_activation lane by lane (same compares, so -0 agrees too).
+inline float32x4_t activate4(float32x4_t v, Activation act, float alpha) {
+  if (act == Activation::kRelu) return vbslq_f32(vcgtq_f32(v, vdupq_n_f32(0.f)), v, vdupq_n_f32(0.f));
+  if (act == Activation::kLeakyRelu) {
+    const float32x4_t av = vmulq_f32(vdupq_n_f32(alpha), v);
+    return vbslq_f32(vcgtq_f32(v, av), v, av);
+  }
+  return v;
+}
+
+struct Qs8AddConsts {
+  int16x8_t za, zb;
+  float32x4_t sa, sb, lo, hi;
+  int32x4_t zy;
+  explicit Qs8AddConsts(const Qs8AddQuant& q)
+      : za(vdupq_n_s16(static_cast<int16_t>(q.a_zero_point))),
+        zb(vdupq_n_s16(static_cast<int16_t>(q.b_zero_point))),
+        sa(vdupq_n_f32(q.a_scale)), sb(vdupq_n_f32(q.b_scale)),
+        lo(vdupq_n_f32(static_cast<float>(q.output_min - q.output_zero_point))),
+        hi(vdupq_n_f32(static_cast<float>(q.output_max - q.output_zero_point))),
+        zy(vdupq_n_s32(q.output_zero_point)) {}
+};
+
+// 4 lanes of (a - za), (b - zb) as int16: the rule of qs8_ops.h.
+inline int32x4_t qs8_add4(int16x4_t da, int16x4_t db, const Qs8AddConsts& k) {
+  const float32x4_t ta = vmulq_f32(vcvtq_f32_s32(vmovl_s16(da)), k.sa);
+  const float32x4_t tb = vmulq_f32(vcvtq_f32_s32(vmovl_s16(db)), k.sb);
+  const float32x4_t v = vminq_f32(vmaxq_f32(vaddq_f32(ta, tb), k.lo), k.hi);
+  return vaddq_s32(qs8_neon_round(v), k.zy);
+}
+
+// 8 lanes: int8 -> int16 minus the zero point (|x - z| <= 255), requantised and narrowed.
+inline int8x8_t qs8_add8(int8x8_t a, int8x8_t b, const Qs8AddConsts& k) {
+  const int16x8_t da = vsubq_s16(vmovl_s8(a), k.za), db = vsubq_s16(vmovl_s8(b), k.zb);
+  const int32x4_t lo = qs8_add4(vget_low_s16(da), vget_low_s16(db), k);
+  const int32x4_t hi = qs8_add4(vget_high_s16(da), vget_high_s16(db), k);
+  return vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi)));  // already in range
+}
+
+}  // namespace
+
+void f32_add_c16__neon(int n, const float* a, const float* b, float* out, Activation act, float alpha) {
+  int i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j += 4)
+      vst1q_f32(out + i + j, activate4(vaddq_f32(vld1q_f32(a + i + j), vld1q_f32(b + i + j)), act, alpha));
+  for (; i + 4 <= n; i += 4)
+    vst1q_f32(out + i, activate4(vaddq_f32(vld1q_f32(a + i), vld1q_f32(b + i)), act, alpha));
+  f32_add__scalar(n - i, a + i, b + i, out + i, act, alpha);
+}
+
+void qs8_add_c16__neon(int n, const int8_t* a, const int8_t* b, int8_t* out, const Qs8AddQuant& q) {
+  const Qs8AddConsts k(q);
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const int8x16_t va = vld1q_s8(a + i), vb = vld1q_s8(b + i);
+    vst1q_s8(out + i, vcombine_s8(qs8_add8(vget_low_s8(va), vget_low_s8(vb), k),
+                                  qs8_add8(vget_high_s8(va), vget_high_s8(vb), k)));
+  }
+  for (; i + 8 <= n; i += 8) vst1_s8(out + i, qs8_add8(vld1_s8(a + i), vld1_s8(b + i), k));
+  qs8_add__scalar(n - i, a + i, b + i, out + i, q);
+}
+
+}  // namespace fg
