@@ -1,7 +1,11 @@
-// Per-net latency of every backend (reference, native, xnnpack), single thread, in ONE run
-// so the ratios are trustworthy; a summary table (median ms, ratio to xnnpack) follows the
-// usual Google Benchmark output. The summary uses CPU time: it is the single-thread cost
-// even when other processes share the cores (wall time then is not).
+// Per-net latency of every backend (reference, native, xnnpack), in ONE run so the ratios
+// are trustworthy; two summary tables follow the usual Google Benchmark output:
+// - single thread (median CPU ms, ratio to xnnpack): CPU time is the single-thread cost even
+//   when other processes share the cores (wall time then is not);
+// - 1 thread vs all hardware threads (NetOptions::threads = hardware_concurrency) for native
+//   and xnnpack, f32 and int8: median WALL ms for both and the speed-up, wall / wall (CPU
+//   time sums over threads, so it says nothing about latency there). Benchmarks named
+//   "<net>/<backend>/threads:N" are the multi-thread runs.
 //   build/release/bench/bench_backends --benchmark_repetitions=5
 // Filter with --benchmark_filter=recognition etc. The reference backend is naive on purpose
 // and slow (seconds per detector frame): --benchmark_filter=-reference skips it.
@@ -14,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/cpu_features.h"
@@ -26,15 +31,20 @@ const char* const kNets[] = {"recognition", "detector", "landmark68",
                              "recognition_int8", "detector_int8", "landmark68_int8"};
 const fg::Backend kBackends[] = {fg::Backend::kReference, fg::Backend::kNative, fg::Backend::kXnnpack};
 
-void run_net(benchmark::State& state, const std::string& net_name, fg::Backend backend) {
+// Threads for the multi-thread rows: every hardware thread.
+int all_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+void run_net(benchmark::State& state, const std::string& net_name, fg::Backend backend, int threads) {
   fg::Model model;
   fg::Status s = fg::model_load_file(std::string(FG_MODEL_DIR) + "/" + net_name + ".fgm", &model);
   fg::Net net;
   if (s) {
     fg::NetOptions opt;
     opt.backend = backend;
+    opt.threads = threads;
     s = fg::net_prepare(model, opt, &net);
   }
+  if (s && fg::net_threads(net) != threads) s = fg::Status::error("no thread pool in this build");
   if (!s) {
     state.SkipWithError(s.message().c_str());
     return;
@@ -52,11 +62,14 @@ void run_net(benchmark::State& state, const std::string& net_name, fg::Backend b
 // Console output as usual, plus every run's time per iteration kept for the summary.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, std::vector<double>> ms;  // "net/backend" -> per-repetition ms
+  std::map<std::string, std::vector<double>> ms;       // "net/backend[/threads:N]" -> CPU ms per repetition
+  std::map<std::string, std::vector<double>> wall_ms;  // the same, wall-clock ms
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs)
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0)
+      if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0) {
         ms[r.run_name.function_name].push_back(r.GetAdjustedCPUTime());
+        wall_ms[r.run_name.function_name].push_back(r.GetAdjustedRealTime());
+      }
     ConsoleReporter::ReportRuns(runs);
   }
 };
@@ -82,6 +95,36 @@ void print_summary(const CollectingReporter& rep) {
     std::printf("%-12s %12.3f %12.3f %12.3f %10.2f %10.2f\n", net, cell(t[0]), cell(t[1]), cell(t[2]),
                 t[0] > 0 && t[2] > 0 ? t[0] / t[2] : -1.0, t[1] > 0 && t[2] > 0 ? t[1] / t[2] : -1.0);
   }
+  std::printf("(-1 = not run or failed)\n");
+}
+
+std::string threads_suffix(int threads) { return threads > 1 ? "/threads:" + std::to_string(threads) : ""; }
+
+double median_of(const std::map<std::string, std::vector<double>>& m, const std::string& key) {
+  auto it = m.find(key);
+  return it != m.end() && !it->second.empty() ? median(it->second) : -1.0;
+}
+
+void print_threads_summary(const CollectingReporter& rep) {
+  const int n = all_threads();
+  if (n < 2) {
+    std::printf("\n1 hardware thread: no multi-thread rows\n");
+    return;
+  }
+  std::printf("\nmedian WALL ms per net, 1 thread vs %d threads (NetOptions::threads, all hardware threads);\n"
+              "speed-up = 1-thread wall / %d-thread wall\n", n, n);
+  std::printf("%-12s %-13s %12s %12s %9s\n", "net", "backend", "1 thr wall", "N thr wall", "speed-up");
+  for (const char* base : {"recognition", "detector", "landmark68"})
+    for (fg::Backend b : {fg::Backend::kNative, fg::Backend::kXnnpack})
+      for (const char* precision : {"", "_int8"}) {
+        const std::string net = std::string(base) + precision;
+        const std::string key = net + "/" + fg::backend_name(b);
+        const double t1 = median_of(rep.wall_ms, key), tn = median_of(rep.wall_ms, key + threads_suffix(n));
+        if (t1 < 0 && tn < 0) continue;
+        const std::string label = std::string(fg::backend_name(b)) + (*precision ? " int8" : " f32");
+        std::printf("%-12s %-13s %12.3f %12.3f %9.2f\n", base, label.c_str(), t1, tn,
+                    t1 > 0 && tn > 0 ? t1 / tn : -1.0);
+      }
   std::printf("(-1 = not run or failed)\n");
 }
 
@@ -133,17 +176,23 @@ int main(int argc, char** argv) {
     }
   benchmark::Initialize(&argc, argv);
   std::printf("cpu: %s\n", fg::cpu_features_summary().c_str());
+  // 1 thread, then (native and xnnpack) all hardware threads timed on the wall clock.
   for (const char* net : kNets)
-    for (fg::Backend b : kBackends) {
-      if (std::strstr(net, "_int8") && !std::ifstream(std::string(FG_MODEL_DIR) + "/" + net + ".fgm")) continue;
-      const std::string name = std::string(net) + "/" + fg::backend_name(b);
-      benchmark::RegisterBenchmark(name.c_str(), [net, b](benchmark::State& st) { run_net(st, net, b); })
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(b == fg::Backend::kReference ? 2.0 : 1.0);
-    }
+    for (fg::Backend b : kBackends)
+      for (int threads : {1, all_threads()}) {
+        if (std::strstr(net, "_int8") && !std::ifstream(std::string(FG_MODEL_DIR) + "/" + net + ".fgm")) continue;
+        if (threads > 1 && b == fg::Backend::kReference) continue;
+        const std::string name = std::string(net) + "/" + fg::backend_name(b) + threads_suffix(threads);
+        auto* bm = benchmark::RegisterBenchmark(
+            name.c_str(), [net, b, threads](benchmark::State& st) { run_net(st, net, b, threads); });
+        bm->Unit(benchmark::kMillisecond)->MinTime(b == fg::Backend::kReference ? 2.0 : 1.0);
+        if (threads > 1) bm->UseRealTime();
+        if (all_threads() == 1) break;  // {1, 1}: once
+      }
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   print_summary(reporter);
+  print_threads_summary(reporter);
   benchmark::Shutdown();
   return 0;
 }

@@ -7,11 +7,20 @@ find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h)
 find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
 find_package(benchmark QUIET)
 
+# libpthreadpool: the Net's thread pool (runtime/thread_pool.h), also XNNPACK's. Without it
+# NetOptions::threads falls back to 1.
+find_path(PTHREADPOOL_INCLUDE_DIR pthreadpool.h)
+find_library(PTHREADPOOL_LIBRARY pthreadpool)
+set(FG_HAVE_PTHREADPOOL OFF)
+if(PTHREADPOOL_INCLUDE_DIR AND PTHREADPOOL_LIBRARY)
+  set(FG_HAVE_PTHREADPOOL ON)
+endif()
+message(STATUS "facegate: pthreadpool (multi-threaded nets) ${FG_HAVE_PTHREADPOOL}")
+
 set(FG_HAVE_XNNPACK OFF)
 if(FG_WITH_XNNPACK)
   find_path(XNNPACK_INCLUDE_DIR xnnpack.h)
   find_library(XNNPACK_LIBRARY XNNPACK)
-  find_library(PTHREADPOOL_LIBRARY pthreadpool)
   find_library(CPUINFO_LIBRARY cpuinfo)
   if(XNNPACK_INCLUDE_DIR AND XNNPACK_LIBRARY AND PTHREADPOOL_LIBRARY)
     set(FG_HAVE_XNNPACK ON)

@@ -2,7 +2,8 @@
 // prepare time. f32: dense conv and fully connected (a 1x1 conv on a 1x1 input) on
 // kernels/conv, depthwise on kernels/dwconv, pools and global average pool on kernels/pool,
 // zero-extending add on kernels/eltwise. A conv with a residual input (fused by the
-// executor's pass, backend_native_fuse.h) adds it in the kernel epilogue. int8 ops:
+// executor's pass, backend_native_fuse.h) adds it in the kernel epilogue. Dense convs run on
+// the net's thread pool when it has one (NetOptions::threads). int8 ops:
 // backend_native_qs8.cc.
 #include <vector>
 
@@ -30,10 +31,26 @@ F32ConvParams params_with_residual(const PreparedOp& op, const F32ConvState& st,
   return p;
 }
 
+// One dense conv's arguments, shared read-only by the threads running its ranges.
+struct F32ConvTask {
+  const F32ConvState* st;
+  const float* input;
+  F32ConvParams params;
+  float* output;
+};
+
+void run_f32_conv_range(void* context, size_t begin, size_t end) {
+  const F32ConvTask& t = *static_cast<const F32ConvTask*>(context);
+  f32_conv_run_range(*t.st->variant, t.st->shape, t.input, reinterpret_cast<const float*>(t.st->packed.data()),
+                     t.params, t.output, static_cast<int>(begin), static_cast<int>(end));
+}
+
+// Split across the net's threads when it has a pool (conv.h: any split is bit-identical).
 void run_f32_conv(const PreparedOp& op, uint8_t* arena) {
   const auto& st = static_cast<const F32ConvState&>(*op.state);
-  f32_conv_run(*st.variant, st.shape, arena_in<float>(op, arena), reinterpret_cast<const float*>(st.packed.data()),
-               params_with_residual(op, st, arena), arena_out<float>(op, arena));
+  F32ConvTask task{&st, arena_in<float>(op, arena), params_with_residual(op, st, arena), arena_out<float>(op, arena)};
+  const size_t n = static_cast<size_t>(f32_conv_outer_count(*st.variant, st.shape));
+  parallel_ranges(op.pool, run_f32_conv_range, &task, n, parallel_grain(n, op.pool ? op.pool->threads() : 1));
 }
 
 void run_f32_dwconv(const PreparedOp& op, uint8_t* arena) {

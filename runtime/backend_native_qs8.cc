@@ -23,15 +23,34 @@ struct Qs8ConvState : OpState {
   AlignedBuffer packed;
 };
 
+// One dense conv's arguments, shared read-only by the threads running its ranges.
+struct Qs8ConvTask {
+  const Qs8ConvState* st;
+  const int8_t* input;
+  Qs8ConvParams params;
+  int8_t* output;
+};
+
+void run_qs8_conv_range(void* context, size_t begin, size_t end) {
+  const Qs8ConvTask& t = *static_cast<const Qs8ConvTask*>(context);
+  qs8_conv_run_range(*t.st->variant, t.st->shape, t.input, t.st->packed.data(), t.params, t.output,
+                     static_cast<int>(begin), static_cast<int>(end));
+}
+
+// Dense convs split across the net's threads when it has a pool (bit-identical, conv.h);
+// depthwise and the leaky table stay on the caller.
 void run_qs8_conv(const PreparedOp& op, uint8_t* arena) {
   const auto& st = static_cast<const Qs8ConvState&>(*op.state);
   Qs8ConvParams p = st.setup.params;
   if (op.in[3]) p.residual = arena_in<int8_t>(op, arena, 1);
   int8_t* y = arena_out<int8_t>(op, arena);
-  if (st.dw_variant)
+  if (st.dw_variant) {
     qs8_dwconv_run(*st.dw_variant, st.shape, arena_in<int8_t>(op, arena), st.packed.data(), p, y);
-  else
-    qs8_conv_run(*st.variant, st.shape, arena_in<int8_t>(op, arena), st.packed.data(), p, y);
+  } else {
+    Qs8ConvTask task{&st, arena_in<int8_t>(op, arena), p, y};
+    const size_t n = static_cast<size_t>(qs8_conv_outer_count(*st.variant, st.shape));
+    parallel_ranges(op.pool, run_qs8_conv_range, &task, n, parallel_grain(n, op.pool ? op.pool->threads() : 1));
+  }
   if (st.setup.leaky) qs8_apply_table(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
 }
 

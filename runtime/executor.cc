@@ -94,9 +94,14 @@ bool backend_from_name(const std::string& name, Backend* out) {
 }
 
 Status net_prepare(const Model& model, const NetOptions& options, Net* net) {
+  if (options.threads < 0 || options.threads > kMaxNetThreads)
+    return Status::error("NetOptions::threads must be 0 (all cores) to " + std::to_string(kMaxNetThreads) + ", got " +
+                         std::to_string(options.threads));
   Net n;
   n.model = &model;
   n.options = options;
+  // Threads start here, once; runs only hand them work.
+  n.pool = ThreadPool::create(thread_pool_resolve_threads(options.threads));
   // The native backend runs conv+add as one fused conv (backend_native_fuse.h), except when
   // every activation must stay readable.
   std::vector<OpInfo> ops = model.ops;
@@ -115,6 +120,7 @@ Status net_prepare(const Model& model, const NetOptions& options, Net* net) {
     if (p.info.type == OpType::kAdd) p.in_offset[1] = n.tensor_offset[p.info.inputs[1]];
     if (p.info.inputs[3] >= 0) p.in_offset[1] = n.tensor_offset[p.info.inputs[3]];  // conv residual
     p.out_offset = n.tensor_offset[p.info.output];
+    p.pool = n.pool.get();
     Status s = backend_prepare_op(options.backend, model, n.arena.data(), &p);
     if (!s) return s.with_context("op " + std::to_string(i) + " (" + p.out->name + ")");
   }
@@ -142,5 +148,7 @@ const float* net_tensor(const Net& net, int tensor_index) {
 }
 
 size_t net_arena_bytes(const Net& net) { return net.arena.size(); }
+
+int net_threads(const Net& net) { return net.pool ? net.pool->threads() : 1; }
 
 }  // namespace fg

@@ -20,7 +20,7 @@
 // the ops and passes it in; the buffer never moves afterwards (moving a Net moves the
 // pointer, not the bytes). run() still re-binds if handed another arena; a failed re-bind
 // (only out of memory) writes NaN to the op's output so it cannot pass unnoticed.
-// Single thread: threadpool nullptr.
+// Threads: the net's pool (xnn_pool) at setup and run, null when single-threaded.
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -54,7 +54,7 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 float clamp_min(Activation a) { return a == Activation::kRelu ? 0.f : -kInf; }
 
 xnn_status bind_leaky(const PreparedOp& op, XnnOpState& st, float* out) {
-  return st.leaky ? xnn_setup_leaky_relu_nc_f32(st.ops.back(), pixels_of(*op.out), out, out, nullptr)
+  return st.leaky ? xnn_setup_leaky_relu_nc_f32(st.ops.back(), pixels_of(*op.out), out, out, xnn_pool(op))
                   : xnn_status_success;
 }
 
@@ -66,18 +66,18 @@ template <SetupSpatialF32 kSetup>
 xnn_status bind_spatial(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   const TensorInfo& x = *op.in[0];
   float* out = arena_out<float>(op, arena);
-  const xnn_status s = kSetup(st.ops[0], 1, x.dims[0], x.dims[1], arena_in<float>(op, arena), out, nullptr);
+  const xnn_status s = kSetup(st.ops[0], 1, x.dims[0], x.dims[1], arena_in<float>(op, arena), out, xnn_pool(op));
   return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
 xnn_status bind_global_avg_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   return xnn_setup_global_average_pooling_nwc_f32(st.ops[0], 1, pixels_of(*op.in[0]), arena_in<float>(op, arena),
-                                                  arena_out<float>(op, arena), nullptr);
+                                                  arena_out<float>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_fully_connected(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   return xnn_setup_fully_connected_nc_f32(st.ops[0], 1, arena_in<float>(op, arena), arena_out<float>(op, arena),
-                                          nullptr);
+                                          xnn_pool(op));
 }
 
 xnn_status bind_add(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
@@ -89,13 +89,13 @@ xnn_status bind_add(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
     if (!st.pad_input[i]) continue;
     float* padded = reinterpret_cast<float*>(st.scratch[i].data());
     const xnn_status s = xnn_setup_constant_pad_nd_x32(st.ops[k++], 3, plan.in_shape[i], plan.before, plan.after[i],
-                                                       operand[i], padded, nullptr);
+                                                       operand[i], padded, xnn_pool(op));
     if (s != xnn_status_success) return s;
     operand[i] = padded;
   }
   float* out = arena_out<float>(op, arena);
   const xnn_status s = xnn_setup_add_nd_f32(st.ops[k], 3, plan.out_shape, 3, plan.out_shape, operand[0], operand[1],
-                                            out, nullptr);
+                                            out, xnn_pool(op));
   return s == xnn_status_success ? bind_leaky(op, st, out) : s;
 }
 
@@ -198,7 +198,7 @@ void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
     }
     st.bound_arena = arena;
   }
-  for (xnn_operator_t o : st.ops) xnn_run_operator(o, nullptr);
+  for (xnn_operator_t o : st.ops) xnn_run_operator(o, xnn_pool(op));
   if (!st.leaky_table.empty()) {
     int8_t* out = arena_out<int8_t>(op, arena);
     for (int64_t i = 0; i < op.out->elements; ++i) out[i] = st.leaky_table[static_cast<size_t>(out[i] + 128)];

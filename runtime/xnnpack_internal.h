@@ -25,6 +25,11 @@ struct XnnOpState : OpState {
   }
 };
 
+// The net's pool for every xnn_setup_* and xnn_run_operator of an op (null = one thread).
+// Setup and run must get the same pool: the 2022 API sizes each operator's work split at
+// setup from the pool's thread count.
+inline pthreadpool_t xnn_pool(const PreparedOp& op) { return op.pool ? op.pool->handle() : nullptr; }
+
 inline int channels_of(const TensorInfo& t) { return t.dims[t.rank - 1]; }
 inline size_t pixels_of(const TensorInfo& t) { return static_cast<size_t>(t.elements / channels_of(t)); }
 

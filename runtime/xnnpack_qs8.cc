@@ -33,26 +33,26 @@ xnn_status bind_conv(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   const size_t h = x.rank == 3 ? x.dims[0] : 1, w = x.rank == 3 ? x.dims[1] : 1;
   if (!op.in[3])
     return xnn_setup_convolution2d_nhwc_qc8(st.ops[0], 1, h, w, arena_in<int8_t>(op, arena),
-                                            arena_out<int8_t>(op, arena), nullptr);
+                                            arena_out<int8_t>(op, arena), xnn_pool(op));
   // Residual: conv -> scratch, then scratch + residual -> output.
   int8_t* conv_out = reinterpret_cast<int8_t*>(st.scratch[0].data());
   const xnn_status s = xnn_setup_convolution2d_nhwc_qc8(st.ops[0], 1, h, w, arena_in<int8_t>(op, arena), conv_out,
-                                                        nullptr);
+                                                        xnn_pool(op));
   if (s != xnn_status_success) return s;
   const size_t n = static_cast<size_t>(op.out->elements);
   return xnn_setup_add_nd_qs8(st.ops[1], 1, &n, 1, &n, conv_out, arena_in<int8_t>(op, arena, 1),
-                              arena_out<int8_t>(op, arena), nullptr);
+                              arena_out<int8_t>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_max_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   const TensorInfo& x = *op.in[0];
   return xnn_setup_max_pooling2d_nhwc_s8(st.ops[0], 1, x.dims[0], x.dims[1], arena_in<int8_t>(op, arena),
-                                         arena_out<int8_t>(op, arena), nullptr);
+                                         arena_out<int8_t>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_global_avg_pool(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   return xnn_setup_global_average_pooling_nwc_qs8(st.ops[0], 1, pixels_of(*op.in[0]), arena_in<int8_t>(op, arena),
-                                                  arena_out<int8_t>(op, arena), nullptr);
+                                                  arena_out<int8_t>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_add(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
@@ -64,22 +64,22 @@ xnn_status bind_add(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
     if (!st.pad_input[i]) continue;
     int8_t* padded = reinterpret_cast<int8_t*>(st.scratch[i].data());
     const xnn_status s = xnn_setup_constant_pad_nd_x8(st.ops[k++], 3, plan.in_shape[i], plan.before, plan.after[i],
-                                                      operand[i], padded, nullptr);
+                                                      operand[i], padded, xnn_pool(op));
     if (s != xnn_status_success) return s;
     operand[i] = padded;
   }
   return xnn_setup_add_nd_qs8(st.ops[k], 3, plan.out_shape, 3, plan.out_shape, operand[0], operand[1],
-                              arena_out<int8_t>(op, arena), nullptr);
+                              arena_out<int8_t>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_quantize(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   return xnn_setup_convert_nc_f32_qs8(st.ops[0], pixels_of(*op.out), arena_in<float>(op, arena),
-                                      arena_out<int8_t>(op, arena), nullptr);
+                                      arena_out<int8_t>(op, arena), xnn_pool(op));
 }
 
 xnn_status bind_dequantize(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
   return xnn_setup_convert_nc_qs8_f32(st.ops[0], pixels_of(*op.out), arena_in<int8_t>(op, arena),
-                                      arena_out<float>(op, arena), nullptr);
+                                      arena_out<float>(op, arena), xnn_pool(op));
 }
 
 // The f32 <-> int8 boundary of an int8 graph. XNNPACK quantizes as x * (1/s), ours as x / s:

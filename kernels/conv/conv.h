@@ -78,10 +78,26 @@ using Qs8ConvUkernel = void (*)(int mr, int nc, int taps, int kc, const int8_t* 
 
 struct F32ConvVariant;
 struct Qs8ConvVariant;
-// The tile loop shared by every variant (conv_driver.cc).
+// The tile loop shared by every variant (conv_driver.cc), on one thread.
 void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& s, const float* input,
                   const float* packed, const F32ConvParams& p, float* output);
 void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
                   const void* packed, const Qs8ConvParams& p, int8_t* output);
+
+// The same loop cut for threads. Its outer dimension is the pixel tiles (MR pixels each),
+// or the channel blocks (NR channels each) when the packed weights are too large for L2;
+// `*_conv_outer_count` says how many there are, and `*_conv_run_range` computes the outputs
+// of outer items [begin, end). Ranges are independent (disjoint outputs, row pointers on
+// the caller's stack), tile boundaries stay multiples of MR from pixel 0, and each output
+// gets the same micro-kernel call as in the single-thread loop, so any split of
+// [0, count) into ranges gives bit-identical results. *_conv_run = the range [0, count).
+int f32_conv_outer_count(const F32ConvVariant& v, const Conv2dShape& s);
+void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& s, const float* input,
+                        const float* packed, const F32ConvParams& p, float* output, int begin,
+                        int end);
+int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& s);
+void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
+                        const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
+                        int end);
 
 }  // namespace fg

@@ -1,5 +1,6 @@
 // The tile loop shared by every dense-conv variant: builds the row pointers of an MR-pixel
 // tile (implicit GEMM, see conv.h) and calls the variant's micro-kernel per channel block.
+// The outer loop can be cut into ranges run on different threads (*_conv_run_range).
 #include <algorithm>
 
 #include "kernels/conv/conv.h"
@@ -46,15 +47,41 @@ void fill_row_pointers(const Conv2dShape& s, const char* input, size_t pixel_byt
   }
 }
 
+// The loop geometry both dtypes share: which dimension is outer, and how many items it has.
+struct ConvLoop {
+  Conv2dShape s;  // the packing shape (conv_packing_shape)
+  int taps, pixels, blocks;
+  bool pixel_outer;
+};
+
+ConvLoop conv_loop_of(const Conv2dShape& shape, int nr, size_t (*block_bytes)(const Conv2dShape&, int)) {
+  ConvLoop L;
+  L.s = conv_packing_shape(shape);
+  L.taps = L.s.kernel_h * L.s.kernel_w;
+  L.pixels = L.s.out_h * L.s.out_w;
+  L.blocks = (L.s.out_c + nr - 1) / nr;
+  L.pixel_outer = L.blocks * block_bytes(L.s, nr) <= kPixelOuterMaxWeightBytes;
+  return L;
+}
+
+size_t f32_block_bytes(const Conv2dShape& s, int nr) { return f32_conv_block_floats(s, nr) * sizeof(float); }
+
+int outer_count(const ConvLoop& L, int mr) { return L.pixel_outer ? (L.pixels + mr - 1) / mr : L.blocks; }
+
 }  // namespace
 
-void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float* input,
-                  const float* packed, const F32ConvParams& p, float* output) {
-  const Conv2dShape s = conv_packing_shape(shape);
-  const int taps = s.kernel_h * s.kernel_w, pixels = s.out_h * s.out_w;
-  const int blocks = (s.out_c + v.nr - 1) / v.nr;
+int f32_conv_outer_count(const F32ConvVariant& v, const Conv2dShape& shape) {
+  return outer_count(conv_loop_of(shape, v.nr, f32_block_bytes), v.mr);
+}
+
+void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& shape, const float* input,
+                        const float* packed, const F32ConvParams& p, float* output, int begin,
+                        int end) {
+  const ConvLoop L = conv_loop_of(shape, v.nr, f32_block_bytes);
+  const Conv2dShape& s = L.s;
+  const int taps = L.taps, pixels = L.pixels;
   const size_t block = f32_conv_block_floats(s, v.nr);
-  const char* zero = reinterpret_cast<const char*>(packed + blocks * block);
+  const char* zero = reinterpret_cast<const char*>(packed + L.blocks * block);
   const char* in = reinterpret_cast<const char*>(input);
   const size_t pixel_bytes = sizeof(float) * shape.in_c;
   const char* a[kMaxConvTaps * kMaxConvMr];
@@ -69,13 +96,13 @@ void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float
         reinterpret_cast<const float* const*>(a), packed + b * block, output + off, s.out_c,
         p.residual ? p.residual + off : nullptr, p);
   };
-  if (blocks * block * sizeof(float) <= kPixelOuterMaxWeightBytes) {
-    for (int p0 = 0; p0 < pixels; p0 += v.mr) {
+  if (L.pixel_outer) {
+    for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
       fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
-      for (int b = 0; b < blocks; ++b) call(p0, b);
+      for (int b = 0; b < L.blocks; ++b) call(p0, b);
     }
   } else {
-    for (int b = 0; b < blocks; ++b) {
+    for (int b = begin; b < end; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
         fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
         call(p0, b);
@@ -84,14 +111,24 @@ void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float
   }
 }
 
-void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
-                  const void* packed, const Qs8ConvParams& p, int8_t* output) {
-  const Conv2dShape s = conv_packing_shape(shape);
-  const int taps = s.kernel_h * s.kernel_w, pixels = s.out_h * s.out_w;
-  const int blocks = (s.out_c + v.nr - 1) / v.nr;
+void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float* input,
+                  const float* packed, const F32ConvParams& p, float* output) {
+  f32_conv_run_range(v, shape, input, packed, p, output, 0, f32_conv_outer_count(v, shape));
+}
+
+int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& shape) {
+  return outer_count(conv_loop_of(shape, v.nr, qs8_conv_block_bytes), v.mr);
+}
+
+void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
+                        const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
+                        int end) {
+  const ConvLoop L = conv_loop_of(shape, v.nr, qs8_conv_block_bytes);
+  const Conv2dShape& s = L.s;
+  const int taps = L.taps, pixels = L.pixels;
   const size_t block = qs8_conv_block_bytes(s, v.nr);
   const char* base = static_cast<const char*>(packed);
-  const char* zero = base + blocks * block;
+  const char* zero = base + L.blocks * block;
   const char* in = reinterpret_cast<const char*>(input);
   const char* a[kMaxConvTaps * kMaxConvMr];
   auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };  // as f32
@@ -103,19 +140,24 @@ void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_
         reinterpret_cast<const int8_t* const*>(a), base + b * block, output + off, s.out_c,
         p.residual ? p.residual + off : nullptr, p);
   };
-  if (blocks * block <= kPixelOuterMaxWeightBytes) {
-    for (int p0 = 0; p0 < pixels; p0 += v.mr) {
+  if (L.pixel_outer) {
+    for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
       fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
-      for (int b = 0; b < blocks; ++b) call(p0, b);
+      for (int b = 0; b < L.blocks; ++b) call(p0, b);
     }
   } else {
-    for (int b = 0; b < blocks; ++b) {
+    for (int b = begin; b < end; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
         fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
         call(p0, b);
       }
     }
   }
+}
+
+void qs8_conv_run(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
+                  const void* packed, const Qs8ConvParams& p, int8_t* output) {
+  qs8_conv_run_range(v, shape, input, packed, p, output, 0, qs8_conv_outer_count(v, shape));
 }
 
 }  // namespace fg
