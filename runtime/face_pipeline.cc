@@ -36,15 +36,6 @@ Status open_net(const std::string& path, const char* want_name, Backend backend,
   return net_prepare(*model, opt, net);
 }
 
-// Mirrors a 150x150x3 (HWC) encoder input left-right in place.
-void mirror_tensor(float* t) {
-  const int n = kRecognitionInputSize;
-  for (int y = 0; y < n; ++y) {
-    float* row = t + (size_t)y * n * 3;
-    for (int l = 0, r = n - 1; l < r; ++l, --r)
-      for (int k = 0; k < 3; ++k) std::swap(row[3 * l + k], row[3 * r + k]);
-  }
-}
 
 // Runs the encoder on its input tensor and adds `weight` times the result to sum (and, with
 // flip, the mirrored tensor's too). net_run reuses the input buffer as arena scratch, so the
@@ -56,12 +47,36 @@ void encode_into(FaceEncoder& enc, bool flip, double weight, std::vector<float>*
   for (int pass = 0; pass < (flip ? 2 : 1); ++pass) {
     if (pass == 1) {
       std::copy(keep->begin(), keep->end(), input);
-      mirror_tensor(input);
+      mirror_hwc_tensor(input, kRecognitionInputSize);
     }
     net_run(enc.net);
     const float* out = net_output(enc.net);
     for (int i = 0; i < kEmbeddingDim; ++i) sum[i] += weight * out[i];
   }
+}
+
+// The landmark net on crop c; 68 points shifted by (box_x, box_y). With landmark_flip the net
+// runs again on the mirrored input (saved first: net_run reuses the input buffer) and the
+// two answers are averaged in the net's output coordinates before decoding.
+Status run_landmark_net(FacePipeline& p, const Image& frame, const CropRect& c, double box_x, double box_y,
+                        std::vector<Point2>* points) {
+  float* input = net_input(p.landmark_net);
+  FG_RETURN_IF_ERROR(
+      preprocess_region(frame, c.x, c.y, c.width, c.height, landmark_input_spec(), PixelOrder::kRgb, input));
+  const size_t n = (size_t)kLandmarkNetInputSize * kLandmarkNetInputSize * 3;
+  const bool flip = p.options.landmark_flip;
+  if (flip) p.landmark_tensor.assign(input, input + n);
+  net_run(p.landmark_net);
+  if (!flip)  // face-api shifts by the un-floored box (§4): kept for parity.
+    return landmarks68_decode(net_output(p.landmark_net), c.width, c.height, box_x, box_y, points);
+  float plain[2 * kLandmarkCount], mirrored[2 * kLandmarkCount];
+  std::copy(net_output(p.landmark_net), net_output(p.landmark_net) + 2 * kLandmarkCount, plain);
+  std::copy(p.landmark_tensor.begin(), p.landmark_tensor.end(), input);
+  mirror_hwc_tensor(input, kLandmarkNetInputSize);
+  net_run(p.landmark_net);
+  landmarks68_unmirror_net_output(net_output(p.landmark_net), mirrored);
+  for (int i = 0; i < 2 * kLandmarkCount; ++i) plain[i] = 0.5f * (plain[i] + mirrored[i]);
+  return landmarks68_decode(plain, c.width, c.height, box_x, box_y, points);
 }
 
 bool frame_ok(const Image& f) {
@@ -105,6 +120,8 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
     return Status::error("jitter must be 0.." + std::to_string(kMaxJitterChips) + " extra chips");
   if (options.jitter > 0 && options.mode != DescriptorMode::kAlign)
     return Status::error("jitter needs the aligned descriptor (--align)");
+  if (options.multi_view && options.mode != DescriptorMode::kAlign)
+    return Status::error("multi-view needs the aligned descriptor (--align)");
   return Status::ok();
 }
 
@@ -124,14 +141,7 @@ Status face_pipeline_landmarks(FacePipeline& p, const Image& frame, const FaceBo
   face->box = box;
   face->has_embedding = false;
   FG_RETURN_IF_ERROR(landmark_crop_for_box(box, frame.width, frame.height, &face->landmark_crop));
-  const CropRect& c = face->landmark_crop;
-  FG_RETURN_IF_ERROR(
-      preprocess_region(frame, c.x, c.y, c.width, c.height, landmark_input_spec(), PixelOrder::kRgb,
-                        net_input(p.landmark_net)));
-  net_run(p.landmark_net);
-  // face-api shifts by the un-floored box (§4): kept for parity.
-  FG_RETURN_IF_ERROR(
-      landmarks68_decode(net_output(p.landmark_net), c.width, c.height, box.x, box.y, &face->landmarks));
+  FG_RETURN_IF_ERROR(run_landmark_net(p, frame, face->landmark_crop, box.x, box.y, &face->landmarks));
   if (!p.options.refine_landmarks) return Status::ok();
   // Second pass: same box size, centred on the first pass's landmark bounding box, so an
   // off-centre detection gives the landmark net the face where it expects it.
@@ -146,11 +156,7 @@ Status face_pipeline_landmarks(FacePipeline& p, const Image& frame, const FaceBo
     FG_RETURN_IF_ERROR(landmark_crop_for_box(box, frame.width, frame.height, &face->landmark_crop));
     return Status::ok();
   }
-  const CropRect& r = face->landmark_crop;
-  FG_RETURN_IF_ERROR(preprocess_region(frame, r.x, r.y, r.width, r.height, landmark_input_spec(), PixelOrder::kRgb,
-                                       net_input(p.landmark_net)));
-  net_run(p.landmark_net);
-  return landmarks68_decode(net_output(p.landmark_net), r.width, r.height, refined.x, refined.y, &face->landmarks);
+  return run_landmark_net(p, frame, face->landmark_crop, refined.x, refined.y, &face->landmarks);
 }
 
 // Shifts (chip pixels) and zooms of the jitter chips, in the order --jitter N takes them.
@@ -165,20 +171,24 @@ Status face_pipeline_embed(FacePipeline& p, const Image& frame, PipelineFace* fa
   float* input = net_input(p.encoder.net);
   const bool flip = p.options.flip_average;
   double sum[kEmbeddingDim] = {};
-  if (p.options.mode == DescriptorMode::kCrop) {
+  const bool align = p.options.mode == DescriptorMode::kAlign;
+  const bool crop = !align || p.options.multi_view;
+  const double view_weight = align && crop ? 0.5 : 1.0;  // multi_view: both views count alike
+  face->descriptor_crop = CropRect{};
+  if (crop) {
     FG_RETURN_IF_ERROR(descriptor_crop_from_landmarks(face->landmarks, face->landmark_crop.width,
                                                       face->landmark_crop.height, frame.width, frame.height,
                                                       &face->descriptor_crop));
     const CropRect& d = face->descriptor_crop;
     FG_RETURN_IF_ERROR(
         preprocess_region(frame, d.x, d.y, d.width, d.height, recognition_input_spec(), PixelOrder::kRgb, input));
-    encode_into(p.encoder, flip, flip ? 0.5 : 1.0, &p.tensor, sum);
-  } else {
-    face->descriptor_crop = CropRect{};
+    encode_into(p.encoder, flip, view_weight * (flip ? 0.5 : 1.0), &p.tensor, sum);
+  }
+  if (align) {
     ChipTransform t;
     FG_RETURN_IF_ERROR(face_chip_transform(face->landmarks, p.options.chip, &t));
     const int chips = 1 + p.options.jitter;
-    const double weight = 1.0 / (chips * (flip ? 2 : 1));
+    const double weight = view_weight / (chips * (flip ? 2 : 1));
     for (int j = 0; j < chips; ++j) {
       const ChipTransform tj =
           j == 0 ? t : jitter_chip_transform(t, p.options.chip.size, kJitter[j - 1][0], kJitter[j - 1][1], kJitter[j - 1][2]);
@@ -202,6 +212,14 @@ Status face_pipeline_run(FacePipeline& p, const Image& frame, std::vector<Pipeli
     if (p.options.embed) FG_RETURN_IF_ERROR(face_pipeline_embed(p, frame, &f));
   }
   return Status::ok();
+}
+
+void mirror_hwc_tensor(float* t, int n) {
+  for (int y = 0; y < n; ++y) {
+    float* row = t + (size_t)y * n * 3;
+    for (int l = 0, r = n - 1; l < r; ++l, --r)
+      for (int k = 0; k < 3; ++k) std::swap(row[3 * l + k], row[3 * r + k]);
+  }
 }
 
 int largest_face(const std::vector<PipelineFace>& faces) {

@@ -34,4 +34,26 @@ Status landmarks68_decode(const float* fc_out, int crop_w, int crop_h, double bo
   return Status::ok();
 }
 
+int landmark68_mirror_index(int i) {
+  static const int kEye[12] = {45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40};  // 36..47
+  if (i < 0 || i >= kLandmarkCount) return i;
+  if (i <= 16) return 16 - i;                // jaw, chin 8 on the axis
+  if (i <= 26) return 43 - i;                // brows: 17 <-> 26, 21 <-> 22
+  if (i <= 30) return i;                     // nose bridge
+  if (i <= 35) return 66 - i;                // nostrils: 31 <-> 35, 33 on the axis
+  if (i <= 47) return kEye[i - 36];          // corners to corners, upper/lower lids kept
+  if (i <= 54) return 102 - i;               // upper outer lip: 48 <-> 54, 51 on the axis
+  if (i <= 59) return 114 - i;               // lower outer lip: 55 <-> 59, 57 on the axis
+  if (i <= 64) return 124 - i;               // upper inner lip: 60 <-> 64, 62 on the axis
+  return 132 - i;                            // lower inner lip: 65 <-> 67, 66 on the axis
+}
+
+void landmarks68_unmirror_net_output(const float* in, float* out) {
+  for (int i = 0; i < kLandmarkCount; ++i) {
+    const int j = landmark68_mirror_index(i);
+    out[2 * j] = 1.f - in[2 * i];
+    out[2 * j + 1] = in[2 * i + 1];
+  }
+}
+
 }  // namespace fg

@@ -25,4 +25,14 @@ struct Point2 {
 Status landmarks68_decode(const float* fc_out, int crop_w, int crop_h, double box_x, double box_y,
                           std::vector<Point2>* points, std::vector<Point2>* relative = nullptr);
 
+// The iBUG-68 index a point takes when the face is mirrored left-right (jaw reversed, brows,
+// eyes, nostrils and mouth swapped side for side; points on the symmetry axis stay). An
+// involution: landmark68_mirror_index(landmark68_mirror_index(i)) == i.
+int landmark68_mirror_index(int i);
+
+// Net output for a mirrored (left-right) input tensor -> the same points for the unmirrored
+// tensor: x -> 1 - x (the 112-pixel tensor flipped edge to edge), indices swapped by
+// landmark68_mirror_index. in and out are 136 floats each and must not alias.
+void landmarks68_unmirror_net_output(const float* in, float* out);
+
 }  // namespace fg

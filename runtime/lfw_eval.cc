@@ -161,33 +161,39 @@ const double kLfwFallbackBox[4] = {0.23, 0.31, 0.53, 0.52};
 
 namespace {
 
-int face_nearest_centre(const std::vector<FaceBox>& boxes, int w, int h) {
+// The box nearest the image centre within max_offset (fraction of the smaller side; 0 = any
+// distance), or -1.
+int face_nearest_centre(const std::vector<FaceBox>& boxes, int w, int h, double max_offset) {
   int best = -1;
   double best_d = 0;
+  const double limit = max_offset * std::min(w, h);
   for (size_t i = 0; i < boxes.size(); ++i) {
     const double dx = boxes[i].x + boxes[i].width / 2 - w / 2.0, dy = boxes[i].y + boxes[i].height / 2 - h / 2.0;
     const double d = dx * dx + dy * dy;
+    if (max_offset > 0 && d > limit * limit) continue;
     if (best < 0 || d < best_d) best = (int)i, best_d = d;
   }
   return best;
 }
 
-Status embed_one(FacePipeline& p, const std::string& path, Image& img, std::vector<FaceBox>& boxes,
-                 PipelineFace& face, LfwImageResult* r) {
+Status embed_one(FacePipeline& p, double max_offset, const std::string& path, Image& img,
+                 std::vector<FaceBox>& boxes, PipelineFace& face, LfwImageResult* r) {
   FG_RETURN_IF_ERROR(image_load(path, 3, &img));
   FG_RETURN_IF_ERROR(face_pipeline_detect(p, img, &boxes));
   r->faces_found = (int)boxes.size();
-  if (boxes.empty()) {
+  int pick = face_nearest_centre(boxes, img.width, img.height, max_offset);
+  r->off_centre = !boxes.empty() && pick < 0;
+  if (pick < 0) {
     // Re-decode the same detector output with a lower score threshold (no second net run):
-    // LFW always holds a face, so a weak box beats the blind centre box.
+    // LFW always holds a face, so a weak box at the centre beats the blind centre box.
     TinyDetectorOptions low = p.options.detector;
     low.score_threshold = kLfwRetryScoreThreshold;
     FG_RETURN_IF_ERROR(tiny_detector_decode(net_output(p.detector_net), low.input_size / 32, low, img.width,
                                             img.height, &boxes));
-    r->low_score = !boxes.empty();
+    pick = face_nearest_centre(boxes, img.width, img.height, max_offset);
+    r->low_score = pick >= 0;
   }
   FaceBox box;
-  const int pick = face_nearest_centre(boxes, img.width, img.height);
   if (pick >= 0) {
     box = boxes[pick];
   } else {
@@ -199,6 +205,9 @@ Status embed_one(FacePipeline& p, const std::string& path, Image& img, std::vect
   }
   FG_RETURN_IF_ERROR(face_pipeline_landmarks(p, img, box, &face));
   FG_RETURN_IF_ERROR(face_pipeline_embed(p, img, &face));
+  r->box = box;
+  r->eye_left = landmarks_mean(face.landmarks, 36, 42);
+  r->eye_right = landmarks_mean(face.landmarks, 42, 48);
   std::copy(face.embedding, face.embedding + kEmbeddingDim, r->embedding);
   return Status::ok();
 }
@@ -222,7 +231,7 @@ Status lfw_embed_images(const LfwRunOptions& options, const std::vector<std::str
     std::vector<FaceBox> boxes;
     PipelineFace face;
     for (size_t i; !failed && (i = next++) < paths.size();) {
-      Status s = embed_one(*p, paths[i], img, boxes, face, &(*results)[i]);
+      Status s = embed_one(*p, options.max_centre_offset, paths[i], img, boxes, face, &(*results)[i]);
       if (!s) {
         std::lock_guard<std::mutex> lock(mu);
         if (!failed) first_error = s.with_context(paths[i]);
