@@ -36,14 +36,22 @@ install(FILES ${PROJECT_SOURCE_DIR}/models/upstream/LICENSE-face-api
 
 # Bundled shared libraries: the soname file and the real file behind it (install(FILES)
 # keeps symlinks as symlinks), plus each package's copyright file (BSD: must ship with it).
+# Each library the build links: XNNPACK (+ cpuinfo) when the backend is on, pthreadpool
+# whenever found (the nets' thread pool uses it even without XNNPACK).
+set(_fg_bundled)
 if(FG_HAVE_XNNPACK)
+  list(APPEND _fg_bundled "${XNNPACK_LIBRARY}:libxnnpack0" "${CPUINFO_LIBRARY}:libcpuinfo0")
+endif()
+if(FG_HAVE_PTHREADPOOL)
+  list(APPEND _fg_bundled "${PTHREADPOOL_LIBRARY}:libpthreadpool0")
+endif()
+if(_fg_bundled)
   if(CMAKE_CROSSCOMPILING AND FG_SYSROOT)
     set(_fg_docroot "${FG_SYSROOT}/usr/share/doc")
   else()
     set(_fg_docroot "/usr/share/doc")
   endif()
-  foreach(_fg_pair "${XNNPACK_LIBRARY}:libxnnpack0" "${PTHREADPOOL_LIBRARY}:libpthreadpool0"
-                   "${CPUINFO_LIBRARY}:libcpuinfo0")
+  foreach(_fg_pair IN LISTS _fg_bundled)
     string(REPLACE ":" ";" _fg_pair "${_fg_pair}")
     list(GET _fg_pair 0 _fg_lib)
     list(GET _fg_pair 1 _fg_debpkg)
