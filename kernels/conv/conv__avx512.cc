@@ -9,10 +9,18 @@
 
 namespace fg {
 
-FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
+namespace {
+
+// The 8x32 tile body for kHalves 16-channel halves of the 32-channel block. A block with at
+// most 16 real channels (the detector's 16-channel stem and the last block of 16 + 16n
+// channels) runs with kHalves = 1: its second half is zero padding, and skipping it halves
+// the FMAs (the packed stride stays 32 floats per input channel).
+template <int kHalves>
+inline void f32_conv_8x32_body(int mr, int nc, int taps, int kc, const float* const* a, const float* w,
+                               float* c, size_t c_stride, const float* res, const F32ConvParams& p) {
   constexpr int kMr = 8, kNr = 32, kPrefetchFloats = 512;
   __m512 acc[kMr][2];
-  const __m512 b0 = _mm512_loadu_ps(w), b1 = _mm512_loadu_ps(w + 16);
+  const __m512 b0 = _mm512_loadu_ps(w), b1 = kHalves == 2 ? _mm512_loadu_ps(w + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 8
   for (int m = 0; m < kMr; ++m) {
     acc[m][0] = b0;
@@ -24,7 +32,7 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
     const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
     const float *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
     for (int k = 0; k < kc; ++k, wp += kNr) {
-      const __m512 w0 = _mm512_loadu_ps(wp), w1 = _mm512_loadu_ps(wp + 16);
+      const __m512 w0 = _mm512_loadu_ps(wp), w1 = kHalves == 2 ? _mm512_loadu_ps(wp + 16) : w0;
       // The 256-channel layers stream 2.4 MB of weights from L3: fetch 2 KB ahead.
       _mm_prefetch(reinterpret_cast<const char*>(wp + kPrefetchFloats), _MM_HINT_T0);
       _mm_prefetch(reinterpret_cast<const char*>(wp + kPrefetchFloats + 16), _MM_HINT_T0);
@@ -33,7 +41,7 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
       for (int m = 0; m < kMr; ++m) {
         const __m512 x = _mm512_set1_ps(r[m][k]);
         acc[m][0] = _mm512_fmadd_ps(x, w0, acc[m][0]);
-        acc[m][1] = _mm512_fmadd_ps(x, w1, acc[m][1]);
+        if (kHalves == 2) acc[m][1] = _mm512_fmadd_ps(x, w1, acc[m][1]);
       }
     }
   }
@@ -43,7 +51,7 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
   const __mmask16 mask[2] = {m0, m1};
   const __m512 zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(p.leaky_alpha);
   for (int m = 0; m < mr; ++m) {
-    for (int h = 0; h < 2; ++h) {
+    for (int h = 0; h < kHalves; ++h) {
       __m512 v = acc[m][h];
       const size_t off = m * c_stride + 16 * h;
       if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[h], res + off));
@@ -52,6 +60,15 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
       _mm512_mask_storeu_ps(c + off, mask[h], v);
     }
   }
+}
+
+}  // namespace
+
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_8x32__avx512) {
+  if (nc <= 16)
+    f32_conv_8x32_body<1>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+  else
+    f32_conv_8x32_body<2>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
 }
 
 // One pixel x 32 channels, for single-pixel tiles (1x1 maps, the odd pixel of 9, 289,
