@@ -1,10 +1,14 @@
 // Every depthwise variant (f32, qs8) against the reference conv with depthwise shapes:
 // 3x3 s1 SAME (pad 1 all round, the detector's explicit pad + VALID), s2 SAME (pad only
 // bottom/right, the landmark net), channel counts off the 16-lane tile, residual and
-// activations; qs8 bit-exact including -128/127 inputs.
+// activations; qs8 bit-exact including -128/127 inputs. Row shapes: widths 1, 2, 3 and
+// large with padding on every side, stride 1 and 2, channels 1, 3, 16, 29, 64 and a 5x5
+// kernel, so rows have edge pixels (pixel kernel) and interior runs (row kernel) or none;
+// f32 row results must equal the pixel kernel's bit for bit.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,8 +33,16 @@ std::vector<Conv2dShape> shapes() {
   return {dw_shape(9, 7, 16, 3, 1, 1, 1, 9, 7), dw_shape(8, 8, 37, 3, 2, 0, 0, 4, 4),
           dw_shape(5, 6, 5, 3, 1, 1, 1, 5, 6), dw_shape(13, 13, 64, 3, 1, 1, 1, 13, 13),
           dw_shape(7, 7, 33, 3, 2, 0, 0, 3, 3),
-          dw_shape(6, 5, 29, 3, 1, 1, 1, 6, 5)};  // 16 + 8 + 5: every NEON step and the tail
+          dw_shape(6, 5, 29, 3, 1, 1, 1, 6, 5),  // 16 + 8 + 5: every NEON step and the tail
+          // row runs and edges
+          dw_shape(5, 1, 3, 3, 1, 1, 1, 5, 1), dw_shape(4, 2, 1, 3, 1, 1, 1, 4, 2),
+          dw_shape(6, 3, 29, 3, 2, 1, 1, 3, 2), dw_shape(3, 3, 16, 3, 1, 1, 1, 3, 3),
+          dw_shape(5, 40, 16, 3, 1, 1, 1, 5, 40), dw_shape(7, 41, 64, 3, 2, 1, 1, 4, 21),
+          dw_shape(4, 33, 3, 3, 2, 0, 0, 1, 16), dw_shape(6, 37, 1, 3, 1, 1, 1, 6, 37),
+          dw_shape(9, 12, 29, 5, 1, 2, 2, 9, 12), dw_shape(8, 19, 29, 3, 2, 0, 0, 4, 10)};
 }
+
+size_t n_taps(const Conv2dShape& s) { return size_t(s.kernel_h) * s.kernel_w; }
 
 size_t n_in(const Conv2dShape& s) { return size_t(s.in_h) * s.in_w * s.in_c; }
 size_t n_out(const Conv2dShape& s) { return size_t(s.out_h) * s.out_w * s.out_c; }
@@ -54,7 +66,7 @@ TEST_CASE("f32 dwconv variants match the reference") {
     }
     for (const Conv2dShape& s : shapes()) {
       REQUIRE(dwconv_check(s).is_ok());
-      std::vector<float> x(n_in(s)), w(9 * size_t(s.in_c)), b(s.in_c), r(n_out(s));
+      std::vector<float> x(n_in(s)), w(n_taps(s) * s.in_c), b(s.in_c), r(n_out(s));
       for (auto* v : {&x, &w, &b, &r})
         for (auto& e : *v) e = d(rng);
       std::vector<float> packed(f32_dwconv_packed_size(s));
@@ -91,7 +103,7 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
     }
     for (const Conv2dShape& s : shapes()) {
       for (int pattern = 0; pattern < 3; ++pattern) {  // random, all -128, all 127
-        std::vector<int8_t> x(n_in(s)), w(9 * size_t(s.in_c)), r(n_out(s));
+        std::vector<int8_t> x(n_in(s)), w(n_taps(s) * s.in_c), r(n_out(s));
         for (auto& e : x) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
         for (auto& e : w) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
         for (auto& e : r) e = int8_t(i8(rng));
@@ -119,6 +131,54 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
                                                   << " [" << i << "] " << int(got[i]) << " vs " << int(ref[i]));
           CHECK(bad == 0);
         }
+      }
+    }
+  }
+}
+
+// Today's per-pixel path, written out here: every pixel through the pixel kernel.
+void f32_dwconv_pixel_by_pixel(const F32DwconvVariant& v, const Conv2dShape& s, const float* x,
+                               const float* packed, const F32ConvParams& p, float* y) {
+  const int cp = (s.in_c + 15) / 16 * 16, taps = s.kernel_h * s.kernel_w;
+  const float* zero = packed + size_t(cp) * (1 + taps);
+  std::vector<const float*> a(taps);
+  for (int oy = 0; oy < s.out_h; ++oy)
+    for (int ox = 0; ox < s.out_w; ++ox) {
+      for (int ky = 0, t = 0; ky < s.kernel_h; ++ky)
+        for (int kx = 0; kx < s.kernel_w; ++kx, ++t) {
+          const int iy = oy * s.stride_h + ky - s.pad_top, ix = ox * s.stride_w + kx - s.pad_left;
+          a[t] = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w ? x + (size_t(iy) * s.in_w + ix) * s.in_c : zero;
+        }
+      const size_t off = (size_t(oy) * s.out_w + ox) * s.out_c;
+      v.ukernel(s.in_c, cp, taps, a.data(), packed, y + off, p.residual ? p.residual + off : nullptr, p);
+    }
+}
+
+TEST_CASE("f32 dwconv row kernels equal the pixel kernels bit for bit") {
+  size_t count = 0;
+  const F32DwconvVariant* vs = f32_dwconv_variants(&count);
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> d(-1.f, 1.f);
+  for (size_t vi = 0; vi < count; ++vi) {
+    if (!cpu_has_isa(vs[vi].isa)) {
+      MESSAGE("skipping " << std::string(vs[vi].name) << ": CPU lacks " << std::string(isa_name(vs[vi].isa)));
+      continue;
+    }
+    for (const Conv2dShape& s : shapes()) {
+      std::vector<float> x(n_in(s)), w(n_taps(s) * s.in_c), b(s.in_c), r(n_out(s));
+      for (auto* v : {&x, &w, &b, &r})
+        for (auto& e : *v) e = d(rng);
+      std::vector<float> packed(f32_dwconv_packed_size(s));
+      f32_dwconv_pack(s, w.data(), b.data(), packed.data());
+      for (int act = 0; act < 3; ++act) {
+        F32ConvParams p;
+        p.activation = Activation(act), p.leaky_alpha = 0.1f, p.residual = act == 1 ? r.data() : nullptr;
+        std::vector<float> want(n_out(s)), got(n_out(s));
+        f32_dwconv_pixel_by_pixel(vs[vi], s, x.data(), packed.data(), p, want.data());
+        f32_dwconv_run(vs[vi], s, x.data(), packed.data(), p, got.data());
+        CHECK_MESSAGE(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()) == 0,
+                      std::string(vs[vi].name) << " " << s.in_h << "x" << s.in_w << "x" << s.in_c
+                                               << " k" << s.kernel_h << " s" << s.stride_w);
       }
     }
   }

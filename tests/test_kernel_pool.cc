@@ -1,5 +1,7 @@
 // Every pooling variant against the reference: max/avg, f32/qs8, VALID and SAME windows
-// (padded cells ignored), channel counts off the 8-lane tile; qs8 bit-exact.
+// (padded cells ignored), channel counts off the 8-lane tile; qs8 bit-exact. Row shapes:
+// widths 1, 2, 3 and large with padding on every side, stride 1 and 2, channels 1, 3, 16,
+// 29, 64, so rows have edge pixels (pixel kernel) and interior runs (row kernel) or none.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -23,7 +25,13 @@ std::vector<Pool2dShape> shapes() {
           pool_shape(7, 7, 19, 7, 2, 0, 1, 1),      // landmark avgpool 7x7
           pool_shape(9, 9, 5, 3, 2, 1, 5, 5),       // pad on every side
           pool_shape(5, 5, 150, 3, 2, 0, 2, 2),     // 64 + 64 + 22: qs8 max's 64-wide tail
-          pool_shape(6, 6, 29, 2, 2, 0, 3, 3)};     // 16 + 8 + 5: every NEON step and the tail
+          pool_shape(6, 6, 29, 2, 2, 0, 3, 3),      // 16 + 8 + 5: every NEON step and the tail
+          // row runs and edges
+          pool_shape(7, 1, 3, 3, 1, 1, 7, 1), pool_shape(6, 2, 1, 3, 2, 1, 3, 1),
+          pool_shape(5, 2, 29, 3, 1, 1, 5, 2), pool_shape(5, 3, 16, 3, 1, 1, 5, 3),
+          pool_shape(9, 40, 29, 3, 2, 1, 5, 20), pool_shape(8, 37, 64, 3, 1, 1, 8, 37),
+          pool_shape(10, 33, 3, 2, 2, 0, 5, 16), pool_shape(12, 50, 16, 2, 2, 0, 6, 25),
+          pool_shape(6, 45, 1, 2, 1, 0, 6, 45), pool_shape(11, 30, 16, 5, 2, 2, 6, 15)};
 }
 
 TEST_CASE("pool_check") {

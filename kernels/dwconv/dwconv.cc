@@ -1,6 +1,7 @@
-// Depthwise conv: validation, packing, the per-pixel driver and the variant list.
+// Depthwise conv: validation, packing, the row/edge driver and the variant list.
 #include "kernels/dwconv/dwconv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -16,21 +17,21 @@ int c_pad_of(const Conv2dShape& s) {
 
 const F32DwconvVariant kF32[] = {
 #if defined(__x86_64__)
-    {"f32_dwconv_c16__avx512", Isa::kAvx512, f32_dwconv_c16__avx512},
-    {"f32_dwconv_c16__avx2", Isa::kAvx2, f32_dwconv_c16__avx2},
+    {"f32_dwconv_c16__avx512", Isa::kAvx512, f32_dwconv_c16__avx512, f32_dwconv_row_c16__avx512},
+    {"f32_dwconv_c16__avx2", Isa::kAvx2, f32_dwconv_c16__avx2, f32_dwconv_row_c16__avx2},
 #elif defined(__aarch64__) || defined(__arm__)
-    {"f32_dwconv_c16__neon", Isa::kNeon, f32_dwconv_c16__neon},
+    {"f32_dwconv_c16__neon", Isa::kNeon, f32_dwconv_c16__neon, f32_dwconv_row_c16__neon},
 #endif
-    {"f32_dwconv_c16__scalar", Isa::kScalar, f32_dwconv_c16__scalar},
+    {"f32_dwconv_c16__scalar", Isa::kScalar, f32_dwconv_c16__scalar, f32_dwconv_row_c16__scalar},
 };
 const Qs8DwconvVariant kQs8[] = {
 #if defined(__x86_64__)
-    {"qs8_dwconv_c16__avx512", Isa::kAvx512, qs8_dwconv_c16__avx512},
-    {"qs8_dwconv_c16__avx2", Isa::kAvx2, qs8_dwconv_c16__avx2},
+    {"qs8_dwconv_c16__avx512", Isa::kAvx512, qs8_dwconv_c16__avx512, qs8_dwconv_row_c16__avx512},
+    {"qs8_dwconv_c16__avx2", Isa::kAvx2, qs8_dwconv_c16__avx2, qs8_dwconv_row_c16__avx2},
 #elif defined(__aarch64__) || defined(__arm__)
-    {"qs8_dwconv_c16__neon", Isa::kNeon, qs8_dwconv_c16__neon},
+    {"qs8_dwconv_c16__neon", Isa::kNeon, qs8_dwconv_c16__neon, qs8_dwconv_row_c16__neon},
 #endif
-    {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar},
+    {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar, qs8_dwconv_row_c16__scalar},
 };
 
 
@@ -44,6 +45,41 @@ void fill_taps(const Conv2dShape& s, const char* in, size_t pixel_bytes, const c
       const int ix = ox * s.stride_w + kx - s.pad_left;
       a[t] = (iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w)
                  ? in + (static_cast<size_t>(iy) * s.in_w + ix) * pixel_bytes : zero;
+    }
+  }
+}
+
+// Walks the output: edge(off, a) for each pixel whose window touches the padding, and
+// interior(off, n, a) for each run of n pixels of a row whose windows lie wholly inside
+// the input (a = taps of the run's first pixel, off = its output element offset). Rows
+// whose windows reach the top or bottom padding are all edge: their padded taps point at
+// the fixed padding row, which must not advance with the run.
+template <typename Edge, typename Interior>
+void walk_output(const Conv2dShape& s, const char* in, size_t pixel_bytes, const char* zero,
+                 Edge edge, Interior interior) {
+  // interior columns [lo, hi): ox * stride_w - pad_left >= 0 and the window's last
+  // column ox * stride_w - pad_left + kernel_w - 1 < in_w
+  const int last = s.in_w - s.kernel_w + s.pad_left;
+  int lo = std::min((s.pad_left + s.stride_w - 1) / s.stride_w, s.out_w);
+  int hi = last < 0 ? 0 : std::min(last / s.stride_w + 1, s.out_w);
+  hi = std::max(hi, lo);
+  const char* a[kMaxConvTaps];
+  for (int oy = 0; oy < s.out_h; ++oy) {
+    const int iy0 = oy * s.stride_h - s.pad_top;
+    const bool rows_inside = iy0 >= 0 && iy0 + s.kernel_h <= s.in_h;
+    const int run_lo = rows_inside ? lo : s.out_w, run_hi = rows_inside ? hi : s.out_w;
+    const size_t row_off = static_cast<size_t>(oy) * s.out_w;
+    for (int ox = 0; ox < run_lo; ++ox) {
+      fill_taps(s, in, pixel_bytes, zero, oy, ox, a);
+      edge((row_off + ox) * s.out_c, a);
+    }
+    if (run_lo < run_hi) {
+      fill_taps(s, in, pixel_bytes, zero, oy, run_lo, a);
+      interior((row_off + run_lo) * s.out_c, run_hi - run_lo, a);
+    }
+    for (int ox = run_hi; ox < s.out_w; ++ox) {
+      fill_taps(s, in, pixel_bytes, zero, oy, ox, a);
+      edge((row_off + ox) * s.out_c, a);
     }
   }
 }
@@ -116,30 +152,34 @@ void f32_dwconv_run(const F32DwconvVariant& v, const Conv2dShape& s, const float
                     const float* packed, const F32ConvParams& p, float* output) {
   const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
   const char* zero = reinterpret_cast<const char*>(packed + static_cast<size_t>(cp) * (1 + taps));
-  const char* a[kMaxConvTaps];
-  for (int oy = 0; oy < s.out_h; ++oy) {
-    for (int ox = 0; ox < s.out_w; ++ox) {
-      fill_taps(s, reinterpret_cast<const char*>(input), sizeof(float) * s.in_c, zero, oy, ox, a);
-      const size_t off = (static_cast<size_t>(oy) * s.out_w + ox) * s.out_c;
-      v.ukernel(s.in_c, cp, taps, reinterpret_cast<const float* const*>(a), packed,
-                output + off, p.residual ? p.residual + off : nullptr, p);
-    }
-  }
+  const size_t pixel_bytes = sizeof(float) * s.in_c;
+  walk_output(
+      s, reinterpret_cast<const char*>(input), pixel_bytes, zero,
+      [&](size_t off, const char* const* a) {
+        v.ukernel(s.in_c, cp, taps, reinterpret_cast<const float* const*>(a), packed,
+                  output + off, p.residual ? p.residual + off : nullptr, p);
+      },
+      [&](size_t off, int n, const char* const* a) {
+        v.row(n, pixel_bytes * s.stride_w, s.in_c, cp, taps, reinterpret_cast<const float* const*>(a),
+              packed, output + off, p.residual ? p.residual + off : nullptr, p);
+      });
 }
 
 void qs8_dwconv_run(const Qs8DwconvVariant& v, const Conv2dShape& s, const int8_t* input,
                     const void* packed, const Qs8ConvParams& p, int8_t* output) {
   const int cp = c_pad_of(s), taps = s.kernel_h * s.kernel_w;
   const char* zero = static_cast<const char*>(packed) + static_cast<size_t>(cp) * (8 + taps);
-  const char* a[kMaxConvTaps];
-  for (int oy = 0; oy < s.out_h; ++oy) {
-    for (int ox = 0; ox < s.out_w; ++ox) {
-      fill_taps(s, reinterpret_cast<const char*>(input), s.in_c, zero, oy, ox, a);
-      const size_t off = (static_cast<size_t>(oy) * s.out_w + ox) * s.out_c;
-      v.ukernel(s.in_c, cp, taps, reinterpret_cast<const int8_t* const*>(a), packed,
-                output + off, p.residual ? p.residual + off : nullptr, p);
-    }
-  }
+  const size_t pixel_bytes = s.in_c;
+  walk_output(
+      s, reinterpret_cast<const char*>(input), pixel_bytes, zero,
+      [&](size_t off, const char* const* a) {
+        v.ukernel(s.in_c, cp, taps, reinterpret_cast<const int8_t* const*>(a), packed,
+                  output + off, p.residual ? p.residual + off : nullptr, p);
+      },
+      [&](size_t off, int n, const char* const* a) {
+        v.row(n, pixel_bytes * s.stride_w, s.in_c, cp, taps, reinterpret_cast<const int8_t* const*>(a),
+              packed, output + off, p.residual ? p.residual + off : nullptr, p);
+      });
 }
 
 }  // namespace fg

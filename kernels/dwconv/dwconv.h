@@ -6,8 +6,12 @@
 //   f32: bias[c_pad], w[tap][c_pad], then a zero row of c_pad floats.
 //   qs8: bias_s[c_pad] int32 (bias - zx * sum_taps w), scale[c_pad] f32 (sx*sw/sy),
 //        w[tap][c_pad] int8, then a row of c_pad bytes equal to zx (the padding value).
-// Run: per output pixel the driver points every tap at its input pixel or at the padding
-// row, so the micro-kernel needs no bounds checks. Loads past channel c are masked: no
+// Run: for each output row the driver hands the run of pixels whose windows lie wholly
+// inside the input to the row micro-kernel in one call (tap pointers of the first pixel and
+// the byte step between pixels; the kernel advances them). Pixels whose windows touch the
+// padding (edge columns, and whole rows at the top and bottom) go one at a time to the
+// pixel micro-kernel, with padded taps pointed at the padding row, so neither kernel needs
+// bounds checks. Both sum the taps in the same order, so the split never changes a result. Loads past channel c are masked: no
 // bytes are read past any buffer. No allocation in run. The qs8 rounding rule is the one
 // of kernels/reference/qs8_ops.h (conv and dwconv share Qs8ConvQuant / Qs8ConvParams).
 #pragma once
@@ -38,8 +42,17 @@ using Qs8DwconvUkernel = void (*)(int c, int c_pad, int taps, const int8_t* cons
                                   const void* packed, int8_t* out, const int8_t* res,
                                   const Qs8ConvParams& p);
 
-struct F32DwconvVariant { const char* name; Isa isa; F32DwconvUkernel ukernel; };
-struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; };
+// A run of n output pixels of one row, windows wholly inside the input: a[t] = tap t of the
+// first pixel; pixel i reads a[t] + i * step bytes and writes out + i * c (res likewise).
+using F32DwconvRowUkernel = void (*)(int n, size_t step, int c, int c_pad, int taps,
+                                     const float* const* a, const float* packed, float* out,
+                                     const float* res, const F32ConvParams& p);
+using Qs8DwconvRowUkernel = void (*)(int n, size_t step, int c, int c_pad, int taps,
+                                     const int8_t* const* a, const void* packed, int8_t* out,
+                                     const int8_t* res, const Qs8ConvParams& p);
+
+struct F32DwconvVariant { const char* name; Isa isa; F32DwconvUkernel ukernel; F32DwconvRowUkernel row; };
+struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; Qs8DwconvRowUkernel row; };
 
 // The one variant list per dtype (best first) and dispatch.
 const F32DwconvVariant* f32_dwconv_variants(size_t* count);
@@ -76,5 +89,22 @@ void qs8_dwconv_c16__avx2(int c, int c_pad, int taps, const int8_t* const* a,
 void qs8_dwconv_c16__neon(int c, int c_pad, int taps, const int8_t* const* a,
                           const void* packed, int8_t* out, const int8_t* res,
                           const Qs8ConvParams& p);
+
+void f32_dwconv_row_c16__scalar(int n, size_t step, int c, int c_pad, int taps,
+    const float* const* a, const float* packed, float* out, const float* res, const F32ConvParams& p);
+void f32_dwconv_row_c16__avx512(int n, size_t step, int c, int c_pad, int taps,
+    const float* const* a, const float* packed, float* out, const float* res, const F32ConvParams& p);
+void f32_dwconv_row_c16__avx2(int n, size_t step, int c, int c_pad, int taps,
+    const float* const* a, const float* packed, float* out, const float* res, const F32ConvParams& p);
+void f32_dwconv_row_c16__neon(int n, size_t step, int c, int c_pad, int taps,
+    const float* const* a, const float* packed, float* out, const float* res, const F32ConvParams& p);
+void qs8_dwconv_row_c16__scalar(int n, size_t step, int c, int c_pad, int taps,
+    const int8_t* const* a, const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
+void qs8_dwconv_row_c16__avx512(int n, size_t step, int c, int c_pad, int taps,
+    const int8_t* const* a, const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
+void qs8_dwconv_row_c16__avx2(int n, size_t step, int c, int c_pad, int taps,
+    const int8_t* const* a, const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
+void qs8_dwconv_row_c16__neon(int n, size_t step, int c, int c_pad, int taps,
+    const int8_t* const* a, const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
 
 }  // namespace fg

@@ -5,6 +5,10 @@
 // and t+1 lets vpmaddwd form x_t*w_t + x_t1*w_t1 per channel in int32 (exact: at most
 // 2 * 16384). The in-lane interleave leaves the sums as channels {0-3, 8-11} and
 // {4-7, 12-15}; one lane permute at the end restores the order.
+// The row entry walks channel blocks outside and pixels inside and keeps a block's weights
+// (qs8: already widened and tap-paired) in registers or on the stack along the run; f32
+// takes 8 channels per block there so nine weight vectors fit the 16 registers. Per
+// channel it does the same operations in the same order as the pixel entry.
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -87,6 +91,10 @@ inline __m256i requant8(__m256i acc, const float* scale, bool has_res, __m128i r
 }
 
 template <bool kTail>
+inline void qs8_finish16(__m256i lo, __m256i hi, int n, const int32_t* bias, const float* scale,
+                         int ch, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
+
+template <bool kTail>
 void qs8_block16(int n, int c_pad, int taps, const int8_t* const* a, const int32_t* bias,
                  const float* scale, const int8_t* w, int ch, int8_t* out, const int8_t* res,
                  const Qs8ConvParams& p) {
@@ -107,7 +115,14 @@ void qs8_block16(int n, int c_pad, int taps, const int8_t* const* a, const int32
     lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, z), _mm256_unpacklo_epi16(w0, z)));
     hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, z), _mm256_unpackhi_epi16(w0, z)));
   }
-  // lo = channels {0-3 | 8-11}, hi = {4-7 | 12-15}
+  qs8_finish16<kTail>(lo, hi, n, bias, scale, ch, out, res, p);
+}
+
+// Adds the bias to the tap sums lo = channels {0-3 | 8-11}, hi = {4-7 | 12-15},
+// requantises and stores channels [ch, ch + n).
+template <bool kTail>
+inline void qs8_finish16(__m256i lo, __m256i hi, int n, const int32_t* bias, const float* scale,
+                         int ch, int8_t* out, const int8_t* res, const Qs8ConvParams& p) {
   const __m256i acc0 = _mm256_add_epi32(_mm256_permute2x128_si256(lo, hi, 0x20),
                                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + ch)));
   const __m256i acc1 = _mm256_add_epi32(_mm256_permute2x128_si256(lo, hi, 0x31),
@@ -125,6 +140,90 @@ void qs8_block16(int n, int c_pad, int taps, const int8_t* const* a, const int32
   } else {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + ch), q8);
   }
+}
+
+// Row entry, f32: channels [ch, ch + nch) (nch <= 8) of n pixels. kTaps = 9 keeps the
+// weights in registers; 0 = any tap count.
+template <bool kTail, int kTaps>
+void f32_row_block8(int n, size_t xs, int nch, int c, int c_pad, int taps_rt,
+                    const float* const* a, const float* packed, int ch, float* out,
+                    const float* res, const F32ConvParams& p) {
+  const int taps = kTaps ? kTaps : taps_rt;
+  const __m256i m = mask8(nch);
+  auto load = [&](const float* src) { return kTail ? _mm256_maskload_ps(src, m) : _mm256_loadu_ps(src); };
+  const __m256 bias = _mm256_loadu_ps(packed + ch);
+  __m256 w[kTaps ? kTaps : 1];
+  const float* x[kTaps ? kTaps : 1];
+  if constexpr (kTaps > 0)
+    for (int t = 0; t < kTaps; ++t) w[t] = _mm256_loadu_ps(packed + (1 + t) * c_pad + ch), x[t] = a[t] + ch;
+  for (int i = 0; i < n; ++i) {
+    const size_t xo = i * xs, oo = static_cast<size_t>(i) * c + ch;
+    __m256 acc = bias;
+    if constexpr (kTaps > 0) {
+      for (int t = 0; t < kTaps; ++t) acc = _mm256_fmadd_ps(load(x[t] + xo), w[t], acc);
+    } else {
+      for (int t = 0; t < taps; ++t)
+        acc = _mm256_fmadd_ps(load(a[t] + ch + xo), _mm256_loadu_ps(packed + (1 + t) * c_pad + ch), acc);
+    }
+    if (res) acc = _mm256_add_ps(acc, load(res + oo));
+    acc = activate8(acc, p);
+    if (kTail) _mm256_maskstore_ps(out + oo, m, acc);
+    else _mm256_storeu_ps(out + oo, acc);
+  }
+}
+
+template <int kTaps>
+void f32_row(int n, size_t step, int c, int c_pad, int taps, const float* const* a,
+             const float* packed, float* out, const float* res, const F32ConvParams& p) {
+  const size_t xs = step / sizeof(float);
+  int ch = 0;
+  for (; ch + 8 <= c; ch += 8)
+    f32_row_block8<false, kTaps>(n, xs, 8, c, c_pad, taps, a, packed, ch, out, res, p);
+  if (ch < c) f32_row_block8<true, kTaps>(n, xs, c - ch, c, c_pad, taps, a, packed, ch, out, res, p);
+}
+
+// Row entry, qs8: channels [ch, ch + nch) of n pixels. The weights of taps (2k, 2k+1),
+// widened and interleaved, are made once per block (an odd last tap pairs with zeros).
+template <bool kTail, int kTaps>
+void qs8_row_block16(int n, size_t step, int nch, int c, int c_pad, int taps_rt,
+                     const int8_t* const* a, const int32_t* bias, const float* scale,
+                     const int8_t* w, int ch, int8_t* out, const int8_t* res,
+                     const Qs8ConvParams& p) {
+  constexpr int kMaxPairs = kTaps ? (kTaps + 1) / 2 : (kMaxConvTaps + 1) / 2;
+  const int taps = kTaps ? kTaps : taps_rt, pairs = (taps + 1) / 2;
+  const __m256i z = _mm256_setzero_si256();
+  __m256i wl[kMaxPairs], wh[kMaxPairs];
+  for (int k = 0; k < pairs; ++k) {
+    const int t = 2 * k;
+    const __m256i w0 = _mm256_cvtepi8_epi16(load16<false>(w + t * c_pad + ch, 16));
+    const __m256i w1 = t + 1 < taps ? _mm256_cvtepi8_epi16(load16<false>(w + (t + 1) * c_pad + ch, 16)) : z;
+    wl[k] = _mm256_unpacklo_epi16(w0, w1), wh[k] = _mm256_unpackhi_epi16(w0, w1);
+  }
+  for (int i = 0; i < n; ++i) {
+    const size_t xo = i * step + ch, oo = static_cast<size_t>(i) * c;
+    __m256i lo = z, hi = z;
+    for (int k = 0; k < pairs; ++k) {
+      const int t = 2 * k;
+      const __m256i x0 = _mm256_cvtepi8_epi16(load16<kTail>(a[t] + xo, nch));
+      const __m256i x1 = t + 1 < taps ? _mm256_cvtepi8_epi16(load16<kTail>(a[t + 1] + xo, nch)) : z;
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), wl[k]));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), wh[k]));
+    }
+    qs8_finish16<kTail>(lo, hi, nch, bias, scale, ch, out + oo, res ? res + oo : nullptr, p);
+  }
+}
+
+template <int kTaps>
+void qs8_row(int n, size_t step, int c, int c_pad, int taps, const int8_t* const* a,
+             const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p) {
+  const int32_t* bias = static_cast<const int32_t*>(packed);
+  const float* scale = reinterpret_cast<const float*>(bias + c_pad);
+  const int8_t* w = reinterpret_cast<const int8_t*>(scale + c_pad);
+  int ch = 0;
+  for (; ch + 16 <= c; ch += 16)
+    qs8_row_block16<false, kTaps>(n, step, 16, c, c_pad, taps, a, bias, scale, w, ch, out, res, p);
+  if (ch < c)
+    qs8_row_block16<true, kTaps>(n, step, c - ch, c, c_pad, taps, a, bias, scale, w, ch, out, res, p);
 }
 
 }  // namespace
@@ -146,6 +245,20 @@ void qs8_dwconv_c16__avx2(int c, int c_pad, int taps, const int8_t* const* a,
   int ch = 0;
   for (; ch + 16 <= c; ch += 16) qs8_block16<false>(16, c_pad, taps, a, bias, scale, w, ch, out, res, p);
   if (ch < c) qs8_block16<true>(c - ch, c_pad, taps, a, bias, scale, w, ch, out, res, p);
+}
+
+void f32_dwconv_row_c16__avx2(int n, size_t step, int c, int c_pad, int taps,
+                              const float* const* a, const float* packed, float* out,
+                              const float* res, const F32ConvParams& p) {
+  if (taps == 9) f32_row<9>(n, step, c, c_pad, taps, a, packed, out, res, p);
+  else f32_row<0>(n, step, c, c_pad, taps, a, packed, out, res, p);
+}
+
+void qs8_dwconv_row_c16__avx2(int n, size_t step, int c, int c_pad, int taps,
+                              const int8_t* const* a, const void* packed, int8_t* out,
+                              const int8_t* res, const Qs8ConvParams& p) {
+  if (taps == 9) qs8_row<9>(n, step, c, c_pad, taps, a, packed, out, res, p);
+  else qs8_row<0>(n, step, c, c_pad, taps, a, packed, out, res, p);
 }
 
 }  // namespace fg

@@ -1,4 +1,4 @@
-// Pooling: validation, the per-pixel driver and the variant list.
+// Pooling: validation, the row/edge driver and the variant list.
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -8,26 +8,28 @@
 #endif
 #include "kernels/pool/pool.h"
 
+#include <algorithm>
+
 namespace fg {
 namespace {
 
 const F32PoolVariant kF32[] = {
 #if defined(__x86_64__)
-    {"f32_pool_c16__avx512", Isa::kAvx512, f32_pool_c16__avx512},
-    {"f32_pool_c8__avx2", Isa::kAvx2, f32_pool_c8__avx2},
+    {"f32_pool_c16__avx512", Isa::kAvx512, f32_pool_c16__avx512, f32_pool_row_c16__avx512},
+    {"f32_pool_c8__avx2", Isa::kAvx2, f32_pool_c8__avx2, f32_pool_row_c8__avx2},
 #elif defined(__aarch64__) || defined(__arm__)
-    {"f32_pool_c16__neon", Isa::kNeon, f32_pool_c16__neon},
+    {"f32_pool_c16__neon", Isa::kNeon, f32_pool_c16__neon, f32_pool_row_c16__neon},
 #endif
-    {"f32_pool__scalar", Isa::kScalar, f32_pool__scalar},
+    {"f32_pool__scalar", Isa::kScalar, f32_pool__scalar, f32_pool_row__scalar},
 };
 const Qs8PoolVariant kQs8[] = {
 #if defined(__x86_64__)
-    {"qs8_pool_c16__avx512", Isa::kAvx512, qs8_pool_c16__avx512},
-    {"qs8_pool_c8__avx2", Isa::kAvx2, qs8_pool_c8__avx2},
+    {"qs8_pool_c16__avx512", Isa::kAvx512, qs8_pool_c16__avx512, qs8_pool_row_c16__avx512},
+    {"qs8_pool_c8__avx2", Isa::kAvx2, qs8_pool_c8__avx2, qs8_pool_row_c8__avx2},
 #elif defined(__aarch64__) || defined(__arm__)
-    {"qs8_pool_c16__neon", Isa::kNeon, qs8_pool_c16__neon},
+    {"qs8_pool_c16__neon", Isa::kNeon, qs8_pool_c16__neon, qs8_pool_row_c16__neon},
 #endif
-    {"qs8_pool__scalar", Isa::kScalar, qs8_pool__scalar},
+    {"qs8_pool__scalar", Isa::kScalar, qs8_pool__scalar, qs8_pool_row__scalar},
 };
 constexpr int kMaxPoolCells = 256;
 
@@ -44,6 +46,29 @@ int fill_cells(const Pool2dShape& s, const char* in, size_t pixel_bytes, int oy,
     }
   }
   return n;
+}
+
+// Walks the output: edge(off, n, a) for each pixel whose window reaches the left or right
+// padding, interior(off, m, n, a) for each run of m pixels of a row that do not (a = the
+// n real cells of the run's first pixel, off = its output element offset).
+template <typename Edge, typename Interior>
+void walk_output(const Pool2dShape& s, const char* in, size_t pixel_bytes, Edge edge,
+                 Interior interior) {
+  // interior columns [lo, hi): ox * stride_w - pad_left >= 0 and the window's last
+  // column ox * stride_w - pad_left + kernel_w - 1 < in_w
+  const int last = s.in_w - s.kernel_w + s.pad_left;
+  const int lo = std::min((s.pad_left + s.stride_w - 1) / s.stride_w, s.out_w);
+  const int hi = std::max(last < 0 ? 0 : std::min(last / s.stride_w + 1, s.out_w), lo);
+  const char* a[kMaxPoolCells];
+  for (int oy = 0; oy < s.out_h; ++oy) {
+    const size_t row_off = static_cast<size_t>(oy) * s.out_w;
+    for (int ox = 0; ox < lo; ++ox)
+      edge((row_off + ox) * s.channels, fill_cells(s, in, pixel_bytes, oy, ox, a), a);
+    if (lo < hi)
+      interior((row_off + lo) * s.channels, hi - lo, fill_cells(s, in, pixel_bytes, oy, lo, a), a);
+    for (int ox = hi; ox < s.out_w; ++ox)
+      edge((row_off + ox) * s.channels, fill_cells(s, in, pixel_bytes, oy, ox, a), a);
+  }
 }
 
 }  // namespace
@@ -67,24 +92,30 @@ Status pool_check(const Pool2dShape& s) {
 
 void f32_pool_run(const F32PoolVariant& v, PoolKind kind, const Pool2dShape& s,
                   const float* input, float* output) {
-  const char* a[kMaxPoolCells];
-  for (int oy = 0; oy < s.out_h; ++oy)
-    for (int ox = 0; ox < s.out_w; ++ox) {
-      const int n = fill_cells(s, reinterpret_cast<const char*>(input), sizeof(float) * s.channels, oy, ox, a);
-      v.ukernel(kind, s.channels, n, reinterpret_cast<const float* const*>(a),
-                output + (static_cast<size_t>(oy) * s.out_w + ox) * s.channels);
-    }
+  const size_t pixel_bytes = sizeof(float) * s.channels;
+  walk_output(
+      s, reinterpret_cast<const char*>(input), pixel_bytes,
+      [&](size_t off, int n, const char* const* a) {
+        v.ukernel(kind, s.channels, n, reinterpret_cast<const float* const*>(a), output + off);
+      },
+      [&](size_t off, int m, int n, const char* const* a) {
+        v.row(kind, m, pixel_bytes * s.stride_w, s.channels, n,
+              reinterpret_cast<const float* const*>(a), output + off);
+      });
 }
 
 void qs8_pool_run(const Qs8PoolVariant& v, PoolKind kind, const Pool2dShape& s,
                   const int8_t* input, const Qs8PoolQuant& q, int8_t* output) {
-  const char* a[kMaxPoolCells];
-  for (int oy = 0; oy < s.out_h; ++oy)
-    for (int ox = 0; ox < s.out_w; ++ox) {
-      const int n = fill_cells(s, reinterpret_cast<const char*>(input), s.channels, oy, ox, a);
-      v.ukernel(kind, s.channels, n, reinterpret_cast<const int8_t* const*>(a),
-                output + (static_cast<size_t>(oy) * s.out_w + ox) * s.channels, q);
-    }
+  const size_t pixel_bytes = s.channels;
+  walk_output(
+      s, reinterpret_cast<const char*>(input), pixel_bytes,
+      [&](size_t off, int n, const char* const* a) {
+        v.ukernel(kind, s.channels, n, reinterpret_cast<const int8_t* const*>(a), output + off, q);
+      },
+      [&](size_t off, int m, int n, const char* const* a) {
+        v.row(kind, m, pixel_bytes * s.stride_w, s.channels, n,
+              reinterpret_cast<const int8_t* const*>(a), output + off, q);
+      });
 }
 
 void f32_pool__scalar(PoolKind kind, int c, int n, const float* const* a, float* out) {
@@ -112,6 +143,32 @@ void qs8_pool__scalar(PoolKind kind, int c, int n, const int8_t* const* a, int8_
                   : qs8_round_clamp(static_cast<float>(sum) * mul, q.output_zero_point,
                                     q.output_min, q.output_max);
   }
+}
+
+namespace {
+
+// The pixel kernel on m pixels, cell pointers advanced by step bytes each time.
+template <typename T, typename Pixel>
+void along_row(int m, size_t step, int c, int n, const T* const* a, T* out, Pixel pixel) {
+  const T* b[kMaxPoolCells];
+  for (int i = 0; i < n; ++i) b[i] = a[i];
+  for (int j = 0; j < m; ++j, out += c) {
+    pixel(b, out);
+    for (int i = 0; i < n; ++i) b[i] = reinterpret_cast<const T*>(reinterpret_cast<const char*>(b[i]) + step);
+  }
+}
+
+}  // namespace
+
+void f32_pool_row__scalar(PoolKind kind, int m, size_t step, int c, int n, const float* const* a,
+                          float* out) {
+  along_row(m, step, c, n, a, out, [&](const float* const* b, float* o) { f32_pool__scalar(kind, c, n, b, o); });
+}
+
+void qs8_pool_row__scalar(PoolKind kind, int m, size_t step, int c, int n, const int8_t* const* a,
+                          int8_t* out, const Qs8PoolQuant& q) {
+  along_row(m, step, c, n, a, out,
+            [&](const int8_t* const* b, int8_t* o) { qs8_pool__scalar(kind, c, n, b, o, q); });
 }
 
 }  // namespace fg

@@ -1,4 +1,6 @@
 // AVX2 pooling: 8 channels per step; the channel tail goes to the scalar kernel.
+// The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
+// input step (same operations, same order).
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -12,13 +14,16 @@
 
 namespace fg {
 
-void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float* out) {
+namespace {
+// One output pixel whose cells are a[i] + xo.
+inline void f32_pool_c8__avx2_px(PoolKind kind, int c, int n, const float* const* a,
+                                 size_t xo, float* out) {
   const __m256 count = _mm256_set1_ps(static_cast<float>(n));
   int ch = 0;
   for (; ch + 8 <= c; ch += 8) {
-    __m256 best = _mm256_loadu_ps(a[0] + ch), sum = _mm256_setzero_ps();
+    __m256 best = _mm256_loadu_ps(a[0] + xo + ch), sum = _mm256_setzero_ps();
     for (int i = 0; i < n; ++i) {
-      const __m256 v = _mm256_loadu_ps(a[i] + ch);
+      const __m256 v = _mm256_loadu_ps(a[i] + xo + ch);
       best = _mm256_max_ps(best, v);
       sum = _mm256_add_ps(sum, v);
     }
@@ -26,13 +31,26 @@ void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float
   }
   if (ch < c) {
     const float* rest[256];
-    for (int i = 0; i < n; ++i) rest[i] = a[i] + ch;
+    for (int i = 0; i < n; ++i) rest[i] = a[i] + xo + ch;
     f32_pool__scalar(kind, c - ch, n, rest, out + ch);
   }
 }
+}  // namespace
 
-void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
-                       const Qs8PoolQuant& q) {
+void f32_pool_c8__avx2(PoolKind kind, int c, int n, const float* const* a, float* out) {
+  f32_pool_c8__avx2_px(kind, c, n, a, 0, out);
+}
+
+void f32_pool_row_c8__avx2(PoolKind kind, int m, size_t step, int c, int n,
+                           const float* const* a, float* out) {
+  const size_t xs = step / sizeof(float);
+  for (int i = 0; i < m; ++i, out += c) f32_pool_c8__avx2_px(kind, c, n, a, i * xs, out);
+}
+
+namespace {
+// One output pixel whose cells are a[i] + xo.
+inline void qs8_pool_c8__avx2_px(PoolKind kind, int c, int n, const int8_t* const* a,
+                                 size_t xo, int8_t* out, const Qs8PoolQuant& q) {
   const __m256 mul = _mm256_set1_ps(q.scale_ratio / static_cast<float>(n));
   const __m256i zx = _mm256_set1_epi32(q.input_zero_point);
   const __m256 lo = _mm256_set1_ps(static_cast<float>(q.output_min - q.output_zero_point));
@@ -41,7 +59,7 @@ void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8
   for (; ch + 8 <= c; ch += 8) {
     __m256i best = _mm256_set1_epi32(-128), sum = _mm256_setzero_si256();
     for (int i = 0; i < n; ++i) {
-      const __m256i v = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i] + ch)));
+      const __m256i v = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i] + xo + ch)));
       best = _mm256_max_epi32(best, v);
       sum = _mm256_add_epi32(sum, _mm256_sub_epi32(v, zx));
     }
@@ -56,9 +74,21 @@ void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8
   }
   if (ch < c) {
     const int8_t* rest[256];
-    for (int i = 0; i < n; ++i) rest[i] = a[i] + ch;
+    for (int i = 0; i < n; ++i) rest[i] = a[i] + xo + ch;
     qs8_pool__scalar(kind, c - ch, n, rest, out + ch, q);
   }
+}
+}  // namespace
+
+void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                       const Qs8PoolQuant& q) {
+  qs8_pool_c8__avx2_px(kind, c, n, a, 0, out, q);
+}
+
+void qs8_pool_row_c8__avx2(PoolKind kind, int m, size_t step, int c, int n,
+                           const int8_t* const* a, int8_t* out, const Qs8PoolQuant& q) {
+  const size_t xs = step / sizeof(int8_t);
+  for (int i = 0; i < m; ++i, out += c) qs8_pool_c8__avx2_px(kind, c, n, a, i * xs, out, q);
 }
 
 }  // namespace fg

@@ -1,6 +1,8 @@
 // AVX-512 pooling, masked channel tails (no scalar leftovers, no over-read): f32 16
 // channels per step; qs8 max 64 channels per step in int8 (max needs no widening), qs8
 // average 16 per step widened to int32 like the scalar twin.
+// The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
+// input step (same operations, same order).
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -27,30 +29,46 @@ inline __mmask64 tail64(int left) {
 
 }  // namespace
 
-void f32_pool_c16__avx512(PoolKind kind, int c, int n, const float* const* a, float* out) {
+namespace {
+// One output pixel whose cells are a[i] + xo.
+inline void f32_pool_c16__avx512_px(PoolKind kind, int c, int n, const float* const* a,
+                                    size_t xo, float* out) {
   const __m512 count = _mm512_set1_ps(static_cast<float>(n));
   for (int ch = 0; ch < c; ch += 16) {
     const __mmask16 m = tail16(c - ch);
     __m512 r;
     if (kind == PoolKind::kMax) {
-      r = _mm512_maskz_loadu_ps(m, a[0] + ch);
-      for (int i = 1; i < n; ++i) r = _mm512_max_ps(r, _mm512_maskz_loadu_ps(m, a[i] + ch));
+      r = _mm512_maskz_loadu_ps(m, a[0] + xo + ch);
+      for (int i = 1; i < n; ++i) r = _mm512_max_ps(r, _mm512_maskz_loadu_ps(m, a[i] + xo + ch));
     } else {
       __m512 sum = _mm512_setzero_ps();
-      for (int i = 0; i < n; ++i) sum = _mm512_add_ps(sum, _mm512_maskz_loadu_ps(m, a[i] + ch));
+      for (int i = 0; i < n; ++i) sum = _mm512_add_ps(sum, _mm512_maskz_loadu_ps(m, a[i] + xo + ch));
       r = _mm512_div_ps(sum, count);
     }
     _mm512_mask_storeu_ps(out + ch, m, r);
   }
 }
+}  // namespace
 
-void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
-                          const Qs8PoolQuant& q) {
+void f32_pool_c16__avx512(PoolKind kind, int c, int n, const float* const* a, float* out) {
+  f32_pool_c16__avx512_px(kind, c, n, a, 0, out);
+}
+
+void f32_pool_row_c16__avx512(PoolKind kind, int m, size_t step, int c, int n,
+                              const float* const* a, float* out) {
+  const size_t xs = step / sizeof(float);
+  for (int i = 0; i < m; ++i, out += c) f32_pool_c16__avx512_px(kind, c, n, a, i * xs, out);
+}
+
+namespace {
+// One output pixel whose cells are a[i] + xo.
+inline void qs8_pool_c16__avx512_px(PoolKind kind, int c, int n, const int8_t* const* a,
+                                    size_t xo, int8_t* out, const Qs8PoolQuant& q) {
   if (kind == PoolKind::kMax) {
     for (int ch = 0; ch < c; ch += 64) {
       const __mmask64 m = tail64(c - ch);
-      __m512i best = _mm512_maskz_loadu_epi8(m, a[0] + ch);
-      for (int i = 1; i < n; ++i) best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(m, a[i] + ch));
+      __m512i best = _mm512_maskz_loadu_epi8(m, a[0] + xo + ch);
+      for (int i = 1; i < n; ++i) best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(m, a[i] + xo + ch));
       _mm512_mask_storeu_epi8(out + ch, m, best);
     }
     return;
@@ -64,7 +82,7 @@ void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, i
     const __mmask16 m = tail16(c - ch);
     __m512i sum = _mm512_setzero_si512();
     for (int i = 0; i < n; ++i) {
-      const __m512i v = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a[i] + ch));
+      const __m512i v = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a[i] + xo + ch));
       sum = _mm512_add_epi32(sum, _mm512_sub_epi32(v, zx));
     }
     __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(sum), mul);
@@ -72,6 +90,18 @@ void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, i
     const __m512i r = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
     _mm_mask_storeu_epi8(out + ch, m, _mm512_cvtepi32_epi8(r));
   }
+}
+}  // namespace
+
+void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, int8_t* out,
+                          const Qs8PoolQuant& q) {
+  qs8_pool_c16__avx512_px(kind, c, n, a, 0, out, q);
+}
+
+void qs8_pool_row_c16__avx512(PoolKind kind, int m, size_t step, int c, int n,
+                              const int8_t* const* a, int8_t* out, const Qs8PoolQuant& q) {
+  const size_t xs = step / sizeof(int8_t);
+  for (int i = 0; i < m; ++i, out += c) qs8_pool_c16__avx512_px(kind, c, n, a, i * xs, out, q);
 }
 
 }  // namespace fg
