@@ -7,7 +7,7 @@
 
 namespace fg {
 
-Status face_encoder_open(const std::string& model_path, Backend backend, FaceEncoder* enc) {
+Status face_encoder_open(const std::string& model_path, Backend backend, FaceEncoder* enc, int threads) {
   FG_RETURN_IF_ERROR(model_load_file(model_path, &enc->model));
   if (enc->model.net_name != "recognition")
     return Status::error(model_path + ": is a '" + enc->model.net_name + "' model, not the recognition net");
@@ -17,6 +17,7 @@ Status face_encoder_open(const std::string& model_path, Backend backend, FaceEnc
     return Status::error(model_path + ": recognition net must map 150x150x3 to 128");
   NetOptions opt;
   opt.backend = backend;
+  opt.threads = threads;
   return net_prepare(enc->model, opt, &enc->net);
 }
 

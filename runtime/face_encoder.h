@@ -16,7 +16,9 @@ struct FaceEncoder {
   Net net;
 };
 
-[[nodiscard]] Status face_encoder_open(const std::string& model_path, Backend backend, FaceEncoder* enc);
+// threads: NetOptions::threads of the encoder net (1 = single thread, 0 = all cores).
+[[nodiscard]] Status face_encoder_open(const std::string& model_path, Backend backend, FaceEncoder* enc,
+                                       int threads = 1);
 // `crop` is the whole face region (any size; 150x150 chips pass straight through).
 [[nodiscard]] Status face_encoder_embed(FaceEncoder& enc, const Image& crop, float out[kEmbeddingDim]);
 // Runs the net on an already preprocessed 150x150x3 tensor.

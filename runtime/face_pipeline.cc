@@ -25,14 +25,16 @@ std::string detector_model_file(int input_size, bool int8) {
 
 namespace {
 
-Status open_net(const std::string& path, const char* want_name, Backend backend, Model* model, Net* net) {
+Status open_net(const std::string& path, const char* want_name, const FacePipelineOptions& options, Model* model,
+                Net* net) {
   FG_RETURN_IF_ERROR(model_load_file(path, model));
   if (model->net_name != want_name)
     return Status::error(path + ": is a '" + model->net_name + "' model, not the " + want_name + " net");
   if (model->inputs.size() != 1 || model->outputs.empty())
     return Status::error(path + ": expected one input and at least one output");
   NetOptions opt;
-  opt.backend = backend;
+  opt.backend = options.backend;
+  opt.threads = options.net_threads;
   return net_prepare(*model, opt, net);
 }
 
@@ -93,7 +95,7 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
   p->options = options;
   const std::string suffix = options.int8 ? "_int8.fgm" : ".fgm";
   const std::string det_path = model_dir + "/" + detector_model_file(size, options.int8);
-  Status s = open_net(det_path, "detector", options.backend, &p->detector_model, &p->detector_net);
+  Status s = open_net(det_path, "detector", options, &p->detector_model, &p->detector_net);
   if (!s) {
     if (size != 416)
       return Status::error(s.message() + " (input size " + std::to_string(size) + " needs " +
@@ -107,13 +109,13 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
   if (in.elements != (int64_t)size * size * 3 || out.elements != (int64_t)grid * grid * 25)
     return Status::error(det_path + ": not a tiny detector for input size " + std::to_string(size));
   FG_RETURN_IF_ERROR(
-      open_net(model_dir + "/landmark68" + suffix, "landmark68", options.backend, &p->landmark_model, &p->landmark_net));
+      open_net(model_dir + "/landmark68" + suffix, "landmark68", options, &p->landmark_model, &p->landmark_net));
   const TensorInfo& lin = p->landmark_model.tensors[p->landmark_model.inputs[0]];
   const TensorInfo& lout = p->landmark_model.tensors[p->landmark_model.outputs[0]];
   if (lin.elements != kLandmarkNetInputSize * kLandmarkNetInputSize * 3 || lout.elements != 2 * kLandmarkCount)
     return Status::error(model_dir + "/landmark68.fgm: landmark net must map 112x112x3 to 136");
   if (options.embed)
-    FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition" + suffix, options.backend, &p->encoder));
+    FG_RETURN_IF_ERROR(face_encoder_open(model_dir + "/recognition" + suffix, options.backend, &p->encoder, options.net_threads));
   if (options.chip.size != kRecognitionInputSize && options.mode == DescriptorMode::kAlign)
     return Status::error("aligned chip size must be 150 (the encoder's input)");
   if (options.jitter < 0 || options.jitter > kMaxJitterChips)

@@ -53,6 +53,7 @@ struct FacePipelineOptions {
   FaceChipOptions chip;          // kAlign only: template, padding, size (150)
   bool embed = true;             // false: stop after landmarks (detect command)
   bool int8 = false;             // load the int8 models (<name>_int8.fgm, made by fg_quantize)
+  int net_threads = 1;           // threads inside each net (NetOptions::threads; 0 = all cores)
   // Embedding = mean of the chip's and its mirror image's embeddings: one more encoder run
   // per face. LFW 98.72% -> 99.08% (tools/cli/cmd_eval.cc); off by default for the door's
   // latency, on in `facegate eval`.

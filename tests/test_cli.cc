@@ -130,6 +130,14 @@ TEST_CASE("detect / embed / verify on whole photos") {
   CHECK(has(r.out, "multiple of 32"));
   r = run("detect --score 2 " + photo("bbt4.jpg"));
   CHECK(r.exit_code == 2);
+  // Threads inside the nets change nothing in the answer (native: bit-identical splits).
+  const Run one = run("detect --json " + photo("bbt4.jpg"));
+  const Run two = run("detect --json --net-threads 2 " + photo("bbt4.jpg"));
+  CHECK(two.exit_code == 0);
+  CHECK(two.out == one.out);
+  r = run("detect --net-threads -1 " + photo("bbt4.jpg"));
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "--net-threads must be"));
   // One embedding line per face; a photo without a face is named, exit 3.
   r = run("embed " + photo("bbt4.jpg"));
   CHECK(r.exit_code == 0);

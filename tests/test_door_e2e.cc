@@ -221,13 +221,13 @@ TEST_CASE("Y4M 420 file, truncated last frame: decisions, then a clean end") {
   CHECK(read_all(actions) == "amy 2\n");
 }
 
-TEST_CASE("Y4M 444 on stdin") {
+TEST_CASE("Y4M 444 on stdin, two threads per net") {
   Fixture& f = fixture();
   if (!f.ready) return;
   const std::string fd = frames_dir();
   const std::string y4m = f.dir + "/s444.y4m", log = f.dir + "/stdin.jsonl";
   write_y4m(y4m, {fd + "/sheldon3.png", fd + "/wall.png", fd + "/sheldon4.png"}, false, false);
-  const Run r = run_door("--gallery " + f.gallery + " --source - --log " + log + kPolicy, y4m);
+  const Run r = run_door("--gallery " + f.gallery + " --source - --net-threads 2 --log " + log + kPolicy, y4m);
   INFO(r.out);
   CHECK(r.exit_code == 0);
   CHECK(summarize(read_lines(log)) ==
@@ -289,6 +289,7 @@ TEST_CASE("startup: usage errors, config file, missing gallery, gallery of anoth
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("--tau") != std::string::npos);
   CHECK(run_door("--source " + frames_dir()).exit_code == 2);  // no gallery
+  CHECK(run_door("--gallery " + f.gallery + " --source x --net-threads -1").exit_code == 2);
   CHECK(run_door("--gallery " + f.gallery + " --source x --votes 4 --window 3").exit_code == 2);
   CHECK(run_door("--gallery " + f.gallery + " --enroll unknown=" + chip("amy", 1)).exit_code == 2);
   r = run_door("--gallery " + f.dir + "/missing.fgg --source " + frames_dir());

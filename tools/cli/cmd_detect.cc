@@ -10,7 +10,8 @@
 namespace fg::cli {
 
 const std::set<std::string> kPipelineValueOptions = {"models", "backend", "precision", "input-size", "score", "padding",
-                                                     "template", "tau", "pairs", "folds", "plot", "threads"};
+                                                     "template", "tau", "pairs", "folds", "plot", "threads",
+                                                     "net-threads"};
 // --json is a flag for detect/embed/verify and takes a file for eval.
 
 int pipeline_options_from_args(const std::string& command, const Args& args, FacePipelineOptions* opt,
@@ -31,6 +32,12 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
     if (!parse_float(a.value("score"), &v) || v < 0.f || v >= 1.f)
       return usage_error(command, "--score must be in [0, 1)");
     opt->detector.score_threshold = v;
+  }
+  if (!a.value("net-threads").empty()) {
+    float v;
+    if (!parse_float(a.value("net-threads"), &v) || v < 0 || v > 256 || (int)v != v)
+      return usage_error(command, "--net-threads must be 0..256 (0 = all cores)");
+    opt->net_threads = (int)v;
   }
   const std::string precision = a.value("precision", "f32");
   if (precision != "f32" && precision != "int8") return usage_error(command, "--precision must be f32 or int8");
@@ -72,7 +79,8 @@ int cmd_detect(int argc, char** argv) {
     return usage_error("detect", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate detect [--json] [--input-size N] [--score T] [--backend B] [--models DIR] IMG...\n"
+        "usage: facegate detect [--json] [--input-size N] [--score T] [--backend B] [--models DIR]\n"
+        "                       [--net-threads N (threads per net; 0 = all cores)] IMG...\n"
         "Finds faces in whole photos (tiny face detector, NMS IoU 0.4) and their 68 landmarks.\n"
         "  --input-size N  detector resolution, multiple of 32 (default 416; other sizes need\n"
         "                  models/detector<N>.fgm)\n"

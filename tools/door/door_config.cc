@@ -78,6 +78,12 @@ const std::vector<Option>& options() {
          c.pipeline.detector.input_size = (int)x;
          return true;
        }},
+      {"net-threads", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 256) return false;
+         c.pipeline.net_threads = (int)x;
+         return true;
+       }},
       {"score", true, [](DoorConfig& c, const std::string& v) {
          return to_double(v, &c.pipeline.detector.score_threshold) && c.pipeline.detector.score_threshold >= 0 &&
                 c.pipeline.detector.score_threshold < 1;
@@ -243,7 +249,7 @@ void door_print_usage(FILE* out) {
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
-      "          --score S (detector threshold, 0.5)\n"
+      "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"
       "policy:   --tau T (squared L2, 0.30)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames; --cooldown SEC (5) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
