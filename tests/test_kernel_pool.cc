@@ -31,7 +31,10 @@ std::vector<Pool2dShape> shapes() {
           pool_shape(5, 2, 29, 3, 1, 1, 5, 2), pool_shape(5, 3, 16, 3, 1, 1, 5, 3),
           pool_shape(9, 40, 29, 3, 2, 1, 5, 20), pool_shape(8, 37, 64, 3, 1, 1, 8, 37),
           pool_shape(10, 33, 3, 2, 2, 0, 5, 16), pool_shape(12, 50, 16, 2, 2, 0, 6, 25),
-          pool_shape(6, 45, 1, 2, 1, 0, 6, 45), pool_shape(11, 30, 16, 5, 2, 2, 6, 15)};
+          pool_shape(6, 45, 1, 2, 1, 0, 6, 45), pool_shape(11, 30, 16, 5, 2, 2, 6, 15),
+          // 2x2 s2 on 16 channels (qs8 max packs pixels): odd run lengths, padded top row
+          pool_shape(9, 21, 16, 2, 2, 1, 5, 11), pool_shape(4, 14, 16, 2, 2, 0, 2, 7),
+          Pool2dShape{3, 14, 16, 3, 6, 1, 4, 1, 2, 0, 0}};  // 1x4 s2: same cell layout test
 }
 
 TEST_CASE("pool_check") {

@@ -1,6 +1,7 @@
 // AVX2 pooling: 8 channels per step; the channel tail goes to the scalar kernel.
 // The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
-// input step (same operations, same order).
+// input step (same operations, same order); qs8 max 2x2 stride 2 on 16 channels packs two
+// pixels per register instead (max is exact, so the result is the same).
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -85,10 +86,37 @@ void qs8_pool_c8__avx2(PoolKind kind, int c, int n, const int8_t* const* a, int8
   qs8_pool_c8__avx2_px(kind, c, n, a, 0, out, q);
 }
 
+namespace {
+
+// qs8 max, 16 channels, cells a[0], a[0] + 16, a[2], a[2] + 16, step 32 (the detector's
+// 2x2 stride 2 pool): a pixel is one 128-bit lane, so one ymm holds two. Two outputs per
+// step: max of the two cell rows, then of even and odd input pixels. Returns pixels done.
+int qs8_max_pairs_c16(int m, const int8_t* const* a, int8_t* out) {
+  const int8_t* r0 = a[0];
+  const int8_t* r1 = a[2];
+  auto load = [](const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+  int j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const size_t o = 32 * static_cast<size_t>(j);
+    const __m256i v0 = _mm256_max_epi8(load(r0 + o), load(r1 + o));
+    const __m256i v1 = _mm256_max_epi8(load(r0 + o + 32), load(r1 + o + 32));
+    const __m256i even = _mm256_permute2x128_si256(v0, v1, 0x20);
+    const __m256i odd = _mm256_permute2x128_si256(v0, v1, 0x31);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * static_cast<size_t>(j)),
+                        _mm256_max_epi8(even, odd));
+  }
+  return j;
+}
+
+}  // namespace
+
 void qs8_pool_row_c8__avx2(PoolKind kind, int m, size_t step, int c, int n,
                            const int8_t* const* a, int8_t* out, const Qs8PoolQuant& q) {
-  const size_t xs = step / sizeof(int8_t);
-  for (int i = 0; i < m; ++i, out += c) qs8_pool_c8__avx2_px(kind, c, n, a, i * xs, out, q);
+  int i = 0;
+  if (kind == PoolKind::kMax && c == 16 && n == 4 && step == 32 && a[1] == a[0] + 16 &&
+      a[3] == a[2] + 16)
+    i = qs8_max_pairs_c16(m, a, out);
+  for (; i < m; ++i) qs8_pool_c8__avx2_px(kind, c, n, a, i * step, out + static_cast<size_t>(i) * c, q);
 }
 
 }  // namespace fg

@@ -2,7 +2,8 @@
 // channels per step; qs8 max 64 channels per step in int8 (max needs no widening), qs8
 // average 16 per step widened to int32 like the scalar twin.
 // The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
-// input step (same operations, same order).
+// input step (same operations, same order); qs8 max 2x2 stride 2 on 16 channels packs four
+// pixels per register instead (max is exact, so the result is the same).
 // qs8 results must be bit-identical across variants: no fused multiply-add contraction of
 // the separate multiply and add of the rounding rule in this file (docs/kernels.md).
 #if defined(__clang__)
@@ -98,10 +99,35 @@ void qs8_pool_c16__avx512(PoolKind kind, int c, int n, const int8_t* const* a, i
   qs8_pool_c16__avx512_px(kind, c, n, a, 0, out, q);
 }
 
+namespace {
+
+// qs8 max, 16 channels, cells a[0], a[0] + 16, a[2], a[2] + 16, step 32 (the detector's
+// 2x2 stride 2 pool): a pixel is one 128-bit lane, so one zmm holds four. Four outputs per
+// step: max of the two cell rows, then of even and odd input pixels. Returns pixels done.
+int qs8_max_pairs_c16(int m, const int8_t* const* a, int8_t* out) {
+  const int8_t* r0 = a[0];
+  const int8_t* r1 = a[2];
+  int j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const size_t o = 32 * static_cast<size_t>(j);
+    const __m512i v0 = _mm512_max_epi8(_mm512_loadu_si512(r0 + o), _mm512_loadu_si512(r1 + o));
+    const __m512i v1 = _mm512_max_epi8(_mm512_loadu_si512(r0 + o + 64), _mm512_loadu_si512(r1 + o + 64));
+    const __m512i even = _mm512_shuffle_i64x2(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512i odd = _mm512_shuffle_i64x2(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm512_storeu_si512(out + 16 * static_cast<size_t>(j), _mm512_max_epi8(even, odd));
+  }
+  return j;
+}
+
+}  // namespace
+
 void qs8_pool_row_c16__avx512(PoolKind kind, int m, size_t step, int c, int n,
                               const int8_t* const* a, int8_t* out, const Qs8PoolQuant& q) {
-  const size_t xs = step / sizeof(int8_t);
-  for (int i = 0; i < m; ++i, out += c) qs8_pool_c16__avx512_px(kind, c, n, a, i * xs, out, q);
+  int i = 0;
+  if (kind == PoolKind::kMax && c == 16 && n == 4 && step == 32 && a[1] == a[0] + 16 &&
+      a[3] == a[2] + 16)
+    i = qs8_max_pairs_c16(m, a, out);
+  for (; i < m; ++i) qs8_pool_c16__avx512_px(kind, c, n, a, i * step, out + static_cast<size_t>(i) * c, q);
 }
 
 }  // namespace fg
