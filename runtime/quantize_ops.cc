@@ -1,11 +1,7 @@
 // int8 op parameters from tensor quantization (quantize_ops.h). The table and scale
 // arithmetic must not be contracted into FMAs: both backends call these same functions, but
 // keeping one operation per step keeps them reproducible across compilers too.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "kernels/strict_fp.h"
 #include "runtime/quantize_ops.h"
 
 #include <algorithm>

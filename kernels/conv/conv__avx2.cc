@@ -3,13 +3,8 @@
 // group (8 channels x 4 k) is widened to int16 and multiplied with vpmaddwd against the
 // 4 activations (as u8 = x + 128, matching bias_u), giving pairwise partial sums that
 // vphaddd folds at the end. Exact: |partial| <= 2 * 255 * 128 fits int32 easily.
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>

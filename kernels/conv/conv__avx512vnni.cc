@@ -2,13 +2,8 @@
 // vpdpbusd multiplies u8 x s8, so activations are fed as x ^ 0x80 = x + 128 (as u8) and the
 // packed bias_u already subtracts (zx + 128) * sum(w) (conv.h).
 // GCC 12 warns falsely about its own AVX-512 intrinsic headers (-W[maybe-]uninitialized).
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>

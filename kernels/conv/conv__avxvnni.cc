@@ -1,12 +1,7 @@
 // AVX-VNNI qs8 dense conv (vpdpbusd on ymm, VEX encoded): 6 pixels x 16 channels,
 // 12 ymm accumulators. Activations fed as u8 = x + 128 (bias_u folds the correction).
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>

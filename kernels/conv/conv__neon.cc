@@ -2,13 +2,8 @@
 // accumulate), 4x8 on armv7 (16 q registers in all). qs8 without dot product: 4x8c4, the
 // four k of a c4 group de-interleaved with vld4, widened to int16 and multiply-accumulated
 // with vmlal (signed activations, so the packed bias_s applies).
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <arm_neon.h>
 
 #include <cstring>

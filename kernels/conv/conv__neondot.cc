@@ -1,13 +1,8 @@
 // NEON dot-product qs8 dense conv (aarch64 sdot): 8 pixels x 8 channels, 16 int32x4
 // accumulators; one c4 group = 2 x 16 weight bytes (4 channels x 4 k each), the 4
 // activation bytes broadcast. Signed x signed, so the packed bias_s applies.
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <arm_neon.h>
 
 #include <cstring>

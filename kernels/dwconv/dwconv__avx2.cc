@@ -9,13 +9,8 @@
 // (qs8: already widened and tap-paired) in registers or on the stack along the run; f32
 // takes 8 channels per block there so nine weight vectors fit the 16 registers. Per
 // channel it does the same operations in the same order as the pixel entry.
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>

@@ -3,13 +3,8 @@
 // vectors of a block stay in registers along the run; per channel it does the same
 // operations in the same order as the pixel kernel (results identical).
 // qs8 products are formed in int16 (|x*w| <= 128*128 = 16384 fits) and widened to int32.
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in its headers
 #include <immintrin.h>
 

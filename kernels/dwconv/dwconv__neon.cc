@@ -7,13 +7,8 @@
 // weights in registers along the run (f32 in blocks of 4 channels, qs8 of 16), and runs
 // the pixel code for the channels left over; per channel it does the same operations in
 // the same order as the pixel entry.
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <arm_neon.h>
 
 #include "kernels/conv/conv_neon_internal.h"

@@ -2,13 +2,8 @@
 // then the scalar twin for the last few (nothing read or written past n).
 // f32 is one rounded add per element, as the twin, so results are equal except that
 // armv7 NEON flushes denormal sums to zero (results below 1.2e-38).
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 #include <arm_neon.h>
 
 #include "kernels/conv/conv_neon_internal.h"

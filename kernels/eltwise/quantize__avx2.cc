@@ -1,11 +1,7 @@
 // AVX2 f32 -> qs8 quantize, 16 values per step (two ymm), scalar twin for the tail (no
 // over-read or over-write): the scalar steps lane by lane (a true division, ordered
 // compares that keep NaN until the NaN -> 0 mask, the +-1.5*2^23 rounding).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "kernels/strict_fp.h"
 #include <immintrin.h>
 
 #include "kernels/eltwise/eltwise.h"

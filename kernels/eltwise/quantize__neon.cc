@@ -4,11 +4,7 @@
 // so there the four quotients come from VFP and only the rest is vectorised. NaN stays
 // NaN through vmax/vmin (as through the twin's compares) until the NaN -> 0 select; a
 // denormal that armv7 NEON flushes to zero rounds to 0 either way.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "kernels/strict_fp.h"
 #include <arm_neon.h>
 
 #include "kernels/eltwise/eltwise.h"

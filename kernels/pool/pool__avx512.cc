@@ -4,13 +4,8 @@
 // The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
 // input step (same operations, same order); qs8 max 2x2 stride 2 on 16 channels packs four
 // pixels per register instead (max is exact, so the result is the same).
-// qs8 results must be bit-identical across variants: no fused multiply-add contraction of
-// the separate multiply and add of the rounding rule in this file (docs/kernels.md).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
+#include "kernels/strict_fp.h"
 // GCC 12 warns falsely about its own AVX-512 intrinsic headers.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
