@@ -22,13 +22,17 @@ inline int32_t load_i32(const int8_t* p) {
   return v;
 }
 
-}  // namespace
-
-FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
+// The 8x32 tile body for kHalves 16-channel halves; a block with at most 16 real channels
+// (the detector's 16-channel stem) skips its zero-padded second half (as the f32 avx512
+// kernel does). The packed stride stays 32 channels per k4 group.
+template <int kHalves>
+inline void qs8_conv_8x32c4_body(int mr, int nc, int taps, int kc, const int8_t* const* a, const void* w,
+                                 int8_t* c, size_t c_stride, const int8_t* res, const Qs8ConvParams& p) {
   constexpr int kMr = 8, kNr = 32;
   const int32_t* bias = qs8_block_bias_unsigned(w, kNr);
   __m512i acc[kMr][2];
-  const __m512i b0 = _mm512_loadu_si512(bias), b1 = _mm512_loadu_si512(bias + 16);
+  const __m512i b0 = _mm512_loadu_si512(bias);
+  const __m512i b1 = kHalves == 2 ? _mm512_loadu_si512(bias + 16) : _mm512_setzero_si512();
 #pragma GCC unroll 8
   for (int m = 0; m < kMr; ++m) {
     acc[m][0] = b0;
@@ -41,13 +45,13 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
     const int8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
     const int8_t *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
     for (int k = 0; k < kc; k += 4, wp += 4 * kNr) {
-      const __m512i w0 = _mm512_loadu_si512(wp), w1 = _mm512_loadu_si512(wp + 64);
+      const __m512i w0 = _mm512_loadu_si512(wp), w1 = kHalves == 2 ? _mm512_loadu_si512(wp + 64) : w0;
       const int8_t* r[kMr] = {r0, r1, r2, r3, r4, r5, r6, r7};
 #pragma GCC unroll 8
       for (int m = 0; m < kMr; ++m) {
         const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(load_i32(r[m] + k)), flip);
         acc[m][0] = _mm512_dpbusd_epi32(acc[m][0], x, w0);
-        acc[m][1] = _mm512_dpbusd_epi32(acc[m][1], x, w1);
+        if (kHalves == 2) acc[m][1] = _mm512_dpbusd_epi32(acc[m][1], x, w1);
       }
     }
   }
@@ -64,7 +68,7 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
   const __mmask16 mask[2] = {m0, m1};
   const __m512 sc[2] = {s0, s1};
   for (int m = 0; m < mr; ++m) {
-    for (int h = 0; h < 2; ++h) {
+    for (int h = 0; h < kHalves; ++h) {
       const size_t off = m * c_stride + 16 * h;
       __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[m][h]), sc[h]);
       if (res) {
@@ -76,6 +80,15 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
       _mm_mask_storeu_epi8(c + off, mask[h], _mm512_cvtepi32_epi8(q));
     }
   }
+}
+
+}  // namespace
+
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni) {
+  if (nc <= 16)
+    qs8_conv_8x32c4_body<1>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+  else
+    qs8_conv_8x32c4_body<2>(mr, nc, taps, kc, a, w, c, c_stride, res, p);
 }
 
 // One pixel x 32 channels for single-pixel tiles (see f32_conv_1x32__avx512): four
