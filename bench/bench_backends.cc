@@ -6,7 +6,8 @@
 //   and xnnpack, f32 and int8: median WALL ms for both and the speed-up, wall / wall (CPU
 //   time sums over threads, so it says nothing about latency there). Benchmarks named
 //   "<net>/<backend>/threads:N" are the multi-thread runs.
-//   build/release/bench/bench_backends --benchmark_repetitions=5
+//   build/release/bench/bench_backends --benchmark_repetitions=10 --benchmark_min_time=0.2
+// (repetitions are randomly interleaved by default; see main).
 // Filter with --benchmark_filter=recognition etc. The reference backend is naive on purpose
 // and slow (seconds per detector frame): --benchmark_filter=-reference skips it.
 #include <benchmark/benchmark.h>
@@ -174,7 +175,17 @@ int main(int argc, char** argv) {
       print_per_op(argv[i] + 12);
       return 0;
     }
-  benchmark::Initialize(&argc, argv);
+  // Repetitions run in random order across benchmarks unless told otherwise: this VM's
+  // speed drifts by up to 2x over tens of seconds, and back-to-back blocks per net would
+  // put the drift into the ratios. Interleaved, every backend sees the same drift.
+  std::vector<char*> args(argv, argv + argc);
+  bool interleave_given = false;
+  for (int i = 1; i < argc; ++i)
+    interleave_given |= std::strncmp(argv[i], "--benchmark_enable_random_interleaving", 38) == 0;
+  static char kInterleave[] = "--benchmark_enable_random_interleaving=true";
+  if (!interleave_given) args.push_back(kInterleave);
+  int n_args = static_cast<int>(args.size());
+  benchmark::Initialize(&n_args, args.data());
   std::printf("cpu: %s\n", fg::cpu_features_summary().c_str());
   // 1 thread, then (native and xnnpack) all hardware threads timed on the wall clock.
   for (const char* net : kNets)

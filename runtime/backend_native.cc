@@ -50,7 +50,8 @@ void run_f32_conv(const PreparedOp& op, uint8_t* arena) {
   const auto& st = static_cast<const F32ConvState&>(*op.state);
   F32ConvTask task{&st, arena_in<float>(op, arena), params_with_residual(op, st, arena), arena_out<float>(op, arena)};
   const size_t n = static_cast<size_t>(f32_conv_outer_count(*st.variant, st.shape));
-  parallel_ranges(op.pool, run_f32_conv_range, &task, n, parallel_grain(n, op.pool ? op.pool->threads() : 1));
+  ThreadPool* pool = conv_split_pool(op, st.shape, kMinMacsToSplitF32);
+  parallel_ranges(pool, run_f32_conv_range, &task, n, parallel_grain(n, pool ? pool->threads() : 1));
 }
 
 void run_f32_dwconv(const PreparedOp& op, uint8_t* arena) {

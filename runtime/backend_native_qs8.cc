@@ -49,7 +49,8 @@ void run_qs8_conv(const PreparedOp& op, uint8_t* arena) {
   } else {
     Qs8ConvTask task{&st, arena_in<int8_t>(op, arena), p, y};
     const size_t n = static_cast<size_t>(qs8_conv_outer_count(*st.variant, st.shape));
-    parallel_ranges(op.pool, run_qs8_conv_range, &task, n, parallel_grain(n, op.pool ? op.pool->threads() : 1));
+    ThreadPool* pool = conv_split_pool(op, st.shape, kMinMacsToSplitQs8);
+    parallel_ranges(pool, run_qs8_conv_range, &task, n, parallel_grain(n, pool ? pool->threads() : 1));
   }
   if (st.setup.leaky) qs8_apply_table(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
 }
