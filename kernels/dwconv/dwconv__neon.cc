@@ -78,6 +78,30 @@ inline void f32_pixel(int c, int ch0, int c_pad, int taps, const float* const* a
   }
 }
 
+// One tap of a 16-channel qs8 block: acc[0..3] += x * w, widened through int16 (exact).
+inline void qs8_mac16(int8x16_t x, int8x16_t wv, int32x4_t acc[4]) {
+  const int16x8_t lo = vmull_s8(vget_low_s8(x), vget_low_s8(wv));
+  const int16x8_t hi = vmull_s8(vget_high_s8(x), vget_high_s8(wv));
+  acc[0] = vaddw_s16(acc[0], vget_low_s16(lo));
+  acc[1] = vaddw_s16(acc[1], vget_high_s16(lo));
+  acc[2] = vaddw_s16(acc[2], vget_low_s16(hi));
+  acc[3] = vaddw_s16(acc[3], vget_high_s16(hi));
+}
+
+// Requantizes a 16-channel block (+ residual) and stores its 16 int8 outputs.
+inline void qs8_store16(const int32x4_t acc[4], const float* scale, const int8_t* res, int8_t* out,
+                        const Qs8ConvParams& p) {
+  int16_t r16[16];
+  if (res) {
+    const int8x16_t r = vld1q_s8(res);
+    vst1q_s16(r16, vmovl_s8(vget_low_s8(r)));
+    vst1q_s16(r16 + 8, vmovl_s8(vget_high_s8(r)));
+  }
+  int32x4_t q[4];
+  for (int j = 0; j < 4; ++j) q[j] = requant4(acc[j], scale + 4 * j, res ? r16 + 4 * j : nullptr, p);
+  vst1q_s8(out, vcombine_s8(narrow8(q[0], q[1]), narrow8(q[2], q[3])));
+}
+
 inline void qs8_pixel(int c, int ch0, int c_pad, int taps, const int8_t* const* a, size_t xo,
                       const void* packed, int8_t* out, const int8_t* res,
                       const Qs8ConvParams& p) {
@@ -89,23 +113,8 @@ inline void qs8_pixel(int c, int ch0, int c_pad, int taps, const int8_t* const* 
   for (; ch + 16 <= c; ch += 16) {
     int32x4_t acc[4];
     for (int j = 0; j < 4; ++j) acc[j] = vld1q_s32(bias + ch + 4 * j);
-    for (int t = 0; t < taps; ++t) {
-      const int8x16_t x = vld1q_s8(a[t] + xo + ch), wv = vld1q_s8(w + t * c_pad + ch);
-      const int16x8_t lo = vmull_s8(vget_low_s8(x), vget_low_s8(wv));
-      const int16x8_t hi = vmull_s8(vget_high_s8(x), vget_high_s8(wv));
-      acc[0] = vaddw_s16(acc[0], vget_low_s16(lo));
-      acc[1] = vaddw_s16(acc[1], vget_high_s16(lo));
-      acc[2] = vaddw_s16(acc[2], vget_low_s16(hi));
-      acc[3] = vaddw_s16(acc[3], vget_high_s16(hi));
-    }
-    if (res) {
-      const int8x16_t r = vld1q_s8(res + ch);
-      vst1q_s16(r16, vmovl_s8(vget_low_s8(r)));
-      vst1q_s16(r16 + 8, vmovl_s8(vget_high_s8(r)));
-    }
-    int32x4_t q[4];
-    for (int j = 0; j < 4; ++j) q[j] = requant4(acc[j], scale + ch + 4 * j, res ? r16 + 4 * j : nullptr, p);
-    vst1q_s8(out + ch, vcombine_s8(narrow8(q[0], q[1]), narrow8(q[2], q[3])));
+    for (int t = 0; t < taps; ++t) qs8_mac16(vld1q_s8(a[t] + xo + ch), vld1q_s8(w + t * c_pad + ch), acc);
+    qs8_store16(acc, scale + ch, res ? res + ch : nullptr, out + ch, p);
   }
   for (; ch + 8 <= c; ch += 8) {
     int32x4_t acc0 = vld1q_s32(bias + ch), acc1 = vld1q_s32(bias + ch + 4);
@@ -166,7 +175,6 @@ void qs8_row(int n, size_t step, int c, int c_pad, int taps_rt, const int8_t* co
   const int32_t* bias = static_cast<const int32_t*>(packed);
   const float* scale = reinterpret_cast<const float*>(bias + c_pad);
   const int8_t* w = reinterpret_cast<const int8_t*>(scale + c_pad);
-  int16_t r16[16];
   int ch = 0;
   for (; ch + 16 <= c; ch += 16) {
     int8x16_t wk[kTaps ? kTaps : 1];
@@ -180,22 +188,9 @@ void qs8_row(int n, size_t step, int c, int c_pad, int taps_rt, const int8_t* co
         int8x16_t wv;
         if constexpr (kTaps > 0) wv = wk[t];
         else wv = vld1q_s8(w + t * c_pad + ch);
-        const int8x16_t x = vld1q_s8(a[t] + xo);
-        const int16x8_t lo = vmull_s8(vget_low_s8(x), vget_low_s8(wv));
-        const int16x8_t hi = vmull_s8(vget_high_s8(x), vget_high_s8(wv));
-        acc[0] = vaddw_s16(acc[0], vget_low_s16(lo));
-        acc[1] = vaddw_s16(acc[1], vget_high_s16(lo));
-        acc[2] = vaddw_s16(acc[2], vget_low_s16(hi));
-        acc[3] = vaddw_s16(acc[3], vget_high_s16(hi));
+        qs8_mac16(vld1q_s8(a[t] + xo), wv, acc);
       }
-      if (res) {
-        const int8x16_t r = vld1q_s8(res + oo);
-        vst1q_s16(r16, vmovl_s8(vget_low_s8(r)));
-        vst1q_s16(r16 + 8, vmovl_s8(vget_high_s8(r)));
-      }
-      int32x4_t q[4];
-      for (int j = 0; j < 4; ++j) q[j] = requant4(acc[j], scale + ch + 4 * j, res ? r16 + 4 * j : nullptr, p);
-      vst1q_s8(out + oo, vcombine_s8(narrow8(q[0], q[1]), narrow8(q[2], q[3])));
+      qs8_store16(acc, scale + ch, res ? res + oo : nullptr, out + oo, p);
     }
   }
   if (ch < c)
