@@ -82,16 +82,18 @@ TEST_CASE("landmark mirror permutation maps dlib's mean face onto its mirror ima
   CHECK(at(45).x > axis);
 }
 
-TEST_CASE("unmirroring net output: x -> 1 - x with sides swapped; twice is the identity") {
+TEST_CASE("unmirroring net output: x -> 111/112 - x with sides swapped; twice is the identity") {
   float out[2 * kLandmarkCount], back[2 * kLandmarkCount], again[2 * kLandmarkCount];
   for (int i = 0; i < 2 * kLandmarkCount; ++i) out[i] = 0.01f * (float)((i * 37) % 97);
   landmarks68_unmirror_net_output(out, back);
   landmarks68_unmirror_net_output(back, again);
   for (int i = 0; i < 2 * kLandmarkCount; ++i) CHECK(again[i] == doctest::Approx(out[i]).epsilon(1e-6));
-  // Point 36 (image-left outer eye corner) at x 0.3 in the mirrored tensor is point 45 at 0.7.
-  CHECK(back[2 * 45] == doctest::Approx(1 - out[2 * 36]));
+  // Pixel-centre convention: pixel i is at x = i/112 and the mirror maps it to 111 - i, so
+  // point 36 (image-left outer eye corner) at x in the mirrored tensor is point 45 at 111/112 - x.
+  const float axis = 111.f / 112.f;
+  CHECK(back[2 * 45] == doctest::Approx(axis - out[2 * 36]));
   CHECK(back[2 * 45 + 1] == out[2 * 36 + 1]);
-  CHECK(back[2 * 8] == doctest::Approx(1 - out[2 * 8]));  // the chin stays point 8
+  CHECK(back[2 * 8] == doctest::Approx(axis - out[2 * 8]));  // the chin stays point 8
 }
 
 TEST_CASE("mirror_hwc_tensor: pixel (x, y) goes to (n-1-x, y); mirror of the mirror is the input") {
@@ -147,7 +149,8 @@ TEST_CASE("landmark flip: points are exactly mirror-equivariant (plain points ar
     REQUIRE(face_pipeline_landmarks(p, mir, mbox, &b).is_ok());
     for (int i = 0; i < kLandmarkCount; ++i) {
       const Point2 q = b.landmarks[landmark68_mirror_index(i)];
-      worst[flip] = std::max({worst[flip], std::fabs(img.width - q.x - a.landmarks[i].x),
+      // Frame points follow the pixel-centre convention: the mirror of x is width - 1 - x.
+      worst[flip] = std::max({worst[flip], std::fabs(img.width - 1 - q.x - a.landmarks[i].x),
                               std::fabs(q.y - a.landmarks[i].y)});
     }
     if (flip == 0) plain = a.landmarks;
