@@ -12,6 +12,7 @@
 
 #include "runtime/face_pipeline.h"
 #include "runtime/lfw_eval.h"
+#include "image_test_util.h"
 #include "test_util.h"
 
 using namespace fg;
@@ -20,15 +21,6 @@ using namespace fg_test;
 namespace {
 
 std::string bundled(const std::string& name) { return test_data_dir() + "/pipeline/" + name; }
-
-Image mirrored(const Image& in) {
-  Image out = in;
-  for (int y = 0; y < in.height; ++y)
-    for (int x = 0; x < in.width; ++x)
-      std::copy(in.row(y) + x * in.channels, in.row(y) + (x + 1) * in.channels,
-                out.row(y) + (in.width - 1 - x) * in.channels);
-  return out;
-}
 
 // dlib's mean face, as the 68-point chip template places it (points 27-54 and 60-64).
 void mean_face(std::vector<Point2>* pts, std::vector<int>* index) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/face_pipeline.h"
+#include "image_test_util.h"
 #include "test_util.h"
 
 using namespace fg;
@@ -256,15 +257,6 @@ void open_one_face(const FacePipelineOptions& opt, OneFace* f) {
   REQUIRE(face_pipeline_detect(f->pipe, f->img, &boxes).is_ok());
   REQUIRE(boxes.size() == 1);
   REQUIRE(face_pipeline_landmarks(f->pipe, f->img, boxes[0], &f->face).is_ok());
-}
-
-Image mirrored(const Image& in) {
-  Image out = in;
-  for (int y = 0; y < in.height; ++y)
-    for (int x = 0; x < in.width; ++x)
-      std::copy(in.row(y) + x * in.channels, in.row(y) + (x + 1) * in.channels,
-                out.row(y) + (in.width - 1 - x) * in.channels);
-  return out;
 }
 
 double max_abs_diff(const float* a, const float* b) {
