@@ -15,8 +15,9 @@
 // and the kernels add it to every indirection pointer *except those equal to the op's zero
 // (padding) buffer*. So the first setup must use the real arena: pointers made from a
 // placeholder base point into unrelated memory, and one that happens to equal a zero
-// buffer's address is silently read as padding (seen under qemu-user, where guest memory is
-// compact: recognition embeddings off by up to 3e-3). net_prepare allocates the arena before
+// buffer's address is silently read as padding (the likely cause of recognition embeddings
+// off by up to 3e-3 in CI under qemu-user, whose guest memory is compact; deduced from
+// XNNPACK's source, not reproduced). net_prepare allocates the arena before
 // the ops and passes it in; the buffer never moves afterwards (moving a Net moves the
 // pointer, not the bytes). run() still re-binds if handed another arena; a failed re-bind
 // (only out of memory) writes NaN to the op's output so it cannot pass unnoticed.
