@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include "kernels/conv/conv_avx512_epilogue.h"
 #include "kernels/conv/conv_internal.h"
 #include "kernels/conv/conv_variants.h"
 
@@ -45,19 +46,13 @@ inline void f32_conv_8x32_body(int mr, int nc, int taps, int kc, const float* co
       }
     }
   }
-  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
-  const __mmask16 m1 = nc >= 32 ? 0xFFFF
-                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
-  const __mmask16 mask[2] = {m0, m1};
-  const __m512 zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(p.leaky_alpha);
+  __mmask16 mask[2];
+  avx512_half_masks(nc, mask);
+  const F32Avx512Store store(p);
   for (int m = 0; m < mr; ++m) {
     for (int h = 0; h < kHalves; ++h) {
-      __m512 v = acc[m][h];
       const size_t off = m * c_stride + 16 * h;
-      if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[h], res + off));
-      if (p.activation == Activation::kRelu) v = _mm512_max_ps(v, zero);
-      if (p.activation == Activation::kLeakyRelu) v = _mm512_max_ps(v, _mm512_mul_ps(v, alpha));
-      _mm512_mask_storeu_ps(c + off, mask[h], v);
+      store(acc[m][h], mask[h], res ? res + off : nullptr, c + off);
     }
   }
 }
@@ -100,18 +95,13 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_1x32__avx512) {
       acc[0][1] = _mm512_fmadd_ps(x, _mm512_loadu_ps(wp + 16), acc[0][1]);
     }
   }
-  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
-  const __mmask16 m1 = nc >= 32 ? 0xFFFF
-                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
-  const __mmask16 mask[2] = {m0, m1};
-  const __m512 zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(p.leaky_alpha);
+  __mmask16 mask[2];
+  avx512_half_masks(nc, mask);
+  const F32Avx512Store store(p);
   (void)c_stride;
   for (int h = 0; h < 2; ++h) {
-    __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0][h], acc[1][h]), _mm512_add_ps(acc[2][h], acc[3][h]));
-    if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[h], res + 16 * h));
-    if (p.activation == Activation::kRelu) v = _mm512_max_ps(v, zero);
-    if (p.activation == Activation::kLeakyRelu) v = _mm512_max_ps(v, _mm512_mul_ps(v, alpha));
-    _mm512_mask_storeu_ps(c + 16 * h, mask[h], v);
+    const __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0][h], acc[1][h]), _mm512_add_ps(acc[2][h], acc[3][h]));
+    store(v, mask[h], res ? res + 16 * h : nullptr, c + 16 * h);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "kernels/conv/conv_avx512_epilogue.h"
 #include "kernels/conv/conv_internal.h"
 #include "kernels/conv/conv_variants.h"
 
@@ -56,28 +57,14 @@ inline void qs8_conv_8x32c4_body(int mr, int nc, int taps, int kc, const int8_t*
     }
   }
   const float* scale = qs8_block_scale(w, kNr);
-  const __m512 s0 = _mm512_loadu_ps(scale), s1 = _mm512_loadu_ps(scale + 16);
-  const __m512 lo = _mm512_set1_ps(static_cast<float>(p.output_min - p.output_zero_point));
-  const __m512 hi = _mm512_set1_ps(static_cast<float>(p.output_max - p.output_zero_point));
-  const __m512i zy = _mm512_set1_epi32(p.output_zero_point);
-  const __m512i zr = _mm512_set1_epi32(p.residual_zero_point);
-  const __m512 rs = _mm512_set1_ps(p.residual_scale);
-  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
-  const __mmask16 m1 = nc >= 32 ? 0xFFFF
-                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
-  const __mmask16 mask[2] = {m0, m1};
-  const __m512 sc[2] = {s0, s1};
+  const __m512 sc[2] = {_mm512_loadu_ps(scale), _mm512_loadu_ps(scale + 16)};
+  __mmask16 mask[2];
+  avx512_half_masks(nc, mask);
+  const Qs8Avx512Store store(p);
   for (int m = 0; m < mr; ++m) {
     for (int h = 0; h < kHalves; ++h) {
       const size_t off = m * c_stride + 16 * h;
-      __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[m][h]), sc[h]);
-      if (res) {
-        const __m512i r = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask[h], res + off));
-        v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, zr)), rs));
-      }
-      v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-      const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
-      _mm_mask_storeu_epi8(c + off, mask[h], _mm512_cvtepi32_epi8(q));
+      store(acc[m][h], sc[h], mask[h], res ? res + off : nullptr, c + off);
     }
   }
 }
@@ -122,26 +109,13 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_1x32c4__avx512vnni) {
     }
   }
   const float* scale = qs8_block_scale(w, kNr);
-  const __m512 lo = _mm512_set1_ps(static_cast<float>(p.output_min - p.output_zero_point));
-  const __m512 hi = _mm512_set1_ps(static_cast<float>(p.output_max - p.output_zero_point));
-  const __m512i zy = _mm512_set1_epi32(p.output_zero_point);
-  const __m512i zr = _mm512_set1_epi32(p.residual_zero_point);
-  const __m512 rs = _mm512_set1_ps(p.residual_scale);
-  const __mmask16 m0 = nc >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nc) - 1);
-  const __mmask16 m1 = nc >= 32 ? 0xFFFF
-                       : nc > 16 ? static_cast<__mmask16>((1u << (nc - 16)) - 1) : 0;
-  const __mmask16 mask[2] = {m0, m1};
+  __mmask16 mask[2];
+  avx512_half_masks(nc, mask);
+  const Qs8Avx512Store store(p);
   for (int h = 0; h < 2; ++h) {
     const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[0][h], acc[1][h]),
                                          _mm512_add_epi32(acc[2][h], acc[3][h]));
-    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(sum), _mm512_loadu_ps(scale + 16 * h));
-    if (res) {
-      const __m512i r = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask[h], res + 16 * h));
-      v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, zr)), rs));
-    }
-    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zy);
-    _mm_mask_storeu_epi8(c + 16 * h, mask[h], _mm512_cvtepi32_epi8(q));
+    store(sum, _mm512_loadu_ps(scale + 16 * h), mask[h], res ? res + 16 * h : nullptr, c + 16 * h);
   }
 }
 
