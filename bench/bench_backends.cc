@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/cpu_features.h"
-#include "runtime/executor.h"
+#include "runtime/base/cpu_features.h"
+#include "runtime/core/executor.h"
 
 namespace {
 

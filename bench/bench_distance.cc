@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "kernels/distance/distance.h"
-#include "runtime/cpu_features.h"
+#include "runtime/base/cpu_features.h"
 
 namespace fg {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/executor.h"
-#include "runtime/quantize.h"
+#include "runtime/core/executor.h"
+#include "runtime/quantize/quantize.h"
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include "kernels/dwconv/dwconv.h"
 #include "kernels/eltwise/eltwise.h"
 #include "kernels/pool/pool.h"
-#include "runtime/cpu_features.h"
+#include "runtime/base/cpu_features.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -207,11 +207,11 @@ std::vector<T> random_values(size_t n) {
 // Registers name/<variant> for every variant this CPU runs; `run(variant)` is the timed
 // body (buffers captured by the caller), `amount` the GOP (or GB) of one run.
 template <typename V, typename Fn>
-void register_variants(const std::string& name, const V* vs, size_t n, double amount,
+void register_variants(const std::string& name, VariantList<V> vs, double amount,
                        const char* counter, Fn make_run) {
-  for (size_t i = 0; i < n; ++i) {
-    if (!cpu_has_isa(vs[i].isa)) continue;
-    const V* v = &vs[i];
+  for (const V& variant : vs) {
+    if (!cpu_has_isa(variant.isa)) continue;
+    const V* v = &variant;
     benchmark::RegisterBenchmark((name + "/" + v->name).c_str(), [=](benchmark::State& st) {
       auto run = make_run(*v);
       for (auto _ : st) {
@@ -242,14 +242,13 @@ void register_dwconv() {
       {"landmark/dw_56x56x32", dw_layer(56, 56, 32)},
       {"landmark/dw_14x14x128", dw_layer(14, 14, 128)},
   };
-  size_t nf = 0, nq = 0;
-  const F32DwconvVariant* fv = f32_dwconv_variants(&nf);
-  const Qs8DwconvVariant* qv = qs8_dwconv_variants(&nq);
+  const VariantList<F32DwconvVariant> fv = f32_dwconv_variants();
+  const VariantList<Qs8DwconvVariant> qv = qs8_dwconv_variants();
   for (const auto& l : layers) {
     const Conv2dShape s = l.second;
     const size_t in = size_t(s.in_h) * s.in_w * s.in_c, out = size_t(s.out_h) * s.out_w * s.out_c;
     const double gop = 2.0 * out * 9 * 1e-9;
-    register_variants("f32_dwconv/" + std::string(l.first), fv, nf, gop, "GOPS", [=](const F32DwconvVariant& v) {
+    register_variants("f32_dwconv/" + std::string(l.first), fv, gop, "GOPS", [=](const F32DwconvVariant& v) {
       auto x = std::make_shared<std::vector<float>>(random_values<float>(in));
       auto w = random_values<float>(9 * size_t(s.in_c)), b = random_values<float>(s.in_c);
       auto packed = std::make_shared<std::vector<float>>(f32_dwconv_packed_size(s));
@@ -261,7 +260,7 @@ void register_dwconv() {
         f32_dwconv_run(v, s, x->data(), packed->data(), p, y->data());
       };
     });
-    register_variants("qs8_dwconv/" + std::string(l.first), qv, nq, gop, "GOPS", [=](const Qs8DwconvVariant& v) {
+    register_variants("qs8_dwconv/" + std::string(l.first), qv, gop, "GOPS", [=](const Qs8DwconvVariant& v) {
       auto x = std::make_shared<std::vector<int8_t>>(random_values<int8_t>(in));
       auto w = random_values<int8_t>(9 * size_t(s.in_c));
       std::vector<int32_t> b(s.in_c, 100);
@@ -289,20 +288,19 @@ void register_pool() {
       {"detector/max2x2s1_13x13x512", PoolKind::kMax, Pool2dShape{13, 13, 512, 13, 13, 2, 2, 1, 1, 0, 0}},
       {"landmark/avg7x7_7x7x256", PoolKind::kAverage, Pool2dShape{7, 7, 256, 1, 1, 7, 7, 1, 1, 0, 0}},
   };
-  size_t nf = 0, nq = 0;
-  const F32PoolVariant* fv = f32_pool_variants(&nf);
-  const Qs8PoolVariant* qv = qs8_pool_variants(&nq);
+  const VariantList<F32PoolVariant> fv = f32_pool_variants();
+  const VariantList<Qs8PoolVariant> qv = qs8_pool_variants();
   for (const PoolLayer& l : layers) {
     const Pool2dShape s = l.s;
     const PoolKind kind = l.kind;
     const size_t in = size_t(s.in_h) * s.in_w * s.channels, out = size_t(s.out_h) * s.out_w * s.channels;
-    register_variants("f32_pool/" + std::string(l.name), fv, nf, 4.0 * (in + out) * 1e-9, "GBps",
+    register_variants("f32_pool/" + std::string(l.name), fv, 4.0 * (in + out) * 1e-9, "GBps",
                       [=](const F32PoolVariant& v) {
                         auto x = std::make_shared<std::vector<float>>(random_values<float>(in));
                         auto y = std::make_shared<std::vector<float>>(out);
                         return [=, &v] { f32_pool_run(v, kind, s, x->data(), y->data()); };
                       });
-    register_variants("qs8_pool/" + std::string(l.name), qv, nq, 1.0 * (in + out) * 1e-9, "GBps",
+    register_variants("qs8_pool/" + std::string(l.name), qv, 1.0 * (in + out) * 1e-9, "GBps",
                       [=](const Qs8PoolVariant& v) {
                         auto x = std::make_shared<std::vector<int8_t>>(random_values<int8_t>(in));
                         auto y = std::make_shared<std::vector<int8_t>>(out);
@@ -319,21 +317,20 @@ void register_add_quantize() {
       {"recognition/17x17x64_shortcut32", AddShape{17, 17, 64, 17, 17, 64, 17, 17, 32}},
       {"recognition/4x4x256_branch3x3", AddShape{4, 4, 256, 3, 3, 256, 4, 4, 256}},
   };
-  size_t nf = 0, nq = 0;
-  const F32AddVariant* fv = f32_add_variants(&nf);
-  const Qs8AddVariant* qv = qs8_add_variants(&nq);
+  const VariantList<F32AddVariant> fv = f32_add_variants();
+  const VariantList<Qs8AddVariant> qv = qs8_add_variants();
   for (const auto& l : layers) {
     const AddShape s = l.second;
     const size_t na = size_t(s.a_h) * s.a_w * s.a_c, nb = size_t(s.b_h) * s.b_w * s.b_c;
     const size_t no = size_t(s.out_h) * s.out_w * s.out_c;
-    register_variants("f32_add/" + std::string(l.first), fv, nf, 4.0 * (na + nb + no) * 1e-9, "GBps",
+    register_variants("f32_add/" + std::string(l.first), fv, 4.0 * (na + nb + no) * 1e-9, "GBps",
                       [=](const F32AddVariant& v) {
                         auto a = std::make_shared<std::vector<float>>(random_values<float>(na));
                         auto b = std::make_shared<std::vector<float>>(random_values<float>(nb));
                         auto y = std::make_shared<std::vector<float>>(no);
                         return [=, &v] { f32_add_run(v, s, a->data(), b->data(), Activation::kRelu, 0.f, y->data()); };
                       });
-    register_variants("qs8_add/" + std::string(l.first), qv, nq, 1.0 * (na + nb + no) * 1e-9, "GBps",
+    register_variants("qs8_add/" + std::string(l.first), qv, 1.0 * (na + nb + no) * 1e-9, "GBps",
                       [=](const Qs8AddVariant& v) {
                         auto a = std::make_shared<std::vector<int8_t>>(random_values<int8_t>(na));
                         auto b = std::make_shared<std::vector<int8_t>>(random_values<int8_t>(nb));
@@ -344,12 +341,11 @@ void register_add_quantize() {
                         return [=, &v] { qs8_add_run(v, s, a->data(), b->data(), q, y->data()); };
                       });
   }
-  size_t nz = 0;
-  const Qs8QuantizeVariant* zv = qs8_quantize_variants(&nz);
+  const VariantList<Qs8QuantizeVariant> zv = qs8_quantize_variants();
   for (const auto& l : {std::make_pair("recognition/150x150x3", size_t{150 * 150 * 3}),
                         std::make_pair("detector/416x416x3", size_t{416 * 416 * 3})}) {
     const size_t n = l.second;
-    register_variants("qs8_quantize/" + std::string(l.first), zv, nz, 5.0 * n * 1e-9, "GBps",
+    register_variants("qs8_quantize/" + std::string(l.first), zv, 5.0 * n * 1e-9, "GBps",
                       [=](const Qs8QuantizeVariant& v) {
                         auto x = std::make_shared<std::vector<float>>(random_values<float>(n));
                         auto y = std::make_shared<std::vector<int8_t>>(n);
@@ -364,9 +360,10 @@ void register_all() {
   register_peak("peak/f32_fma_avx2", Isa::kAvx2, 16, peak_fma_avx2);
   register_peak("peak/qs8_vpdpbusd_avx512vnni", Isa::kAvx512Vnni, 128, peak_dpbusd_avx512);
 #endif
-  size_t nf = 0, nq = 0;
-  const F32ConvVariant* fv = f32_conv_variants(&nf);
-  const Qs8ConvVariant* qv = qs8_conv_variants(&nq);
+  const VariantList<F32ConvVariant> fv = f32_conv_variants();
+  const size_t nf = fv.size();
+  const VariantList<Qs8ConvVariant> qv = qs8_conv_variants();
+  const size_t nq = qv.size();
   for (const char* net : {"recognition", "detector", "landmark"}) {
     const auto layers = load_shapes(std::string(FG_SOURCE_DIR) + "/bench/shapes/" + net + ".txt");
     for (size_t i = 0; i < nf; ++i)

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/preprocess.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/vision/preprocess.h"
 
 using namespace fg;
 

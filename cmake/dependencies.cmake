@@ -7,7 +7,7 @@ find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h)
 find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
 find_package(benchmark QUIET)
 
-# libpthreadpool: the Net's thread pool (runtime/thread_pool.h), also XNNPACK's. Without it
+# libpthreadpool: the Net's thread pool (runtime/base/thread_pool.h), also XNNPACK's. Without it
 # NetOptions::threads falls back to 1.
 find_path(PTHREADPOOL_INCLUDE_DIR pthreadpool.h)
 find_library(PTHREADPOOL_LIBRARY pthreadpool)

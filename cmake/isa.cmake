@@ -1,7 +1,7 @@
 # Which CPU family we build for, and the compile flags of each ISA-specific file.
 # A kernel file named `<name>__<isa>.cc` is compiled with that ISA's flags only, and only
 # when the target architecture can run it; the variant is then picked at run time from
-# detected CPU features (runtime/cpu_features.h), so one binary runs on any CPU of its arch.
+# detected CPU features (runtime/base/cpu_features.h), so one binary runs on any CPU of its arch.
 string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _fg_proc)
 if(_fg_proc MATCHES "^(x86_64|amd64)$")
   set(FG_ARCH x86_64)

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/executor.h"
+#include "runtime/core/executor.h"
 #include "test_util.h"
 
 namespace fg_test {

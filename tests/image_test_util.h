@@ -2,7 +2,7 @@
 #pragma once
 #include <algorithm>
 
-#include "runtime/image.h"
+#include "runtime/vision/image.h"
 
 namespace fg_test {
 

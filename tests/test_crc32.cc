@@ -2,7 +2,7 @@
 #include <random>
 #include <vector>
 
-#include "runtime/crc32.h"
+#include "runtime/base/crc32.h"
 #include "test_util.h"
 
 namespace {

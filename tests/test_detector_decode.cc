@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/detector_decode.h"
+#include "runtime/vision/detector_decode.h"
 
 namespace {
 

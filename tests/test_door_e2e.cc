@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/gallery.h"
-#include "runtime/image.h"
+#include "runtime/gallery/gallery.h"
+#include "runtime/vision/image.h"
 #include "test_util.h"
 
 using namespace fg_test;

@@ -1,7 +1,6 @@
 // Unit tests of facegate-door's pieces that need no models: decision policy, Y4M parsing
 // (good, hostile and truncated streams), YUV conversion, latency percentiles, audit-log
-// rotation and JSON escaping. Tests link only fg_runtime, so the door's sources are compiled
-// in here directly (they are plain functions with no global state).
+// rotation and JSON escaping. They link the door library (fg_door), like facegate-door.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -11,11 +10,11 @@
 #include <sstream>
 #include <string>
 
-#include "tools/door/audit_log.cc"
-#include "tools/door/decision.cc"
-#include "tools/door/frame_source_y4m.cc"
-#include "tools/door/latency_stats.cc"
-#include "tools/door/yuv_to_rgb.cc"
+#include "tools/door/audit_log.h"
+#include "tools/door/decision.h"
+#include "tools/door/frame_source.h"
+#include "tools/door/latency_stats.h"
+#include "tools/door/yuv_to_rgb.h"
 
 using namespace fg;
 using namespace fg::door;

@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/aligner.h"
-#include "runtime/face_crop.h"
-#include "runtime/landmarks_decode.h"
+#include "runtime/vision/aligner.h"
+#include "runtime/vision/face_crop.h"
+#include "runtime/vision/landmarks_decode.h"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/crc32.h"
-#include "runtime/gallery.h"
+#include "runtime/base/crc32.h"
+#include "runtime/gallery/gallery.h"
 
 namespace fg {
 namespace {

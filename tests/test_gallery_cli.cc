@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "runtime/gallery.h"
+#include "runtime/gallery/gallery.h"
 #include "test_util.h"
 
 using namespace fg_test;

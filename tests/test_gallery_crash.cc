@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/gallery.h"
+#include "runtime/gallery/gallery.h"
 
 namespace fg {
 namespace {

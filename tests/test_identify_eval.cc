@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-#include "runtime/identify_eval.h"
+#include "runtime/eval/identify_eval.h"
 #include "test_util.h"
 
 using namespace fg;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/image.h"
+#include "runtime/vision/image.h"
 
 namespace {
 

@@ -87,8 +87,8 @@ TEST_CASE("conv_check rejects bad shapes with a message") {
 }
 
 TEST_CASE("f32 conv variants match the reference") {
-  size_t count = 0;
-  const F32ConvVariant* variants = f32_conv_variants(&count);
+  const VariantList<F32ConvVariant> variants = f32_conv_variants();
+  const size_t count = variants.size();
   REQUIRE(count >= 1);
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
@@ -142,8 +142,8 @@ TEST_CASE("f32 conv variants match the reference") {
 void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::vector<int8_t>& w,
                const std::vector<int32_t>& b, const Qs8ConvQuant& q, const Qs8ConvParams& p,
                const char* label) {
-  size_t count = 0;
-  const Qs8ConvVariant* variants = qs8_conv_variants(&count);
+  const VariantList<Qs8ConvVariant> variants = qs8_conv_variants();
+  const size_t count = variants.size();
   std::vector<int8_t> ref(out_size(s));
   qs8_conv2d__reference(s, x.data(), w.data(), b.data(), q, p, ref.data());
   if (std::string(label) == "plain") {  // the case must exercise rounding, not only clamps
@@ -168,8 +168,8 @@ void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::ve
 }
 
 TEST_CASE("qs8 conv variants match the reference bit for bit") {
-  size_t count = 0;
-  const Qs8ConvVariant* variants = qs8_conv_variants(&count);
+  const VariantList<Qs8ConvVariant> variants = qs8_conv_variants();
+  const size_t count = variants.size();
   for (size_t vi = 0; vi < count; ++vi)
     if (!cpu_has_isa(variants[vi].isa))
       MESSAGE("skipping " << std::string(variants[vi].name) << ": CPU lacks "

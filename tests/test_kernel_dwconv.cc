@@ -55,8 +55,8 @@ TEST_CASE("dwconv_check") {
 }
 
 TEST_CASE("f32 dwconv variants match the reference") {
-  size_t count = 0;
-  const F32DwconvVariant* vs = f32_dwconv_variants(&count);
+  const VariantList<F32DwconvVariant> vs = f32_dwconv_variants();
+  const size_t count = vs.size();
   std::mt19937 rng(3);
   std::uniform_real_distribution<float> d(-1.f, 1.f);
   for (size_t vi = 0; vi < count; ++vi) {
@@ -92,8 +92,8 @@ TEST_CASE("f32 dwconv variants match the reference") {
 }
 
 TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
-  size_t count = 0;
-  const Qs8DwconvVariant* vs = qs8_dwconv_variants(&count);
+  const VariantList<Qs8DwconvVariant> vs = qs8_dwconv_variants();
+  const size_t count = vs.size();
   std::mt19937 rng(4);
   std::uniform_int_distribution<int> i8(-128, 127), bias(-3000, 3000);
   for (size_t vi = 0; vi < count; ++vi) {
@@ -155,8 +155,8 @@ void f32_dwconv_pixel_by_pixel(const F32DwconvVariant& v, const Conv2dShape& s, 
 }
 
 TEST_CASE("f32 dwconv row kernels equal the pixel kernels bit for bit") {
-  size_t count = 0;
-  const F32DwconvVariant* vs = f32_dwconv_variants(&count);
+  const VariantList<F32DwconvVariant> vs = f32_dwconv_variants();
+  const size_t count = vs.size();
   std::mt19937 rng(6);
   std::uniform_real_distribution<float> d(-1.f, 1.f);
   for (size_t vi = 0; vi < count; ++vi) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "kernels/eltwise/eltwise.h"
-#include "runtime/quantize_ops.h"
+#include "kernels/reference/f32_ops.h"
+#include "kernels/reference/qs8_ops.h"
+#include "runtime/core/quantize_ops.h"
 
 namespace fg {
 namespace {
@@ -28,9 +30,10 @@ std::vector<AddShape> shapes() {
 
 TEST_CASE("add variants match the reference") {
   CHECK_FALSE(add_check(AddShape{2, 2, 8, 3, 2, 8, 2, 2, 8}).is_ok());
-  size_t nf = 0, nq = 0;
-  const F32AddVariant* fv = f32_add_variants(&nf);
-  const Qs8AddVariant* qv = qs8_add_variants(&nq);
+  const VariantList<F32AddVariant> fv = f32_add_variants();
+  const size_t nf = fv.size();
+  const VariantList<Qs8AddVariant> qv = qs8_add_variants();
+  const size_t nq = qv.size();
   std::mt19937 rng(6);
   std::uniform_real_distribution<float> d(-2.f, 2.f);
   std::uniform_int_distribution<int> i8(-128, 127);
@@ -88,8 +91,8 @@ TEST_CASE("add variants match the reference") {
 }
 
 TEST_CASE("quantize variants match the runtime's quantize loop bit for bit") {
-  size_t n = 0;
-  const Qs8QuantizeVariant* qv = qs8_quantize_variants(&n);
+  const VariantList<Qs8QuantizeVariant> qv = qs8_quantize_variants();
+  const size_t n = qv.size();
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> d(-3.f, 3.f);
   std::vector<float> x(1000);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "kernels/pool/pool.h"
+#include "kernels/reference/f32_ops.h"
+#include "kernels/reference/qs8_ops.h"
 
 namespace fg {
 namespace {
@@ -45,9 +47,10 @@ TEST_CASE("pool_check") {
 }
 
 TEST_CASE("pool variants match the reference") {
-  size_t nf = 0, nq = 0;
-  const F32PoolVariant* fv = f32_pool_variants(&nf);
-  const Qs8PoolVariant* qv = qs8_pool_variants(&nq);
+  const VariantList<F32PoolVariant> fv = f32_pool_variants();
+  const size_t nf = fv.size();
+  const VariantList<Qs8PoolVariant> qv = qs8_pool_variants();
+  const size_t nq = qv.size();
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> d(-3.f, 3.f);
   std::uniform_int_distribution<int> i8(-128, 127);

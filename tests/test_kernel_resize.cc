@@ -79,9 +79,12 @@ TEST_CASE("resize_bilinear_check rejects inconsistent parameters") {
 }
 
 TEST_CASE("every resize variant matches the scalar reference") {
-  int count = 0;
-  const fg::ResizeBilinearVariant* variants = fg::resize_bilinear_variants(&count);
+  // Best first, the scalar twin (the oracle here) last.
+  const fg::VariantList<fg::ResizeBilinearVariant> variants = fg::resize_bilinear_variants();
+  const int count = static_cast<int>(variants.size());
   REQUIRE(count >= 1);
+  const fg::ResizeBilinearVariant& scalar = variants[count - 1];
+  REQUIRE(scalar.isa == fg::Isa::kScalar);
   std::mt19937 rng(1234);
   struct Case {
     int src_w, src_h, src_channels, out_channels, out_w, out_h;
@@ -122,8 +125,8 @@ TEST_CASE("every resize variant matches the scalar reference") {
       p.mean[k] = 100.f + 7.f * k;
       p.divisor[k] = 255.f;
     }
-    const std::vector<float> ref = run(variants[0].fn, p);
-    for (int v = 1; v < count; ++v) {
+    const std::vector<float> ref = run(scalar.fn, p);
+    for (int v = 0; v + 1 < count; ++v) {
       if (!fg::cpu_has_isa(variants[v].isa)) {
         MESSAGE("SKIPPED " << variants[v].name << ": CPU lacks " << fg::isa_name(variants[v].isa));
         continue;

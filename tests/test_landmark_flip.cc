@@ -10,8 +10,8 @@
 #include <set>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/lfw_eval.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/eval/lfw_eval.h"
 #include "image_test_util.h"
 #include "test_util.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/lfw_eval.h"
+#include "runtime/eval/lfw_eval.h"
 #include "test_util.h"
 
 using namespace fg;

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <random>
 
-#include "runtime/crc32.h"
-#include "runtime/executor.h"
-#include "runtime/model_writer.h"
+#include "runtime/base/crc32.h"
+#include "runtime/core/executor.h"
+#include "runtime/core/model_writer.h"
 #include "test_util.h"
 
 using namespace fg;

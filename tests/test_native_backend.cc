@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "runtime/backend_native_fuse.h"
-#include "runtime/executor.h"
-#include "runtime/quantize.h"
+#include "runtime/core/residual_fusion.h"
+#include "runtime/core/executor.h"
+#include "runtime/quantize/quantize.h"
 #include "test_util.h"
-#include "tools/convert/graph_builder.h"
+#include "runtime/core/graph_builder.h"
 
 using namespace fg;
 using namespace fg_test;

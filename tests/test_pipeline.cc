@@ -1,4 +1,4 @@
-// The whole-frame pipeline (runtime/face_pipeline.h): golden parity with face-api on
+// The whole-frame pipeline (runtime/vision/face_pipeline.h): golden parity with face-api on
 // lossless frames (../shared), and bundled checks that need nothing but the repo.
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/face_pipeline.h"
+#include "runtime/vision/face_pipeline.h"
 #include "image_test_util.h"
 #include "test_util.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/preprocess.h"
+#include "runtime/vision/preprocess.h"
 
 namespace {
 

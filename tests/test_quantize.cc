@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/detector_decode.h"
-#include "runtime/executor.h"
-#include "runtime/quantize.h"
+#include "runtime/vision/detector_decode.h"
+#include "runtime/core/executor.h"
+#include "runtime/quantize/quantize.h"
 #include "test_util.h"
 
 using namespace fg;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/crc32.h"
-#include "runtime/similarity_eval.h"
-#include "runtime/similarity_head.h"
+#include "runtime/base/crc32.h"
+#include "runtime/eval/similarity_eval.h"
+#include "runtime/eval/similarity_head.h"
 #include "test_util.h"
 
 using namespace fg;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/executor.h"
+#include "runtime/core/executor.h"
 #include "test_util.h"
 
 using namespace fg;

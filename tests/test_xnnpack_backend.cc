@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "runtime/executor.h"
-#include "runtime/model_writer.h"
+#include "runtime/core/executor.h"
+#include "runtime/core/model_writer.h"
 #include "test_util.h"
 #ifdef FG_HAVE_XNNPACK
-#include "runtime/xnnpack_internal.h"
+#include "runtime/core/backends/xnnpack/xnnpack_internal.h"
 #endif
 
 using namespace fg;

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "kernels/reference/qs8_ops.h"
-#include "runtime/executor.h"
-#include "runtime/quantize_ops.h"
-#include "runtime/model_writer.h"
+#include "runtime/core/executor.h"
+#include "runtime/core/quantize_ops.h"
+#include "runtime/core/model_writer.h"
 #include "test_util.h"
 
 using namespace fg;

@@ -1,7 +1,7 @@
 // Dense 2-D convolution (and 1x1 conv = fully connected), f32 and qs8, NHWC batch 1.
 //
 // Contract (all variants):
-// - Shape: Conv2dShape from kernels/reference/f32_ops.h with depthwise == false. Input
+// - Shape: Conv2dShape from kernels/common/op_shapes.h with depthwise == false. Input
 //   [in_h][in_w][in_c], output [out_h][out_w][out_c], dense, no row padding. Padding is
 //   explicit (pad_top/pad_left; whatever lies past the bottom/right edge is padding too).
 // - Method: implicit GEMM. M = output pixels (linear index oy*out_w+ox, a tile may wrap a
@@ -37,19 +37,13 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/reference/f32_ops.h"
-#include "kernels/reference/qs8_ops.h"
-#include "runtime/status.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/qs8_rounding.h"
+#include "runtime/base/status.h"
 
 namespace fg {
 
 constexpr size_t kConvInputOverreadBytes = 16;
-
-struct F32ConvParams {
-  Activation activation = Activation::kNone;
-  float leaky_alpha = 0.f;
-  const float* residual = nullptr;  // [out_h][out_w][out_c] or null
-};
 
 // Validates a dense conv shape (sizes positive, output size consistent with the input,
 // kernel, stride and padding).

@@ -4,7 +4,7 @@
 // 4 activations (as u8 = x + 128, matching bias_u), giving pairwise partial sums that
 // vphaddd folds at the end. Exact: |partial| <= 2 * 255 * 128 fits int32 easily.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>

@@ -3,7 +3,7 @@
 // packed bias_u already subtracts (zx + 128) * sum(w) (conv.h).
 // GCC 12 warns falsely about its own AVX-512 intrinsic headers (-W[maybe-]uninitialized).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>

@@ -1,7 +1,7 @@
 // AVX-VNNI qs8 dense conv (vpdpbusd on ymm, VEX encoded): 6 pixels x 16 channels,
 // 12 ymm accumulators. Activations fed as u8 = x + 128 (bias_u folds the correction).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>

@@ -3,12 +3,12 @@
 // four k of a c4 group de-interleaved with vld4, widened to int16 and multiply-accumulated
 // with vmlal (signed activations, so the packed bias_s applies).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
 #include <cstring>
 
-#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/common/qs8_requant_neon.h"
 #include "kernels/conv/conv_variants.h"
 
 namespace fg {

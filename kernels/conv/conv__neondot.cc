@@ -2,12 +2,12 @@
 // accumulators; one c4 group = 2 x 16 weight bytes (4 channels x 4 k each), the 4
 // activation bytes broadcast. Signed x signed, so the packed bias_s applies.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
 #include <cstring>
 
-#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/common/qs8_requant_neon.h"
 #include "kernels/conv/conv_variants.h"
 
 namespace fg {

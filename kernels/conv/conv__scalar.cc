@@ -1,6 +1,6 @@
 // Portable micro-kernels of the dense conv family (also the fallback on every CPU).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <cstring>
 
 #include "kernels/conv/conv_internal.h"

@@ -1,10 +1,10 @@
 // The output side shared by the AVX-512 dense-conv micro-kernels (f32 in conv__avx512.cc,
 // qs8 in conv__avx512vnni.cc): lane masks of a 32-channel block's two 16-channel halves,
 // and the store of one half (f32: + residual, activation; qs8: the requantization rule of
-// kernels/reference/qs8_ops.h). Include only from files built with the avx512 flags.
+// kernels/common/qs8_rounding.h). Include only from files built with the avx512 flags.
 #pragma once
 // The qs8 rule is separate multiplies and adds: never contracted into FMAs.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include "kernels/conv/conv_variants.h"

@@ -1,12 +1,14 @@
-// Helpers shared by the conv family's driver, packer and micro-kernels (not public API).
+// Helpers of the conv family only: its driver, packer and micro-kernels (not public API).
+// What other families share lives in kernels/common/.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
-#include "kernels/reference/f32_ops.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/qs8_rounding.h"
 
 namespace fg {
 
-constexpr int kMaxConvTaps = 121;  // up to 11x11 kernels
 constexpr int kMaxConvMr = 16;     // largest micro-kernel tile height
 
 inline int round_up4(int v) { return (v + 3) & ~3; }
@@ -36,13 +38,6 @@ inline size_t qs8_conv_block_bytes(const Conv2dShape& s, int nr) {
          (12 + static_cast<size_t>(s.kernel_h) * s.kernel_w * round_up4(s.in_c));
 }
 
-}  // namespace fg
-
-#include <cstdint>
-#include "kernels/reference/qs8_ops.h"
-
-namespace fg {
-
 // Offsets inside one qs8 channel block (conv.h): bias_s[nr], bias_u[nr], scale[nr], w.
 inline const int32_t* qs8_block_bias_signed(const void* w, int) {
   return static_cast<const int32_t*>(w);
@@ -55,15 +50,6 @@ inline const float* qs8_block_scale(const void* w, int nr) {
 }
 inline const int8_t* qs8_block_weights(const void* w, int nr) {
   return static_cast<const int8_t*>(w) + 12 * nr;
-}
-
-// The scalar epilogue of one output (the rule of qs8_ops.h), used by the scalar kernels
-// and by SIMD kernels for their leftovers.
-inline int8_t qs8_conv_output(int32_t acc, float scale, const int8_t* res,
-                              const Qs8ConvParams& p) {
-  float v = static_cast<float>(acc) * scale;
-  if (res) v = v + static_cast<float>(*res - p.residual_zero_point) * p.residual_scale;
-  return qs8_round_clamp(v, p.output_zero_point, p.output_min, p.output_max);
 }
 
 }  // namespace fg

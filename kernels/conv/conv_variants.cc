@@ -35,15 +35,9 @@ const Qs8ConvVariant kQs8Variants[] = {
 
 }  // namespace
 
-const F32ConvVariant* f32_conv_variants(size_t* count) {
-  *count = sizeof(kF32Variants) / sizeof(kF32Variants[0]);
-  return kF32Variants;
-}
-const Qs8ConvVariant* qs8_conv_variants(size_t* count) {
-  *count = sizeof(kQs8Variants) / sizeof(kQs8Variants[0]);
-  return kQs8Variants;
-}
-const F32ConvVariant* f32_conv_pick() { return pick_variant(kF32Variants); }
-const Qs8ConvVariant* qs8_conv_pick() { return pick_variant(kQs8Variants); }
+VariantList<F32ConvVariant> f32_conv_variants() { return kF32Variants; }
+VariantList<Qs8ConvVariant> qs8_conv_variants() { return kQs8Variants; }
+const F32ConvVariant& f32_conv_pick() { return pick_variant(kF32Variants); }
+const Qs8ConvVariant& qs8_conv_pick() { return pick_variant(kQs8Variants); }
 
 }  // namespace fg

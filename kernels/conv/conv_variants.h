@@ -4,7 +4,7 @@
 #include <cstddef>
 
 #include "kernels/conv/conv.h"
-#include "runtime/cpu_features.h"
+#include "kernels/common/variant_list.h"
 
 namespace fg {
 
@@ -27,11 +27,11 @@ struct Qs8ConvVariant {
 };
 
 // Every variant compiled into this build (for this architecture), best first.
-const F32ConvVariant* f32_conv_variants(size_t* count);
-const Qs8ConvVariant* qs8_conv_variants(size_t* count);
+VariantList<F32ConvVariant> f32_conv_variants();
+VariantList<Qs8ConvVariant> qs8_conv_variants();
 // The best variant the CPU can run (never null: scalar is always there).
-const F32ConvVariant* f32_conv_pick();
-const Qs8ConvVariant* qs8_conv_pick();
+const F32ConvVariant& f32_conv_pick();
+const Qs8ConvVariant& qs8_conv_pick();
 
 #define FG_DECLARE_F32_CONV_UKERNEL(name)                                                    \
   void name(int mr, int nc, int taps, int kc, const float* const* a, const float* w, float* c, \

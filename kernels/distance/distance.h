@@ -25,7 +25,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/cpu_features.h"
+#include "kernels/common/variant_list.h"
 
 namespace fg {
 
@@ -49,7 +49,7 @@ struct DistanceVariant {
 };
 
 // Every variant compiled into this binary, best ISA first within each (dtype, kind).
-const std::vector<DistanceVariant>& distance_variants();
+VariantList<DistanceVariant> distance_variants();
 // The first variant of (dtype, kind) the CPU can run (honours FG_MAX_ISA); never null,
 // the scalar variant is always present.
 const DistanceVariant& distance_pick(DistanceDtype dtype, DistanceKind kind);

@@ -39,8 +39,7 @@ constexpr DistanceKind kDot = DistanceKind::kDot;
 #define FG_F32(kind, fn, isa) DistanceVariant{#fn, isa, kF32, kind, fn, nullptr}
 #define FG_S8(kind, fn, isa) DistanceVariant{#fn, isa, kS8, kind, nullptr, fn}
 
-std::vector<DistanceVariant> build_list() {
-  return {
+const DistanceVariant kVariants[] = {
 #if defined(__x86_64__)
       FG_F32(kL2, f32_l2sq__avx512, Isa::kAvx512),
       FG_F32(kL2, f32_l2sq__avx2, Isa::kAvx2),
@@ -71,8 +70,7 @@ std::vector<DistanceVariant> build_list() {
       FG_F32(kDot, f32_dot__scalar, Isa::kScalar),
       FG_S8(kL2, s8_l2sq__scalar, Isa::kScalar),
       FG_S8(kDot, s8_dot__scalar, Isa::kScalar),
-  };
-}
+};
 #undef FG_F32
 #undef FG_S8
 
@@ -83,10 +81,7 @@ bool hit_less(const DistanceHit& a, const DistanceHit& b) {
 
 }  // namespace
 
-const std::vector<DistanceVariant>& distance_variants() {
-  static const std::vector<DistanceVariant> list = build_list();
-  return list;
-}
+VariantList<DistanceVariant> distance_variants() { return kVariants; }
 
 const DistanceVariant& distance_pick(DistanceDtype dtype, DistanceKind kind) {
   const DistanceVariant* scalar = nullptr;

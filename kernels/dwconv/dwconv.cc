@@ -6,7 +6,8 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/conv/conv_internal.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/shape_check.h"
 
 namespace fg {
 namespace {
@@ -86,17 +87,15 @@ void walk_output(const Conv2dShape& s, const char* in, size_t pixel_bytes, const
 
 }  // namespace
 
-const F32DwconvVariant* f32_dwconv_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
-const Qs8DwconvVariant* qs8_dwconv_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32DwconvVariant* f32_dwconv_pick() { return pick_variant(kF32); }
-const Qs8DwconvVariant* qs8_dwconv_pick() { return pick_variant(kQs8); }
+VariantList<F32DwconvVariant> f32_dwconv_variants() { return kF32; }
+VariantList<Qs8DwconvVariant> qs8_dwconv_variants() { return kQs8; }
+const F32DwconvVariant& f32_dwconv_pick() { return pick_variant(kF32); }
+const Qs8DwconvVariant& qs8_dwconv_pick() { return pick_variant(kQs8); }
 
 Status dwconv_check(const Conv2dShape& s) {
   if (!s.depthwise || s.in_c != s.out_c)
     return Status::error("dwconv shape: needs depthwise == true and in_c == out_c");
-  Conv2dShape dense = s;
-  dense.depthwise = false;
-  return conv_check(dense).with_context("dwconv");
+  return conv_window_check(s).with_context("dwconv");
 }
 
 size_t f32_dwconv_packed_size(const Conv2dShape& s) {

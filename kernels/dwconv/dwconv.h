@@ -13,13 +13,15 @@
 // pixel micro-kernel, with padded taps pointed at the padding row, so neither kernel needs
 // bounds checks. Both sum the taps in the same order, so the split never changes a result. Loads past channel c are masked: no
 // bytes are read past any buffer. No allocation in run. The qs8 rounding rule is the one
-// of kernels/reference/qs8_ops.h (conv and dwconv share Qs8ConvQuant / Qs8ConvParams).
+// of kernels/common/qs8_rounding.h (conv and dwconv share Qs8ConvQuant / Qs8ConvParams).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/conv/conv.h"
-#include "runtime/cpu_features.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/qs8_rounding.h"
+#include "runtime/base/status.h"
+#include "kernels/common/variant_list.h"
 
 namespace fg {
 
@@ -55,10 +57,10 @@ struct F32DwconvVariant { const char* name; Isa isa; F32DwconvUkernel ukernel; F
 struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; Qs8DwconvRowUkernel row; };
 
 // The one variant list per dtype (best first) and dispatch.
-const F32DwconvVariant* f32_dwconv_variants(size_t* count);
-const Qs8DwconvVariant* qs8_dwconv_variants(size_t* count);
-const F32DwconvVariant* f32_dwconv_pick();
-const Qs8DwconvVariant* qs8_dwconv_pick();
+VariantList<F32DwconvVariant> f32_dwconv_variants();
+VariantList<Qs8DwconvVariant> qs8_dwconv_variants();
+const F32DwconvVariant& f32_dwconv_pick();
+const Qs8DwconvVariant& qs8_dwconv_pick();
 
 void f32_dwconv_run(const F32DwconvVariant& v, const Conv2dShape& s, const float* input,
                     const float* packed, const F32ConvParams& p, float* output);

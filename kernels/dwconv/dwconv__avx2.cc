@@ -10,12 +10,12 @@
 // takes 8 channels per block there so nine weight vectors fit the 16 registers. Per
 // channel it does the same operations in the same order as the pixel entry.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include <cstring>
 
-#include "kernels/conv/conv_internal.h"
+#include "kernels/common/op_shapes.h"
 #include "kernels/dwconv/dwconv.h"
 
 namespace fg {

@@ -4,11 +4,11 @@
 // operations in the same order as the pixel kernel (results identical).
 // qs8 products are formed in int16 (|x*w| <= 128*128 = 16384 fits) and widened to int32.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in its headers
 #include <immintrin.h>
 
-#include "kernels/conv/conv_internal.h"
+#include "kernels/common/qs8_rounding.h"
 #include "kernels/dwconv/dwconv.h"
 
 namespace fg {

@@ -8,10 +8,10 @@
 // the pixel code for the channels left over; per channel it does the same operations in
 // the same order as the pixel entry.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
-#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/common/qs8_requant_neon.h"
 #include "kernels/dwconv/dwconv.h"
 
 namespace fg {

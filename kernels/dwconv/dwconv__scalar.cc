@@ -1,8 +1,9 @@
 // Portable depthwise micro-kernels (one output pixel, all channels; the row entry runs the
 // pixel kernel along the run, advancing the tap pointers).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
-#include "kernels/conv/conv_internal.h"
+#include "kernels/common/strict_fp.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/qs8_rounding.h"
 #include "kernels/dwconv/dwconv.h"
 
 namespace fg {

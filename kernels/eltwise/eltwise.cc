@@ -1,6 +1,6 @@
 // Element-wise add: validation, the driver (zero extension) and the variant list.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include "kernels/eltwise/eltwise.h"
 
 #include <algorithm>
@@ -30,10 +30,10 @@ const Qs8AddVariant kQs8[] = {
 
 }  // namespace
 
-const F32AddVariant* f32_add_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
-const Qs8AddVariant* qs8_add_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32AddVariant* f32_add_pick() { return pick_variant(kF32); }
-const Qs8AddVariant* qs8_add_pick() { return pick_variant(kQs8); }
+VariantList<F32AddVariant> f32_add_variants() { return kF32; }
+VariantList<Qs8AddVariant> qs8_add_variants() { return kQs8; }
+const F32AddVariant& f32_add_pick() { return pick_variant(kF32); }
+const Qs8AddVariant& qs8_add_pick() { return pick_variant(kQs8); }
 
 Status add_check(const AddShape& s) {
   const int dims[] = {s.out_h, s.out_w, s.out_c, s.a_h, s.a_w, s.a_c, s.b_h, s.b_w, s.b_c};

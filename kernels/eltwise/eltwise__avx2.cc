@@ -1,6 +1,6 @@
 // AVX2 element-wise add: 8 values per step, scalar tail.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include "kernels/eltwise/eltwise.h"

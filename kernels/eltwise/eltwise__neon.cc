@@ -3,10 +3,10 @@
 // f32 is one rounded add per element, as the twin, so results are equal except that
 // armv7 NEON flushes denormal sums to zero (results below 1.2e-38).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
-#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/common/qs8_requant_neon.h"
 #include "kernels/eltwise/eltwise.h"
 
 namespace fg {

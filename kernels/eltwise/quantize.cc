@@ -16,12 +16,9 @@ const Qs8QuantizeVariant kQuantize[] = {
 
 }  // namespace
 
-const Qs8QuantizeVariant* qs8_quantize_variants(size_t* n) {
-  *n = sizeof(kQuantize) / sizeof(kQuantize[0]);
-  return kQuantize;
-}
+VariantList<Qs8QuantizeVariant> qs8_quantize_variants() { return kQuantize; }
 
-const Qs8QuantizeVariant* qs8_quantize_pick() { return pick_variant(kQuantize); }
+const Qs8QuantizeVariant& qs8_quantize_pick() { return pick_variant(kQuantize); }
 
 void qs8_quantize__scalar(size_t n, const float* x, float scale, int32_t zero_point, int8_t* y) {
   const float lo = static_cast<float>(-128 - zero_point), hi = static_cast<float>(127 - zero_point);

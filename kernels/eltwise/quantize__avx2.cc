@@ -1,7 +1,7 @@
 // AVX2 f32 -> qs8 quantize, 16 values per step (two ymm), scalar twin for the tail (no
 // over-read or over-write): the scalar steps lane by lane (a true division, ordered
 // compares that keep NaN until the NaN -> 0 mask, the +-1.5*2^23 rounding).
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include "kernels/eltwise/eltwise.h"

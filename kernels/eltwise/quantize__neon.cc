@@ -4,7 +4,7 @@
 // so there the four quotients come from VFP and only the rest is vectorised. NaN stays
 // NaN through vmax/vmin (as through the twin's compares) until the NaN -> 0 select; a
 // denormal that armv7 NEON flushes to zero rounds to 0 either way.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
 #include "kernels/eltwise/eltwise.h"

@@ -1,6 +1,6 @@
 // Pooling: validation, the row/edge driver and the variant list.
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include "kernels/pool/pool.h"
 
 #include <algorithm>
@@ -68,10 +68,10 @@ void walk_output(const Pool2dShape& s, const char* in, size_t pixel_bytes, Edge 
 
 }  // namespace
 
-const F32PoolVariant* f32_pool_variants(size_t* n) { *n = sizeof(kF32) / sizeof(kF32[0]); return kF32; }
-const Qs8PoolVariant* qs8_pool_variants(size_t* n) { *n = sizeof(kQs8) / sizeof(kQs8[0]); return kQs8; }
-const F32PoolVariant* f32_pool_pick() { return pick_variant(kF32); }
-const Qs8PoolVariant* qs8_pool_pick() { return pick_variant(kQs8); }
+VariantList<F32PoolVariant> f32_pool_variants() { return kF32; }
+VariantList<Qs8PoolVariant> qs8_pool_variants() { return kQs8; }
+const F32PoolVariant& f32_pool_pick() { return pick_variant(kF32); }
+const Qs8PoolVariant& qs8_pool_pick() { return pick_variant(kQs8); }
 
 Status pool_check(const Pool2dShape& s) {
   const int dims[] = {s.in_h, s.in_w, s.channels, s.out_h, s.out_w, s.kernel_h, s.kernel_w, s.stride_h, s.stride_w};

@@ -1,7 +1,7 @@
 // 2-D max / average pooling, f32 and qs8, NHWC batch 1 (Pool2dShape of the reference).
 // Padded cells never take part (max ignores them, average divides by the count of real
 // cells: TF SAME). qs8: max keeps the input quantisation; average follows the rounding
-// rule of kernels/reference/qs8_ops.h. The driver collects the real cells of an output
+// rule of kernels/common/qs8_rounding.h. The driver collects the real cells of an output
 // pixel; micro-kernels see only valid row pointers (n >= 1), read c values from each
 // (masked tails, nothing past the end) and need no allocation. For each output row, the
 // run of pixels whose windows do not reach the left/right padding goes to the row kernel
@@ -12,10 +12,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/reference/f32_ops.h"
-#include "kernels/reference/qs8_ops.h"
-#include "runtime/cpu_features.h"
-#include "runtime/status.h"
+#include "kernels/common/op_shapes.h"
+#include "kernels/common/qs8_rounding.h"
+#include "kernels/common/variant_list.h"
+#include "runtime/base/status.h"
 
 namespace fg {
 
@@ -32,10 +32,10 @@ using Qs8PoolRowUkernel = void (*)(PoolKind kind, int m, size_t step, int c, int
 struct F32PoolVariant { const char* name; Isa isa; F32PoolUkernel ukernel; F32PoolRowUkernel row; };
 struct Qs8PoolVariant { const char* name; Isa isa; Qs8PoolUkernel ukernel; Qs8PoolRowUkernel row; };
 
-const F32PoolVariant* f32_pool_variants(size_t* count);
-const Qs8PoolVariant* qs8_pool_variants(size_t* count);
-const F32PoolVariant* f32_pool_pick();
-const Qs8PoolVariant* qs8_pool_pick();
+VariantList<F32PoolVariant> f32_pool_variants();
+VariantList<Qs8PoolVariant> qs8_pool_variants();
+const F32PoolVariant& f32_pool_pick();
+const Qs8PoolVariant& qs8_pool_pick();
 
 void f32_pool_run(const F32PoolVariant& v, PoolKind kind, const Pool2dShape& s,
                   const float* input, float* output);

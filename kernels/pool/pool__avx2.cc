@@ -3,7 +3,7 @@
 // input step (same operations, same order); qs8 max 2x2 stride 2 on 16 channels packs two
 // pixels per register instead (max is exact, so the result is the same).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include "kernels/pool/pool.h"

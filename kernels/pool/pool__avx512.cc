@@ -5,7 +5,7 @@
 // input step (same operations, same order); qs8 max 2x2 stride 2 on 16 channels packs four
 // pixels per register instead (max is exact, so the result is the same).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 // GCC 12 warns falsely about its own AVX-512 intrinsic headers.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"

@@ -6,10 +6,10 @@
 // The row entry runs the pixel code along the run, each cell pointer offset by the pixel's
 // input step (same operations, same order).
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <arm_neon.h>
 
-#include "kernels/conv/conv_neon_internal.h"
+#include "kernels/common/qs8_requant_neon.h"
 #include "kernels/pool/pool.h"
 
 namespace fg {

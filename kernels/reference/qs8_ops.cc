@@ -1,5 +1,5 @@
 // qs8 results must be bit-identical across variants (docs/kernels.md): no FMA contraction.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include "kernels/reference/qs8_ops.h"
 
 namespace fg {

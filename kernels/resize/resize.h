@@ -23,7 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "runtime/cpu_features.h"
+#include "kernels/common/variant_list.h"
 
 namespace fg {
 
@@ -58,11 +58,10 @@ struct ResizeBilinearVariant {
   ResizeBilinearFn fn;
 };
 
-// Every variant built for this architecture, scalar first; dispatch, tests and benchmarks
-// all iterate this list.
-const ResizeBilinearVariant* resize_bilinear_variants(int* count);
-
+// Every variant built for this architecture, best first (kernels/common/variant_list.h);
+// dispatch, tests and benchmarks all iterate this list.
+VariantList<ResizeBilinearVariant> resize_bilinear_variants();
 // The best variant this CPU can run (honours FG_MAX_ISA).
-ResizeBilinearFn resize_bilinear_select();
+const ResizeBilinearVariant& resize_bilinear_pick();
 
 }  // namespace fg

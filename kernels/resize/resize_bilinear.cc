@@ -34,25 +34,14 @@ size_t resize_bilinear_scratch_floats(const ResizeBilinearParams& p) {
 
 namespace {
 const ResizeBilinearVariant kVariants[] = {
-    {"u8f32_resize_bilinear__scalar", Isa::kScalar, &u8f32_resize_bilinear__scalar},
 #if defined(__x86_64__) || defined(_M_X64)
     {"u8f32_resize_bilinear_8x__avx2", Isa::kAvx2, &u8f32_resize_bilinear_8x__avx2},
 #endif
+    {"u8f32_resize_bilinear__scalar", Isa::kScalar, &u8f32_resize_bilinear__scalar},
 };
 }  // namespace
 
-const ResizeBilinearVariant* resize_bilinear_variants(int* count) {
-  *count = (int)(sizeof(kVariants) / sizeof(kVariants[0]));
-  return kVariants;
-}
-
-ResizeBilinearFn resize_bilinear_select() {
-  int n = 0;
-  const ResizeBilinearVariant* v = resize_bilinear_variants(&n);
-  ResizeBilinearFn best = v[0].fn;
-  for (int i = 1; i < n; ++i)
-    if (cpu_has_isa(v[i].isa)) best = v[i].fn;  // list is in increasing ISA order
-  return best;
-}
+VariantList<ResizeBilinearVariant> resize_bilinear_variants() { return kVariants; }
+const ResizeBilinearVariant& resize_bilinear_pick() { return pick_variant(kVariants); }
 
 }  // namespace fg

@@ -5,7 +5,7 @@
 // every value is rounded exactly as in the scalar reference: the results are bit-identical.
 // This file is built with -mfma and GCC contracts mul+add intrinsics into FMA by default
 // (-ffp-contract=fast, even in ISO C++ mode); FMA would round differently from the reference.
-#include "kernels/strict_fp.h"
+#include "kernels/common/strict_fp.h"
 #include <immintrin.h>
 
 #include <algorithm>

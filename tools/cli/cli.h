@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/executor.h"
-#include "runtime/face_pipeline.h"
+#include "runtime/core/executor.h"
+#include "runtime/vision/face_pipeline.h"
 
 namespace fg::cli {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_encoder.h"
-#include "runtime/face_pipeline.h"
+#include "runtime/vision/face_encoder.h"
+#include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/lfw_eval.h"
+#include "runtime/eval/lfw_eval.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

@@ -1,4 +1,4 @@
-// facegate eval identify LFW_DIR: 1:K identification on LFW (runtime/identify_eval.h) —
+// facegate eval identify LFW_DIR: 1:K identification on LFW (runtime/eval/identify_eval.h) —
 // rank-1, FNIR at FPIR 0.01 / 0.003 for nested galleries of K people, and the multi-photo
 // comparison of min-over-records vs mean-embedding matching.
 #include <unistd.h>
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/identify_eval.h"
-#include "runtime/model.h"
+#include "runtime/eval/identify_eval.h"
+#include "runtime/core/model.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

@@ -1,5 +1,5 @@
 // facegate enroll / identify / gallery: 1:K recognition against a flat-file gallery
-// (runtime/gallery.h, docs/gallery-format.md).
+// (runtime/gallery/gallery.h, docs/gallery-format.md).
 //
 // A photo's face is the largest one the pipeline finds. The bundled samples/faces/* are tight
 // 150x150 chips, where the detector usually finds nothing: then the whole image is used as
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/gallery.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/gallery/gallery.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

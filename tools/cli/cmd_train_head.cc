@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/identify_eval.h"
-#include "runtime/model.h"
-#include "runtime/similarity_eval.h"
+#include "runtime/eval/identify_eval.h"
+#include "runtime/core/model.h"
+#include "runtime/eval/similarity_eval.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

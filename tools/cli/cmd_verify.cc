@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
+#include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "runtime/model.h"
+#include "runtime/core/model.h"
 #include "tools/convert/net_builders.h"
 
 namespace {

@@ -2,7 +2,7 @@
 // Each builder follows ../shared/reference/ARCHITECTURE.md (§1, §2, §4) and names its
 // activations like the reference's per-layer dumps ("conv32_1/add+relu", "dense0/conv0").
 #pragma once
-#include "tools/convert/graph_builder.h"
+#include "runtime/core/graph_builder.h"
 #include "tools/convert/tfjs_weights.h"
 
 namespace fg {

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/status.h"
+#include "runtime/base/status.h"
 
 namespace fg::door {
 

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/status.h"
+#include "runtime/base/status.h"
 
 namespace fg::door {
 

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/status.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/base/status.h"
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/gallery.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/gallery/gallery.h"
 #include "tools/door/door_config.h"
 
 namespace fg::door {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/face_pipeline.h"
-#include "runtime/gallery.h"
+#include "runtime/vision/face_pipeline.h"
+#include "runtime/gallery/gallery.h"
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"

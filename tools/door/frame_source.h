@@ -18,8 +18,8 @@
 #include <memory>
 #include <string>
 
-#include "runtime/image.h"
-#include "runtime/status.h"
+#include "runtime/vision/image.h"
+#include "runtime/base/status.h"
 
 namespace fg::door {
 

@@ -7,7 +7,7 @@
 #pragma once
 #include <cstdint>
 
-#include "runtime/image.h"
+#include "runtime/vision/image.h"
 
 namespace fg::door {
 

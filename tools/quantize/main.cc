@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/model.h"
-#include "runtime/quantize.h"
+#include "runtime/core/model.h"
+#include "runtime/quantize/quantize.h"
 
 namespace {
 

@@ -1,0 +1,60 @@
+// The semantics of int8 graphs, derived once from a model's quantization parameters and
+// shared by every backend (reference and native must agree bit for bit; docs/quantization.md).
+//
+// Boundary: an int8 model keeps an f32 input and f32 outputs. Its first op is kQuantize
+// (q = round_half_even(x / s) + z, clamped), its last ops kDequantize (x = s * (q - z)), so
+// callers (pipeline, CLI, tests) feed and read floats whatever the model's dtype.
+// Leaky relu (the detector) has no int8 kernel epilogue: the conv writes an intermediate
+// quantization whose range is the output's with the negative side divided by alpha, then a
+// 256-entry table maps it to the output (qs8_leaky_setup).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "kernels/common/qs8_rounding.h"
+#include "runtime/core/executor.h"
+
+namespace fg {
+
+// real = scale * (q - zero_point)
+struct QuantParams {
+  float scale = 1.f;
+  int32_t zero_point = 0;
+};
+
+inline QuantParams quant_of(const TensorInfo& t) { return {t.scale, t.zero_point}; }
+
+inline int8_t qs8_quantize_value(float x, QuantParams q) {
+  return qs8_round_clamp(x / q.scale, q.zero_point, -128, 127);
+}
+inline float qs8_dequantize_value(int8_t q, QuantParams p) {
+  return p.scale * static_cast<float>(static_cast<int32_t>(q) - p.zero_point);
+}
+void qs8_quantize_run(const float* x, size_t n, QuantParams q, int8_t* y);
+void qs8_dequantize_run(const int8_t* x, size_t n, QuantParams q, float* y);
+
+// Asymmetric int8 parameters covering [lo, hi] (widened to contain 0, so 0 is exact).
+QuantParams quant_params_for_range(float lo, float hi);
+
+// Everything a qs8 conv / depthwise / fully connected op needs besides packed weights.
+// `weight_scales` backs `quant.weight_scales` (keep the struct in place after setup).
+struct Qs8ConvSetup {
+  std::vector<float> weight_scales;
+  Qs8ConvQuant quant;
+  Qs8ConvParams params;    // residual pointer left null: set per run from the arena
+  bool leaky = false;      // then params target the intermediate quantization and
+  int8_t leaky_table[256];  // leaky_table[q + 128] is the output value
+};
+[[nodiscard]] Status qs8_conv_setup(const PreparedOp& op, Qs8ConvSetup* out);
+// In place on n values: y = table[y + 128].
+void qs8_apply_table(const int8_t* table, size_t n, int8_t* y);
+
+Qs8AddQuant qs8_add_quant_of(const PreparedOp& op);
+// Average and max pool; global average pool passes its [h][w][c] input as one window.
+Qs8PoolQuant qs8_pool_quant_of(const PreparedOp& op);
+// Global average pool as a pool over the whole map (one output pixel).
+Pool2dShape global_pool_shape_of(const PreparedOp& op);
+// Fully connected as a 1x1 conv on a 1x1 input.
+Conv2dShape fc_conv_shape_of(const PreparedOp& op);
+
+}  // namespace fg
