@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "kernels/common/qs8_requant_neon.h"
+#include "kernels/conv/conv_internal.h"
 #include "kernels/conv/conv_variants.h"
 
 namespace fg {
