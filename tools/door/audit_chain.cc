@@ -110,6 +110,10 @@ Status chain_read_last_line(const std::string& path, LastLine* out) {
     ::close(fd);
     return s;
   }
+  if (!S_ISREG(st.st_mode)) {  // a device (/dev/null) or a directory: nothing to chain from
+    ::close(fd);
+    return Status::ok();
+  }
   const uint64_t size = (uint64_t)st.st_size;
   // Read a growing window at the end until it holds the last '\n' and the one before it.
   std::string tail;
