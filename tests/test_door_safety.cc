@@ -128,3 +128,25 @@ TEST_CASE("door values and files: exit 2 for usage, 3 for bad input") {
   CHECK(run_command(base + " --config " + d.path + " 2>&1").exit_code == 3);  // a directory
   CHECK(run_command(base + " --tau 4 --max-frames 1 --quiet 2>&1").exit_code == 0);
 }
+
+TEST_CASE("a real full filesystem (16 KiB tmpfs, root only) with rotation: every opening has its audit line") {
+  Dir d;
+  const std::string mnt = d.path + "/mnt", opened = d.path + "/opened";
+  REQUIRE(::mkdir(mnt.c_str(), 0755) == 0);
+  if (run_command("mount -t tmpfs -o size=16k tmpfs " + mnt + " 2>&1").exit_code != 0) {
+    MESSAGE("SKIPPED: cannot mount a tmpfs here (needs root); the RLIMIT_FSIZE and /dev/full cases cover the rest");
+    return;
+  }
+  const CommandResult r = run_command(door_cmd() + " --gallery " + d.gallery + " --source " + frames() +
+                                      " --loop 50 --cooldown 0 --quiet --log " + mnt + "/a.jsonl --log-max-bytes 4096" +
+                                      opener(opened) + " 2>&1");
+  const std::string logs = run_command("cat " + mnt + "/a.jsonl*").out;
+  run_command("umount " + mnt);
+  INFO(r.out);
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.out, "No space left on device"));
+  const size_t granted = count(logs, "\"granted\":true"), openings = count(read_all(opened), "\n");
+  MESSAGE(granted << " granted lines, " << openings << " openings");
+  CHECK(granted > 0);
+  CHECK(openings == granted);
+}
