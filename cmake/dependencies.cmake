@@ -27,3 +27,7 @@ if(FG_WITH_XNNPACK)
   endif()
 endif()
 message(STATUS "facegate: XNNPACK backend ${FG_HAVE_XNNPACK}")
+
+# libsodium (Debian: libsodium-dev): SHA-256 of the audit log's hash chain (tools/door/audit_chain.h).
+find_path(SODIUM_INCLUDE_DIR sodium.h REQUIRED)
+find_library(SODIUM_LIBRARY sodium REQUIRED)

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -175,17 +176,21 @@ TEST_CASE("audit log: one line per write, rotation by size, JSON escaping") {
   AuditLog log;
   AuditLogOptions o;
   o.path = dir + "/audit.jsonl";
-  o.max_bytes = 100;
+  o.max_bytes = 250;
   o.keep = 2;
   REQUIRE(audit_log_open(o, &log));
-  const std::string line = "{\"n\":\"" + std::string(40, 'x') + "\"}";  // 48 bytes + '\n'
+  const std::string line = "{\"n\":\"" + std::string(40, 'x') + "\"}";
   for (int i = 0; i < 7; ++i) REQUIRE(audit_log_write(log, line));
   audit_log_close(log);
-  // 7 lines of 49 bytes, 2 per file: audit.jsonl has 1, .1 and .2 have 2 each, the oldest 2
-  // lines were rotated away (keep = 2).
-  CHECK(read_file(o.path) == line + "\n");
-  CHECK(read_file(o.path + ".1") == line + "\n" + line + "\n");
-  CHECK(read_file(o.path + ".2") == line + "\n" + line + "\n");
+  // Each line gets a 75-byte "prev" field: 123 bytes + '\n', 2 per file. audit.jsonl has 1,
+  // .1 and .2 have 2 each, the oldest 2 lines were rotated away (keep = 2).
+  const std::string body = "," + line.substr(1) + "\n";  // after {"prev":"<64 hex>"
+  auto lines_of = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  CHECK(lines_of(read_file(o.path)) == 1);
+  CHECK(lines_of(read_file(o.path + ".1")) == 2);
+  CHECK(lines_of(read_file(o.path + ".2")) == 2);
+  CHECK(read_file(o.path).size() == 74 + body.size());
+  CHECK(read_file(o.path).substr(74) == body);
   CHECK(access((o.path + ".3").c_str(), F_OK) != 0);
   CHECK(json_string("a\"b\\c\nd\x01") == "\"a\\\"b\\\\c\\u000ad\\u0001\"");
   CHECK(utc_timestamp().size() == 24);  // 2024-01-02T03:04:05.678Z

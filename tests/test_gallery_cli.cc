@@ -167,15 +167,15 @@ TEST_CASE("bad galleries, foreign model, locked writer, usage errors") {
   r = run("gallery info " + other);  // no model needed to look at it
   CHECK(r.exit_code == 0);
 
-  // Another writer holds the lock: enroll fails at once with a clear error.
+  // Another writer holds the lock: enroll gives up after --wait with the busy status (4).
   const std::string locked = make_gallery("locked.fgg");
   {
     fg::GalleryOpenOptions o;
     o.writer = true;
     fg::GalleryPtr gp;
     REQUIRE(fg::gallery_open(locked, o, &gp));
-    r = run("enroll " + locked + " raj " + sample("raj", 1));
-    CHECK(r.exit_code == 3);
+    r = run("enroll --wait 0.2 " + locked + " raj " + sample("raj", 1));
+    CHECK(r.exit_code == 4);
     CHECK(has(r.out, "lock"));
     r = run("identify " + locked + " " + sample("amy", 2));  // readers need no lock
     CHECK(r.exit_code == 0);

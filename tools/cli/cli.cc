@@ -1,5 +1,6 @@
 #include "tools/cli/cli.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -21,6 +22,10 @@ bool parse_args(int argc, char** argv, int first, const std::set<std::string>& v
           return false;
         }
         out->values[name] = argv[++i];
+        if (out->values[name].empty()) {  // `--tau ''` is a mistake, not "use the default"
+          *error = "option --" + name + " needs a non-empty value";
+          return false;
+        }
       } else {
         *error = "unknown option " + a;
         return false;
@@ -35,8 +40,16 @@ bool parse_args(int argc, char** argv, int first, const std::set<std::string>& v
 bool parse_float(const std::string& text, float* out) {
   char* end = nullptr;
   const float v = std::strtof(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || v != v) return false;
+  if (text.empty() || *end != '\0' || !std::isfinite(v)) return false;
   *out = v;
+  return true;
+}
+
+bool parse_tau(const Args& args, float* tau) {
+  if (!args.values.count("tau")) return true;
+  float v;
+  if (!parse_float(args.value("tau"), &v) || v < 0.f || v > kMaxTau) return false;
+  *tau = v;
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Shared pieces of the facegate CLI: argument parsing, model lookup, exit codes.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -15,6 +16,8 @@ constexpr int kExitOk = 0;         // success; for verify/compare: same person
 constexpr int kExitNegative = 1;   // verify/compare: different people; identify: not recognized
 constexpr int kExitUsage = 2;      // bad flags or arguments
 constexpr int kExitFailure = 3;    // bad input file, model or gallery
+constexpr int kExitBusy = 4;       // gallery busy: another writer held its lock for all of --wait
+// (5 is facegate-door's "audit log failure"; README "Exit codes" lists both binaries.)
 
 // Default squared-L2 threshold of identify (1:K): the same as verify's (the best global tau of
 // `facegate eval lfw`, 0.38; face-api's FaceMatcher uses 0.6 Euclidean = 0.36). A 1:1 optimum:
@@ -37,8 +40,13 @@ struct Args {
 bool parse_args(int argc, char** argv, int first, const std::set<std::string>& value_options,
                 const std::set<std::string>& flag_options, Args* out, std::string* error);
 
-// Parses a float option (e.g. --tau); false with a message when malformed.
+// Parses a float option (e.g. --tau); false when malformed or not finite (inf, nan, 1e50).
 bool parse_float(const std::string& text, float* out);
+
+// --tau: absent -> *tau unchanged; else a finite squared-L2 distance in [0, kMaxTau]
+// (descriptors have norm ~1.5, so no two are further apart than ~10: 100 accepts anyone).
+constexpr float kMaxTau = 100.f;
+bool parse_tau(const Args& args, float* tau);
 
 // Where the .fgm files are: --models DIR, $FG_MODEL_DIR, <exe>/../models (build tree),
 // <exe>/../share/facegate/models (installed).
@@ -49,6 +57,14 @@ bool backend_from_args(const Args& args, Backend* out, std::string* error);
 
 int usage_error(const std::string& command, const std::string& message);
 int failure(const std::string& message);
+
+// Gallery writers (gallery_wait.cc): runs `open` (a gallery_open(writer)/gallery_create)
+// again while another writer holds the lock, for up to --wait SECONDS (default 5, 0..3600).
+// Returns 0, kExitBusy (still locked), kExitFailure (other error) or kExitUsage (bad --wait),
+// the message printed.
+constexpr float kDefaultGalleryWaitS = 5.f, kMaxGalleryWaitS = 3600.f;
+bool gallery_busy(const Status& s);
+int open_gallery_waiting(const std::string& command, const Args& args, const std::function<Status()>& open);
 
 // Commands.
 int cmd_embed(int argc, char** argv);
@@ -62,6 +78,7 @@ int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
+int cmd_audit(int argc, char** argv);         // cmd_audit.cc: `audit verify`
 
 // Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
 // --backend (default native) / --models / --input-size / --score / --align|--crop /

@@ -135,8 +135,7 @@ int cmd_compare(int argc, char** argv) {
   }
   if (args.positional.size() != 2) return usage_error("compare", "give exactly two images");
   float tau = kDefaultTau;
-  if (!args.value("tau").empty() && (!parse_float(args.value("tau"), &tau) || tau < 0.f))
-    return usage_error("compare", "--tau must be a non-negative number");
+  if (!parse_tau(args, &tau)) return usage_error("compare", "--tau must be a finite number in 0..100");
   FaceEncoder enc;
   if (int rc = open_encoder(args, &enc)) return rc;
   float a[kEmbeddingDim], b[kEmbeddingDim];

@@ -211,6 +211,11 @@ int cmd_eval(int argc, char** argv) {
   if (!args.value("threads").empty() &&
       (!parse_float(args.value("threads"), &threads_f) || threads_f < 1 || threads_f > 64 || (int)threads_f != threads_f))
     return usage_error("eval", "--threads must be 1..64");
+  // --folds syntax is a usage question: checked before any file is read (the range needs
+  // pairs.txt's fold count and is checked after).
+  if (args.values.count("folds") &&
+      args.value("folds").find_first_not_of("0123456789,-") != std::string::npos)
+    return usage_error("eval", "--folds must be like 1-10, 3 or 1,4-5");
   std::vector<LfwPair> pairs;
   int num_folds = 0;
   const std::string pairs_path = args.value("pairs", dir + "/pairs.txt");

@@ -105,7 +105,7 @@ std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
 int cmd_enroll(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
+  if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
   if (args.has("help")) {
     std::printf(
         "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
@@ -114,7 +114,8 @@ int cmd_enroll(int argc, char** argv) {
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
         "--crop: every image already is a face crop (no detection).\n"
-        "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error.\n");
+        "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error,\n"
+        "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n");
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
@@ -129,20 +130,21 @@ int cmd_enroll(int argc, char** argv) {
     if (int rc = embed_photo(pipe, args.has("crop"), &photos[i])) return rc;
   }
   GalleryPtr g;
-  const bool created = !file_exists(path);
-  Status s;
-  if (created) {
-    GalleryCreateOptions c;
-    c.dim = kEmbeddingDim;
-    c.model_id = model_id;
-    s = gallery_create(path, c, &g);
-  } else {
-    GalleryOpenOptions o;
-    o.writer = true;
-    o.expected_model_id = model_id;
-    s = gallery_open(path, o, &g);
-  }
-  if (!s) return failure(s.message());
+  bool created = false;
+  if (int rc = open_gallery_waiting("enroll", args, [&] {
+        created = !file_exists(path);
+        if (created) {
+          GalleryCreateOptions c;
+          c.dim = kEmbeddingDim;
+          c.model_id = model_id;
+          return gallery_create(path, c, &g);
+        }
+        GalleryOpenOptions o;
+        o.writer = true;
+        o.expected_model_id = model_id;
+        return gallery_open(path, o, &g);
+      }))
+    return rc;
   if (created && !args.has("json")) std::printf("created gallery %s (model %s)\n", path.c_str(), model_id.c_str());
   if (args.has("json")) std::printf("{\"gallery\": %s, \"created\": %s, \"name\": %s, \"records\": [", json_string(path).c_str(),
                                     created ? "true" : "false", json_string(name).c_str());
@@ -180,8 +182,7 @@ int cmd_identify(int argc, char** argv) {
   }
   if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");
   float tau = kMatchTau;
-  if (!args.value("tau").empty() && (!parse_float(args.value("tau"), &tau) || tau < 0.f))
-    return usage_error("identify", "--tau must be a non-negative number");
+  if (!parse_tau(args, &tau)) return usage_error("identify", "--tau must be a finite number in 0..100");
   IdentifyOptions io;
   io.score = kDefaultMatch;
   const std::string match = args.value("match", match_name(kDefaultMatch));
@@ -287,14 +288,15 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
 int cmd_gallery(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, {}, {"help", "json", "all"}, &args, &error)) return usage_error("gallery", error);
+  if (!parse_args(argc, argv, 2, {"wait"}, {"help", "json", "all"}, &args, &error)) return usage_error("gallery", error);
   if (args.has("help") || args.positional.empty()) {
     std::printf(
         "usage: facegate gallery list GALLERY [--all] [--json]   records (--all: deleted ones too)\n"
         "       facegate gallery info GALLERY [--json]           header, counts, file size\n"
         "       facegate gallery remove GALLERY NAME             mark all of NAME's records deleted\n"
         "       facegate gallery compact GALLERY                 rewrite without deleted records\n"
-        "Exit 0 ok, 2 usage, 3 bad or locked gallery / unknown name.\n");
+        "remove/compact wait up to --wait SECONDS (5) for another writer to finish.\n"
+        "Exit 0 ok, 2 usage, 3 bad gallery / unknown name, 4 busy (still locked after --wait).\n");
     return args.has("help") ? kExitOk : usage_error("gallery", "give list|info|remove|compact GALLERY");
   }
   const std::string& action = args.positional[0];
@@ -307,7 +309,7 @@ int cmd_gallery(int argc, char** argv) {
   GalleryOpenOptions o;
   o.writer = write;
   GalleryPtr g;
-  if (Status s = gallery_open(args.positional[1], o, &g); !s) return failure(s.message());
+  if (int rc = open_gallery_waiting("gallery", args, [&] { return gallery_open(args.positional[1], o, &g); })) return rc;
   if (action == "list") return gallery_list_cmd(*g, args);
   if (action == "info") return gallery_info_cmd(*g, args);
   if (action == "remove") {

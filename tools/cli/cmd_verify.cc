@@ -66,8 +66,7 @@ int cmd_verify(int argc, char** argv) {
   std::string model_dir;
   if (int rc = pipeline_options_from_args("verify", args, &opt, &model_dir)) return rc;
   float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;
-  if (!args.value("tau").empty() && (!parse_float(args.value("tau"), &tau) || tau < 0.f))
-    return usage_error("verify", "--tau must be a non-negative number");
+  if (!parse_tau(args, &tau)) return usage_error("verify", "--tau must be a finite number in 0..100");
   FacePipeline pipe;
   if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
   Side side[2];

@@ -23,14 +23,18 @@ const Command kCommands[] = {
     {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY"},
     {"train-head", fg::cli::cmd_train_head, "train-head binary|triplet LFW_DIR --out FILE: learned similarity head"},
     {"verify-head", fg::cli::cmd_verify_head, "verify-head HEAD PHOTO1 PHOTO2: 1:1 verdict through a trained head"},
+    {"audit", fg::cli::cmd_audit, "audit verify FILE...: check the hash chain of facegate-door's audit log"},
 };
 
 int print_help(FILE* out) {
   std::fprintf(out, "usage: facegate COMMAND [options]   (facegate COMMAND --help for details)\n\ncommands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(out,
-               "\nexit codes: 0 ok / same person, 1 different / not recognized, 2 usage error,\n"
-               "            3 bad input (image, model, gallery)\n");
+               "\nexit codes: 0 ok / same person, 1 different / not recognized / audit chain broken,\n"
+               "            2 usage error (flags, arguments, option values), 3 bad input (image,\n"
+               "            model, gallery, file), 4 gallery busy (another writer, after --wait),\n"
+               "            5 facegate-door only: audit log failure (nothing opened)\n"
+               "option values: finite numbers in the documented range (--tau 0..100).\n");
   return 0;
 }
 

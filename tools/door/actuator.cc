@@ -27,7 +27,54 @@ std::string utc_now_iso() {
   return buf;
 }
 
-// posix_spawn rather than fork: no copy of the models' page tables on small boards.
+enum class RunResult { kDone, kTimedOut, kFailed };
+
+// Runs `/bin/sh -c cmd` as the leader of a new process group and waits up to timeout_s; on
+// timeout the WHOLE group gets SIGKILL (killing only the shell would leave its children, e.g.
+// the `sleep` of `on; sleep 6; off`, running with the door open). posix_spawn rather than
+// fork: no copy of the models' page tables on small boards.
+RunResult run_in_group(const std::string& command, char** envp, double timeout_s, std::string* error) {
+  std::string cmd = command;
+  char sh[] = "/bin/sh", dash_c[] = "-c";
+  char* argv[] = {sh, dash_c, cmd.data(), nullptr};
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);  // pgid = the child's pid
+  pid_t pid;
+  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv, envp);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    *error = std::string("cannot start the door command: ") + std::strerror(rc);
+    return RunResult::kFailed;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) {
+      *error = std::string("waitpid: ") + std::strerror(errno);
+      ::kill(-pid, SIGKILL);
+      return RunResult::kFailed;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(-pid, SIGKILL);  // the group: the shell and everything it started
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      *error = "door command timed out after " + std::to_string(timeout_s) + " s (process group killed)";
+      return RunResult::kTimedOut;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return RunResult::kDone;
+  *error = WIFEXITED(status) ? "door command exited with " + std::to_string(WEXITSTATUS(status))
+                             : "door command killed by signal " + std::to_string(WTERMSIG(status));
+  return RunResult::kFailed;
+}
+
+// The person's name goes to the command ONLY through the environment (FG_PERSON), never into
+// the command text: a name is user data and may hold `$ ; ( ) *`.
 Status run_command(const ActuatorOptions& o, const std::string& person, float distance, int64_t frame) {
   std::vector<std::string> vars;
   for (char** e = environ; *e; ++e)
@@ -43,29 +90,16 @@ Status run_command(const ActuatorOptions& o, const std::string& person, float di
   std::vector<char*> envp;
   for (std::string& v : vars) envp.push_back(v.data());
   envp.push_back(nullptr);
-  std::string cmd = o.command;
-  char sh[] = "/bin/sh", dash_c[] = "-c";
-  char* argv[] = {sh, dash_c, cmd.data(), nullptr};
-  pid_t pid;
-  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, nullptr, argv, envp.data());
-  if (rc != 0) return Status::error(std::string("cannot start the door command: ") + std::strerror(rc));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.command_timeout_s);
-  int status = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) return Status::error(std::string("waitpid: ") + std::strerror(errno));
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      return Status::error("door command timed out after " + std::to_string(o.command_timeout_s) + " s (killed)");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::string error;
+  const RunResult r = run_in_group(o.command, envp.data(), o.command_timeout_s, &error);
+  if (r == RunResult::kDone) return Status::ok();
+  if (r == RunResult::kTimedOut && !o.command_on_timeout.empty()) {
+    // The relock step: whatever the timed-out command left half done, put the door back.
+    std::string relock_error;
+    const RunResult rr = run_in_group(o.command_on_timeout, envp.data(), o.command_timeout_s, &relock_error);
+    error += rr == RunResult::kDone ? "; --command-on-timeout ran" : "; --command-on-timeout FAILED: " + relock_error;
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::ok();
-  if (WIFEXITED(status)) return Status::error("door command exited with " + std::to_string(WEXITSTATUS(status)));
-  return Status::error("door command killed by signal " + std::to_string(WTERMSIG(status)));
+  return Status::error(error);
 }
 
 }  // namespace

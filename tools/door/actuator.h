@@ -2,9 +2,11 @@
 //
 //   kDryRun   nothing (prints "would open"); the default, so a misconfigured demo opens nothing
 //   kCommand  runs `/bin/sh -c COMMAND` with FG_PERSON, FG_DISTANCE, FG_FRAME, FG_TIME in its
-//             environment (quote them in the command: "$FG_PERSON" — names are user data);
-//             waits for it up to command_timeout_s, then kills it, so a hung script cannot
-//             stall the door loop forever
+//             environment (the only way the name reaches it: quote it, "$FG_PERSON", and
+//             never re-parse it — `sh -c "... $FG_PERSON"` runs whatever a name holds);
+//             the command leads its own process group; after command_timeout_s the whole
+//             group is killed (so a hung script cannot stall the door loop, and no child of
+//             it runs on) and command_on_timeout, if set, runs (the relock step)
 //   kGpio     drives a GPIO line through the kernel's character device (libgpiod): active on
 //             grant, back to inactive after hold_s (released by actuator_poll from the frame
 //             loop, so the loop keeps running while the door is held open). Only compiled when
@@ -26,6 +28,7 @@ struct ActuatorOptions {
   ActuatorKind kind = ActuatorKind::kDryRun;
   std::string command;
   double command_timeout_s = 5.0;
+  std::string command_on_timeout;  // run after a timeout (relock), in its own group too
   std::string gpio_chip = "gpiochip0";  // name, number or /dev/gpiochipN
   int gpio_line = -1;                   // line offset on the chip
   bool gpio_active_low = false;         // relay boards that switch on a low level

@@ -9,6 +9,18 @@
 //
 // Rotation: when a line would take the file past max_bytes, it is renamed to PATH.1 (PATH.1
 // -> PATH.2 ... up to PATH.<keep>, the oldest deleted) and a new PATH is started. 0 = never.
+// If the rename or the new file fails, the log keeps writing to the file it has (so nothing
+// is lost), prints the error, writes a "log_rotate_failed" event into it and retries once the
+// file has grown by another quarter of max_bytes.
+//
+// Hash chain (audit_chain.h): every line starts with "prev":"<SHA-256 of the line before>",
+// across rotation and restarts. At open, a file whose last line is torn (no '\n', from a
+// crash or a full disk) gets a '\n' and a "log_repaired" event before any new line, so no
+// new line is ever glued onto a fragment. A write that comes back short is truncated away
+// (or, if that fails too, repaired the same way before the next line).
+//
+// Failure: audit_log_write returns an error when the line is not in the file (and, with
+// fsync, on disk); the caller decides what that means (the door: --on-log-failure).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,6 +41,10 @@ struct AuditLog {
   int fd = -1;
   uint64_t bytes = 0;  // current file size
   uint64_t lines = 0;  // written by this process
+  std::string last_hash;          // chain: hash of the last line in the log
+  std::string torn;               // an unterminated fragment at the end of the file to repair
+  uint64_t rotate_retry_bytes = 0;  // after a failed rotation: size at which to try again
+  int64_t rotate_failures = 0;
 };
 
 Status audit_log_open(const AuditLogOptions& options, AuditLog* log);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -22,10 +23,25 @@ bool to_double(const std::string& s, double* out) {
   char* end = nullptr;
   errno = 0;
   const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || errno || v != v) return false;
+  if (s.empty() || *end != '\0' || errno || !std::isfinite(v)) return false;  // no inf/nan/overflow
   *out = v;
   return true;
 }
+
+// A finite double in [lo, hi] (a range documented in door_print_usage).
+bool double_in(const std::string& s, double lo, double hi, double* out) {
+  double x;
+  if (!to_double(s, &x) || x < lo || x > hi) return false;
+  *out = x;
+  return true;
+}
+
+// Squared L2 between descriptors of norm ~1.5: every face is within ~4 of every other, so a
+// tau above kMaxTau would open for anyone (and 1e30 is a typo, not a policy).
+constexpr double kMaxTau = 4.0;
+// Seconds: a day for the cooldown, an hour for a command or a hold (anything longer is a
+// units mistake).
+constexpr double kMaxCooldownS = 86400, kMaxCommandS = 3600;
 
 bool to_int64(const std::string& s, int64_t* out) {
   char* end = nullptr;
@@ -90,7 +106,7 @@ const std::vector<Option>& options() {
        }},
       {"tau", true, [](DoorConfig& c, const std::string& v) {
          double x;
-         if (!to_double(v, &x) || x < 0) return false;
+         if (!double_in(v, 0, kMaxTau, &x)) return false;
          c.policy.tau = (float)x;
          return true;
        }},
@@ -106,11 +122,12 @@ const std::vector<Option>& options() {
          c.policy.window = (int)x;
          return true;
        }},
-      {"cooldown", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.policy.cooldown_s) && c.policy.cooldown_s >= 0; }},
+      {"cooldown", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, kMaxCooldownS, &c.policy.cooldown_s); }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
       {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
-      {"command-timeout", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.actuator.command_timeout_s) && c.actuator.command_timeout_s > 0; }},
+      {"command-timeout", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, kMaxCommandS, &c.actuator.command_timeout_s); }},
+      {"command-on-timeout", true, [](DoorConfig& c, const std::string& v) { c.actuator.command_on_timeout = v; return !v.empty(); }},
       {"gpio-chip", true, [](DoorConfig& c, const std::string& v) { c.actuator.gpio_chip = v; return !v.empty(); }},
       {"gpio-line", true, [](DoorConfig& c, const std::string& v) {
          int64_t x;
@@ -119,11 +136,11 @@ const std::vector<Option>& options() {
          return true;
        }},
       {"gpio-active-low", false, [](DoorConfig& c, const std::string&) { c.actuator.gpio_active_low = true; return true; }},
-      {"hold", true, [](DoorConfig& c, const std::string& v) { return to_double(v, &c.actuator.hold_s) && c.actuator.hold_s > 0; }},
+      {"hold", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, kMaxCommandS, &c.actuator.hold_s); }},
       {"log", true, [](DoorConfig& c, const std::string& v) { c.log.path = v; return !v.empty(); }},
       {"log-max-bytes", true, [](DoorConfig& c, const std::string& v) {
          int64_t x;
-         if (!to_int64(v, &x) || x < 0) return false;
+         if (!to_int64(v, &x) || x < 0 || x > (int64_t(1) << 40)) return false;
          c.log.max_bytes = (uint64_t)x;
          return true;
        }},
@@ -134,6 +151,10 @@ const std::vector<Option>& options() {
          return true;
        }},
       {"fsync", false, [](DoorConfig& c, const std::string&) { c.log.fsync = true; return true; }},
+      {"on-log-failure", true, [](DoorConfig& c, const std::string& v) {
+         c.log_failure_deny = v == "deny";
+         return v == "deny" || v == "continue";
+       }},
       {"stats", true, set_int(&DoorConfig::stats_every, 0, 1 << 30)},
       {"bench", true, set_int(&DoorConfig::bench, 0, 1 << 20)},
       {"loop", true, set_int(&DoorConfig::loop, 0, 1 << 30)},
@@ -168,8 +189,12 @@ std::string trim(const std::string& s) {
 }
 
 Status apply_config_file(const std::string& path, DoorConfig* cfg) {
+  struct stat st;
   std::ifstream in(path);
-  if (!in) return Status::error(path + ": cannot open config file");
+  if (!in || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    cfg->config_unreadable = true;
+    return Status::error(path + ": cannot open config file" + (in ? " (not a regular file)" : ""));
+  }
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     const size_t hash = line.find('#');
@@ -219,6 +244,8 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
+  if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
+    return Status::error("--actuator command needs --command CMD");
   for (const EnrollRequest& r : cfg->enroll)
     if (r.name == "unknown") return Status::error("'unknown' is reserved (the audit log's word for strangers)");
   return Status::ok();
@@ -242,7 +269,8 @@ void door_print_usage(FILE* out) {
       "       facegate-door --gallery FILE --enroll NAME=IMG[,IMG...] [--enroll ...]\n"
       "Door access: camera frames -> faces -> nearest enrolled person -> grant/deny/unknown,\n"
       "a relay or command, and a JSONL audit log. Exit 0 at the end of the stream or on\n"
-      "SIGINT/SIGTERM (current frame finished, log flushed, relay released); 2 usage; 3 failure.\n"
+      "SIGINT/SIGTERM (current frame finished, log flushed, relay released); 2 usage; 3 bad\n"
+      "input or failure at start (config file, gallery, models, source); 5 audit log failure.\n"
       "\n"
       "source:   --source DIR | @LISTFILE | IMG[,IMG...] | FILE.y4m | - (Y4M on stdin) | /dev/videoN\n"
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
@@ -250,15 +278,22 @@ void door_print_usage(FILE* out) {
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"
-      "policy:   --tau T (squared L2, 0.30)  --votes N (2)  --window M (3): grant when d <= tau in\n"
-      "          N of the last M frames; --cooldown SEC (5) per person; --all-faces (default:\n"
+      "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
+      "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
       "actuator: --actuator dry|command|gpio (dry)\n"
-      "          --command CMD (run by /bin/sh with FG_PERSON, FG_DISTANCE, FG_FRAME, FG_TIME set)\n"
-      "          --command-timeout SEC (5)\n"
-      "          --gpio-chip CHIP (gpiochip0)  --gpio-line N  --gpio-active-low  --hold SEC (3)%s\n"
-      "log:      --log FILE (JSON lines)  --fsync (each line on disk before going on)\n"
-      "          --log-max-bytes B (10 MiB; rotate to FILE.1..)  --log-keep K (5)\n"
+      "          --command CMD (run by /bin/sh in its own process group; the person's name reaches it\n"
+      "          ONLY as $FG_PERSON in the environment, with FG_DISTANCE, FG_FRAME, FG_TIME)\n"
+      "          --command-timeout SEC (5; 0.001..3600: then the whole group is killed)\n"
+      "          --command-on-timeout CMD (relock: always run after a timeout, same environment)\n"
+      "          --gpio-chip CHIP (gpiochip0)  --gpio-line N (0..65535)  --gpio-active-low\n"
+      "          --hold SEC (3; 0.001..3600)%s\n"
+      "log:      --log FILE (JSON lines, SHA-256 hash chain: facegate audit verify FILE)\n"
+      "          --fsync (each line on disk before going on)\n"
+      "          --on-log-failure deny|continue (deny: no opening without a written line; the\n"
+      "          door stops with exit 5; continue: report on stderr and go on)\n"
+      "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
+      "          --log-keep K (5; 0..1000)\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
       "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
       actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]");

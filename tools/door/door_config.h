@@ -39,6 +39,9 @@ struct DoorConfig {
   PolicyOptions policy;
   ActuatorOptions actuator;
   AuditLogOptions log;
+  // --on-log-failure deny (default): a line that cannot be written (+ fsync'd with --fsync)
+  // means no opening and the door stops with kExitLogFailure; continue: report and go on.
+  bool log_failure_deny = true;
   bool all_faces = false;          // decide for every face, not only the largest
   int stats_every = 0;             // print the latency table every N frames (0: only at the end)
   int bench = 0;                   // > 0: preload the source's frames and play them N times
@@ -47,6 +50,7 @@ struct DoorConfig {
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
   bool help = false;
+  bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage
 };
 
 // Parses flags (and --config). Returns an error Status for bad usage (message for the user).

@@ -14,12 +14,21 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-void write_line(Door& d, const std::string& json) {
+// False when the line is not recorded. Under --on-log-failure deny that ends the run: the
+// door must not open, nor go on deciding, without a record.
+bool write_line(Door& d, const std::string& json) {
   Status s = audit_log_write(d.log, json);
-  if (!s) {
-    ++d.counters.errors;
-    std::fprintf(stderr, "facegate-door: %s\n", s.message().c_str());
+  if (s) return true;
+  ++d.counters.errors;
+  if (d.cfg.log_failure_deny) {
+    if (!d.log_failed)
+      std::fprintf(stderr, "facegate-door: event log_failure: %s; --on-log-failure deny: nothing is opened without a "
+                           "record, stopping (exit 5)\n", s.message().c_str());
+    d.log_failed = true;
+  } else {
+    std::fprintf(stderr, "facegate-door: event log_failure: %s (--on-log-failure continue)\n", s.message().c_str());
   }
+  return false;
 }
 
 // Re-reads the gallery when its file changed (checked at most once a second).
@@ -57,7 +66,10 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, &d->gallery));
   maybe_refresh_gallery(*d);  // records the file's stamp
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
-  FG_RETURN_IF_ERROR(audit_log_open(cfg.log, &d->log));
+  if (Status s = audit_log_open(cfg.log, &d->log); !s) {
+    d->log_failed = true;  // the caller exits with kExitLogFailure
+    return s;
+  }
   const GalleryInfo info = gallery_info(*d->gallery);
   char detail[256];
   std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
@@ -148,15 +160,13 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   latency_record(d.stats, Stage::kMatch, total.match);
   const double decided_ms = ms_since(t_frame);
   const Clock::time_point t_act = Clock::now();
-  for (size_t k = 0; k < pending.size(); ++k) {
+  for (size_t k = 0; k < pending.size() && !d.log_failed; ++k) {
     const Decision& dec = pending[k].decision;
     const FaceBox& b = pending[k].box;
     const FaceTimes& ft = pending[k].times;
     std::string actuator_error;
     if (dec.verdict == Verdict::kGrant) {
       ++d.counters.grants;
-      Status a = actuator_grant(d.actuator, dec.person, dec.distance, frame_no, door_now_s(d));
-      if (!a) actuator_error = a.message();
     } else if (dec.verdict == Verdict::kDeny) {
       ++d.counters.denies;
     } else {
@@ -176,13 +186,25 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
              verdict_name(dec.verdict) + "\",\"person\":" + json_string(known ? dec.person : "unknown");
     if (!known && !dec.person.empty()) d.line += ",\"nearest\":" + json_string(dec.person);
     d.line += nums;
-    d.line += ",\"granted\":" + std::string(dec.verdict == Verdict::kGrant && actuator_error.empty() ? "true" : "false");
+    d.line += ",\"granted\":" + std::string(dec.verdict == Verdict::kGrant ? "true" : "false");
     d.line += ",\"reason\":" + json_string(dec.reason);
-    if (!actuator_error.empty()) d.line += ",\"actuator_error\":" + json_string(actuator_error);
-    write_line(d, d.line + "}");
+    // The record first, then the door: an opening is never missing from the log.
+    if (!write_line(d, d.line + "}") && d.log_failed) {
+      if (dec.verdict == Verdict::kGrant)
+        std::fprintf(stderr, "facegate-door: frame %lld: grant for %s NOT opened (no audit record)\n",
+                     (long long)frame_no, dec.person.c_str());
+      break;
+    }
+    if (dec.verdict == Verdict::kGrant) {
+      Status a = actuator_grant(d.actuator, dec.person, dec.distance, frame_no, door_now_s(d));
+      if (!a) actuator_error = a.message();
+    }
     if (!actuator_error.empty()) {
       ++d.counters.errors;
       std::fprintf(stderr, "facegate-door: actuator: %s\n", actuator_error.c_str());
+      write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"actuator_error\",\"frame\":" +
+                        std::to_string(frame_no) + ",\"person\":" + json_string(dec.person) +
+                        ",\"detail\":" + json_string(actuator_error) + "}");
     }
     if (!d.cfg.quiet)
       std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [frame %.1f ms]\n", (long long)frame_no, label.c_str(),

@@ -47,6 +47,9 @@ struct Door {
   PipelineFace face;
   std::vector<IdentifyMatch> matches;
   std::string line;
+  // Set when a line could not be recorded under --on-log-failure deny: the door opens
+  // nothing more and the caller stops with kExitLogFailure.
+  bool log_failed = false;
 };
 
 // Monotonic seconds since the door opened.

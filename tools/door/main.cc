@@ -22,7 +22,9 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
-constexpr int kExitOk = 0, kExitUsage = 2, kExitFailure = 3;
+// Exit codes (README "Exit codes", docs/door.md): 5 = the audit log could not record a line
+// under --on-log-failure deny (the door stopped rather than open without a record).
+constexpr int kExitOk = 0, kExitUsage = 2, kExitFailure = 3, kExitLogFailure = 5;
 // --bench keeps at most this many frames in memory.
 constexpr size_t kMaxBenchFrames = 64;
 
@@ -74,7 +76,7 @@ void play(fg::door::Door& d, fg::door::FrameSource& src) {
   fg::Image frame;
   std::string label, error;
   int passes = 1;
-  while (!g_stop && !frame_limit_reached(d)) {
+  while (!g_stop && !frame_limit_reached(d) && !d.log_failed) {
     const auto t0 = std::chrono::steady_clock::now();
     error.clear();
     const FrameResult r = src.next(&frame, &label, &error);
@@ -115,7 +117,8 @@ void bench(fg::door::Door& d, fg::door::FrameSource& src) {
   }
   std::printf("bench: %zu frames x %d passes\n", frames.size(), d.cfg.bench);
   for (int pass = 0; pass < d.cfg.bench && !g_stop; ++pass)
-    for (size_t i = 0; i < frames.size() && !g_stop; ++i) fg::door::door_process_frame(d, frames[i], labels[i], -1.0);
+    for (size_t i = 0; i < frames.size() && !g_stop && !d.log_failed; ++i)
+      fg::door::door_process_frame(d, frames[i], labels[i], -1.0);
 }
 
 }  // namespace
@@ -125,7 +128,7 @@ int main(int argc, char** argv) {
   fg::Status s = fg::door::door_config_parse(argc, argv, &cfg);
   if (!s) {
     std::fprintf(stderr, "facegate-door: %s\n(facegate-door --help for usage)\n", s.message().c_str());
-    return kExitUsage;
+    return cfg.config_unreadable ? kExitFailure : kExitUsage;
   }
   if (cfg.help) {
     fg::door::door_print_usage(stdout);
@@ -141,7 +144,7 @@ int main(int argc, char** argv) {
   if (!s) {
     std::fprintf(stderr, "facegate-door: %s\n", s.message().c_str());
     fg::door::door_close(*door);
-    return kExitFailure;
+    return door->log_failed ? kExitLogFailure : kExitFailure;
   }
   if (!src) return kExitOk;  // enrol-only run
   std::printf("facegate-door: %s, backend %s, tau %.2f, %d of %d frames, actuator %s%s\n", src->describe().c_str(),
@@ -157,5 +160,5 @@ int main(int argc, char** argv) {
   src.reset();
   fg::door::door_close(*door);
   print_stats(*door, "facegate-door");
-  return kExitOk;
+  return door->log_failed ? kExitLogFailure : kExitOk;
 }
