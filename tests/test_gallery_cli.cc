@@ -8,6 +8,7 @@
 #include <string>
 
 #include "runtime/gallery.h"
+#include "runtime/gallery_key.h"
 #include "test_util.h"
 
 using namespace fg_test;
@@ -27,6 +28,20 @@ std::string temp_path(const std::string& name) {
   ::unlink(p.c_str());
   return p;
 }
+
+// Every command here runs with $FG_GALLERY_KEY set to one key made for this run (the
+// environment route of --gallery-key), so the galleries are authenticated (format v2).
+struct KeyEnv {
+  std::string path = "/tmp/fg_test_gallery_cli_" + std::to_string(::getpid()) + "_key";
+  fg::GalleryKey key;
+  KeyEnv() {
+    ::unlink(path.c_str());
+    if (fg::gallery_keygen(path).is_ok() && fg::gallery_key_load(path, &key).is_ok())
+      ::setenv("FG_GALLERY_KEY", path.c_str(), 1);
+  }
+  ~KeyEnv() { ::unlink(path.c_str()); }
+};
+KeyEnv g_key_env;
 
 const char* const kEnrolled[] = {"amy", "bernadette", "howard", "leonard", "penny"};
 const char* const kStrangers[] = {"raj", "sheldon", "stuart"};
@@ -164,7 +179,10 @@ TEST_CASE("bad galleries, foreign model, locked writer, usage errors") {
   r = run("identify " + other + " " + sample("amy", 1));
   CHECK(r.exit_code == 3);
   CHECK(has(r.out, "some-other-encoder"));
-  r = run("gallery info " + other);  // no model needed to look at it
+  r = run("gallery info " + other);  // v1 (made without a key): refused unless insecure
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "--insecure-gallery"));
+  r = run("gallery info --insecure-gallery " + other);  // no model needed to look at it
   CHECK(r.exit_code == 0);
 
   // Another writer holds the lock: enroll fails at once with a clear error.
@@ -172,6 +190,7 @@ TEST_CASE("bad galleries, foreign model, locked writer, usage errors") {
   {
     fg::GalleryOpenOptions o;
     o.writer = true;
+    o.key = g_key_env.key;
     fg::GalleryPtr gp;
     REQUIRE(fg::gallery_open(locked, o, &gp));
     r = run("enroll " + locked + " raj " + sample("raj", 1));
@@ -200,4 +219,81 @@ TEST_CASE("bad galleries, foreign model, locked writer, usage errors") {
   CHECK(run("eval identify /nonexistent --k 0").exit_code == 2);
   CHECK(run("eval identify /nonexistent").exit_code == 3);
   for (const std::string& f : {junk, other, locked}) ::unlink(f.c_str());
+}
+
+TEST_CASE("keys: keygen, key file checks, enroll needs a key, names, migrate from v1") {
+  REQUIRE(g_key_env.key.loaded);
+  const std::string key = temp_path("k2.key"), loose = temp_path("loose.key");
+  Run r = run("gallery keygen " + key);
+  REQUIRE(r.exit_code == 0);
+  struct stat st;
+  REQUIRE(::stat(key.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_size == 32);
+  r = run("gallery keygen " + key);  // never overwritten
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "refusing to overwrite"));
+  CHECK(run("gallery keygen").exit_code == 2);
+  std::ofstream(loose) << std::string(32, 'k');
+  ::chmod(loose.c_str(), 0640);
+
+  // Without a key: enroll refuses (usage), unless --insecure-gallery (format v1).
+  const std::string g = temp_path("auth.fgg"), v1 = temp_path("v1.fgg"), v2 = temp_path("v2.fgg");
+  const std::string no_env = "env -u FG_GALLERY_KEY " + tool_command("facegate") + " ";
+  r = run_command(no_env + "enroll " + g + " amy " + sample("amy", 1) + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.out, "--gallery-key"));
+  CHECK_FALSE(path_exists(g));
+  r = run("enroll --gallery-key " + loose + " " + g + " amy " + sample("amy", 1));  // group-readable key
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "chmod 600"));
+  r = run("enroll " + g + " amy " + sample("amy", 1));
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(::stat(g.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);  // biometric templates: owner only
+  r = run("gallery info --json " + g);
+  CHECK(has(r.out, "\"version\": 2"));
+  CHECK(has(r.out, "\"authenticated\": true"));
+  // The wrong key, or none: refused with a message saying which.
+  r = run("identify --gallery-key " + key + " " + g + " " + sample("amy", 2));
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "another key"));
+  r = run_command(no_env + "identify " + g + " " + sample("amy", 2) + " 2>&1");
+  CHECK(r.exit_code == 3);
+  CHECK(has(r.out, "--gallery-key"));
+
+  // Names: trimmed; shell metacharacters, empty and blank names refused (usage, nothing enrolled).
+  r = run("enroll " + g + " '  amy  ' " + sample("amy", 2));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "enrolled amy from"));
+  for (const char* bad : {"'a$(reboot)'", "'x;y'", "'   '", "''", "'O\"Neil'", "'back\\slash'", "'two  spaces'"}) {
+    r = run("enroll " + g + " " + bad + " " + sample("raj", 1));
+    CHECK_MESSAGE(r.exit_code == 2, bad << ": " << r.out);
+  }
+  r = run("gallery info --json " + g);
+  CHECK(has(r.out, "\"persons\": 1"));
+  CHECK(has(r.out, "\"live_records\": 2"));
+
+  // Migration: a v1 gallery (insecure) -> v2 with the key; ids and names kept; NEW never overwritten.
+  r = run_command(no_env + "enroll --insecure-gallery " + v1 + " penny " + sample("penny", 1) + " 2>&1");
+  REQUIRE(r.exit_code == 0);
+  r = run_command(no_env + "enroll --insecure-gallery " + v1 + " penny " + sample("penny", 1) + " 2>&1");
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "not authenticated"));
+  CHECK(run("gallery remove --insecure-gallery " + v1 + " penny").exit_code == 0);
+  r = run_command(no_env + "enroll --insecure-gallery " + v1 + " leonard " + sample("leonard", 1) + " 2>&1");
+  REQUIRE(r.exit_code == 0);
+  CHECK(run("identify " + v1 + " " + sample("leonard", 2)).exit_code == 3);  // v1 needs --insecure-gallery
+  r = run("gallery migrate " + v1 + " " + v2);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "1 records signed"));
+  CHECK(has(r.out, "2 deleted or rejected left out"));
+  CHECK(run("gallery migrate " + v1 + " " + v2).exit_code == 3);
+  r = run("gallery list --json " + v2);
+  CHECK(has(r.out, "\"record_id\": 3, \"person_id\": 2, \"name\": \"leonard\""));
+  r = run("identify " + v2 + " " + sample("leonard", 2));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "leonard"));
+  CHECK(run("gallery migrate " + v1 + " " + temp_path("v3.fgg") + " --old-key " + key).exit_code == 3);
+  for (const std::string& f : {key, loose, g, v1, v2}) ::unlink(f.c_str());
 }

@@ -7,6 +7,7 @@
 
 #include "runtime/executor.h"
 #include "runtime/face_pipeline.h"
+#include "runtime/gallery.h"
 
 namespace fg::cli {
 
@@ -62,6 +63,16 @@ int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
+
+// Gallery access (cmd_gallery_key.cc), for every command that opens a gallery:
+// --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery (accept a v1 file, or a
+// v2 file without its key). Fills o->key / o->insecure; returns 0 or an exit code (printed).
+int gallery_access_from_args(const std::string& command, const Args& args, GalleryOpenOptions* o);
+// Warnings on stderr: unauthenticated gallery, records that failed their MAC, unsafe names.
+void gallery_print_warnings(const std::string& command, const Gallery& g);
+// facegate gallery keygen KEYFILE / gallery migrate OLD NEW --gallery-key K [--old-key K2].
+int gallery_keygen_cmd(const Args& args);
+int gallery_migrate_cmd(const Args& args);
 
 // Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
 // --backend (default native) / --models / --input-size / --score / --align|--crop /
