@@ -1,5 +1,6 @@
 # Debian packages: libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
-#                  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev (scripts/install-deps.sh)
+#                  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libsodium-dev
+#                  (scripts/install-deps.sh)
 find_package(Threads REQUIRED)
 
 find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
@@ -28,6 +29,11 @@ if(FG_WITH_XNNPACK)
 endif()
 message(STATUS "facegate: XNNPACK backend ${FG_HAVE_XNNPACK}")
 
-# libsodium (Debian: libsodium-dev): SHA-256 of the audit log's hash chain (tools/door/audit_chain.h).
-find_path(SODIUM_INCLUDE_DIR sodium.h REQUIRED)
-find_library(SODIUM_LIBRARY sodium REQUIRED)
+# libsodium: the gallery's record MACs (HMAC-SHA256) and key generation (runtime/gallery/gallery_key.h),
+# and SHA-256 of the audit log's hash chain (tools/door/audit_chain.h).
+# Required: an unauthenticated-only build would let anyone who can write a gallery add a person.
+find_path(SODIUM_INCLUDE_DIR sodium.h)
+find_library(SODIUM_LIBRARY sodium)
+if(NOT SODIUM_INCLUDE_DIR OR NOT SODIUM_LIBRARY)
+  message(FATAL_ERROR "facegate: libsodium not found (Debian: apt-get install libsodium-dev; scripts/install-deps.sh)")
+endif()

@@ -4,7 +4,8 @@
 # stuart is left out on purpose) into a gallery, then plays the bundled frames
 # (samples/frames/door-demo.txt: enrolled people, strangers, frames with nobody) through
 # facegate-door, printing each decision and the latency table. Dry-run actuator: nothing is
-# opened; the audit log goes to $FG_DEMO_DIR/audit.jsonl.
+# opened; the audit log goes to $FG_DEMO_DIR/audit.jsonl. The gallery is authenticated with a
+# key made once in $FG_DEMO_DIR/gallery.key (facegate gallery keygen; kept across runs).
 #   FG_BACKEND=reference|native|xnnpack   kernels (default native)
 #   FG_DEMO_DIR=DIR                       where the gallery and log go (default build/door-demo)
 #   FG_BUILD_DIR=DIR                      build folder (default build/release, the release preset)
@@ -18,24 +19,26 @@ if [[ -z "${FG_BUILD_DIR:-}" ]]; then
 else
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$build" -j "${FG_JOBS:-$(nproc)}" --target facegate-door fg_models >/dev/null
+cmake --build "$build" -j "${FG_JOBS:-$(nproc)}" --target facegate-door facegate fg_models >/dev/null
 door=$build/tools/facegate-door
 demo=${FG_DEMO_DIR:-build/door-demo}
 backend=${FG_BACKEND:-native}
 mkdir -p "$demo"
 rm -f "$demo/gallery.fgg" "$demo/audit.jsonl"
+key=$demo/gallery.key
+[[ -f "$key" ]] || "$build/tools/facegate" gallery keygen "$key" >/dev/null
 
 echo "== enrolling the sample people (two photos each) into $demo/gallery.fgg"
 enroll=()
 for p in amy bernadette howard leonard penny raj sheldon; do
   enroll+=(--enroll "$p=samples/faces/$p/${p}1.png,samples/faces/$p/${p}2.png")
 done
-"$door" --backend "$backend" --gallery "$demo/gallery.fgg" "${enroll[@]}" | grep -v '^enrolled' || true
+"$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" "${enroll[@]}" | grep -v '^enrolled' || true
 echo "   $(( ${#enroll[@]} / 2 )) people enrolled; stuart and the woman in angry.jpg are strangers"
 
 echo
 echo "== playing samples/frames/door-demo.txt (grant = N of M frames within tau; dry run)"
-"$door" --backend "$backend" --gallery "$demo/gallery.fgg" --source @samples/frames/door-demo.txt \
+"$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source @samples/frames/door-demo.txt \
         --log "$demo/audit.jsonl" "$@"
 echo
 echo "audit log: $demo/audit.jsonl ($(wc -l < "$demo/audit.jsonl") lines, one JSON object per decision/event)"

@@ -19,7 +19,10 @@ mkdir -p "$work"
 prefix=${FG_EXEC_PREFIX:-}
 door="$prefix $bin/facegate-door --models $models"
 log=$work/audit.jsonl
-rm -f "$log" "$log".* "$work"/out_* "$work"/gallery.fgg
+rm -f "$log" "$log".* "$work"/out_* "$work"/gallery.fgg "$work"/gallery.key
+# An authenticated gallery (format v2), its key found through $FG_GALLERY_KEY.
+$prefix "$bin"/facegate gallery keygen "$work/gallery.key" >/dev/null || { echo "keygen failed" >&2; exit 1; }
+export FG_GALLERY_KEY=$work/gallery.key
 
 $door --gallery "$work/gallery.fgg" --enroll "amy=$src/samples/faces/amy/amy1.png,$src/samples/faces/amy/amy2.png" \
   --enroll "sheldon=$src/samples/faces/sheldon/sheldon1.png" >/dev/null 2>&1 || { echo "enroll failed" >&2; exit 1; }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_key.h"
 #include "runtime/vision/image.h"
 #include "test_util.h"
 
@@ -100,6 +101,10 @@ Fixture& fixture() {
     return f;
   }
   f.gallery = f.dir + "/door.fgg";
+  // An authenticated gallery: every door run below finds the key through $FG_GALLERY_KEY.
+  const std::string key = f.dir + "/gallery.key";
+  REQUIRE(fg::gallery_keygen(key).is_ok());
+  ::setenv("FG_GALLERY_KEY", key.c_str(), 1);
   const Run r = run_door("--gallery " + f.gallery + " --enroll amy=" + chip("amy", 1) + "," + chip("amy", 2) +
                          " --enroll sheldon=" + chip("sheldon", 1) + "," + chip("sheldon", 2));
   INFO(r.out);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "runtime/gallery/gallery_key.h"
 #include "test_util.h"
 
 using namespace fg_test;
@@ -40,6 +41,11 @@ struct Dir {
     REQUIRE(::mkdtemp(tmpl) != nullptr);
     path = tmpl;
     gallery = path + "/g.fgg";
+    // An authenticated gallery (format v2): every command below finds the key through
+    // $FG_GALLERY_KEY, as a deployed door would through --gallery-key.
+    const std::string key = path + "/gallery.key";
+    REQUIRE(fg::gallery_keygen(key).is_ok());
+    ::setenv("FG_GALLERY_KEY", key.c_str(), 1);
     REQUIRE(path_exists(bin_dir() + "/facegate-door"));  // a dependency of this test: never skipped
     const CommandResult r = run_command(door_cmd() + " --gallery " + gallery + " --enroll amy=" + sample_face("amy", 1) +
                                         "," + sample_face("amy", 2) + " --enroll sheldon=" + sample_face("sheldon", 1) +

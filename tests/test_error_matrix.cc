@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/gallery/gallery_key.h"
 #include "test_util.h"
 
 using namespace fg_test;
@@ -32,6 +33,11 @@ struct Files {
     img = sample_face("amy", 1);
     img2 = sample_face("amy", 2);
     gallery = dir + "/g.fgg";
+    // An authenticated gallery (format v2): every command below finds the key through
+    // $FG_GALLERY_KEY, as a deployed door would through --gallery-key.
+    const std::string key = dir + "/gallery.key";
+    REQUIRE(fg::gallery_keygen(key).is_ok());
+    ::setenv("FG_GALLERY_KEY", key.c_str(), 1);
     const CommandResult r = run_command(tool_command("facegate") + " enroll --crop " + gallery + " amy " + img + " 2>&1");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
@@ -196,7 +202,7 @@ TEST_CASE("facegate-door: usage 2, bad input 3") {
 TEST_CASE("gallery busy: exit 4 once --wait runs out, success when the writer finishes in time") {
   Files f;
   const std::string fg = tool_command("facegate");
-  // flock(1) takes the same flock(2) lock as runtime/gallery.cc's writer.
+  // flock(1) takes the same flock(2) lock as runtime/gallery/gallery.cc's writer.
   const std::string hold = "flock " + f.gallery + " sleep 2 & sleep 0.3; ";
   CommandResult r = run_command(hold + fg + " gallery remove --wait 0.5 " + f.gallery + " amy 2>&1; echo rc=$?; wait");
   INFO(r.out);

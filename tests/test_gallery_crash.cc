@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_key.h"
 
 namespace fg {
 namespace {
@@ -39,8 +40,18 @@ std::vector<float> embedding_of(uint64_t seed) {
 }
 std::string name_of(uint64_t seed) { return "person-" + std::to_string(seed % 37); }
 
-[[noreturn]] void child_enrol_loop(const std::string& path, int out_fd, uint64_t first_seed) {
+// The f32 gallery is authenticated (format v2, the production path), the int8 one is v1.
+GalleryKey g_key;
+bool keyed(const std::string& path) { return path.find("/f32.fgg") != std::string::npos; }
+GalleryOpenOptions access_for(const std::string& path) {
   GalleryOpenOptions o;
+  if (keyed(path)) o.key = g_key;
+  else o.insecure = true;
+  return o;
+}
+
+[[noreturn]] void child_enrol_loop(const std::string& path, int out_fd, uint64_t first_seed) {
+  GalleryOpenOptions o = access_for(path);
   o.writer = true;
   GalleryPtr g;
   if (!gallery_open(path, o, &g).is_ok()) _exit(3);
@@ -55,9 +66,11 @@ std::string name_of(uint64_t seed) { return "person-" + std::to_string(seed % 37
 TEST_CASE("SIGKILL at random moments never loses a committed enrolment") {
   char tmpl[] = "/tmp/fg_gallery_crash_XXXXXX";
   const std::string dir = mkdtemp(tmpl);
+  REQUIRE(gallery_keygen(dir + "/key").is_ok());
+  REQUIRE(gallery_key_load(dir + "/key", &g_key).is_ok());
   std::mt19937 rng(20240521);
   size_t kills = 0, reported = 0, lost = 0, wrong = 0, phantom = 0, reader_errors = 0;
-  size_t unreported_committed = 0, torn_tails = 0;
+  size_t unreported_committed = 0, torn_tails = 0, rejected = 0, authenticated = 0;
   const auto start = std::chrono::steady_clock::now();
   for (GalleryDtype dtype : {GalleryDtype::kF32, GalleryDtype::kS8}) {
     const std::string path = dir + (dtype == GalleryDtype::kF32 ? "/f32.fgg" : "/s8.fgg");
@@ -66,6 +79,7 @@ TEST_CASE("SIGKILL at random moments never loses a committed enrolment") {
       c.dim = kDim;
       c.dtype = dtype;
       c.model_id = "crash-test";
+      if (keyed(path)) c.key = g_key;
       GalleryPtr g;
       REQUIRE(gallery_create(path, c, &g).is_ok());
     }
@@ -95,7 +109,7 @@ TEST_CASE("SIGKILL at random moments never loses a committed enrolment") {
       usleep(std::uniform_int_distribution<int>(0, 40000)(rng));
       if (round % 4 == 0) {  // a reader alongside the writer
         GalleryPtr r;
-        reader_errors += !gallery_open(path, GalleryOpenOptions{}, &r).is_ok();
+        reader_errors += !gallery_open(path, access_for(path), &r).is_ok();
       }
       kill(pid, SIGKILL);
       int status = 0;
@@ -114,11 +128,13 @@ TEST_CASE("SIGKILL at random moments never loses a committed enrolment") {
       next_seed += 1;
 
       GalleryPtr g;
-      GalleryOpenOptions o;
+      GalleryOpenOptions o = access_for(path);
       o.writer = round % 2 == 0;  // alternately a reader (ignores the tail) and a writer (cuts it)
       Status s = gallery_open(path, o, &g);
       REQUIRE_MESSAGE(s.is_ok(), s.message());
       torn_tails += gallery_info(*g).dropped_tail_bytes > 0;
+      rejected += gallery_info(*g).rejected_records;
+      authenticated += gallery_info(*g).authenticated;
       const std::vector<GalleryRecord> list = gallery_list(*g, true);
       size_t matched = 0, at = 0;
       for (const Report& c : committed) {  // both in record-id order
@@ -154,6 +170,8 @@ TEST_CASE("SIGKILL at random moments never loses a committed enrolment") {
   CHECK(wrong == 0);
   CHECK(phantom == 0);
   CHECK(reader_errors == 0);
+  CHECK(rejected == 0);                  // a kill never leaves a record that fails its MAC
+  CHECK(authenticated == size_t(kKills / 2));  // every open of the f32 gallery checked MACs
   CHECK(reported >= kills / 2);  // the children did get work done between kills
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }

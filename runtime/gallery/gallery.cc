@@ -1,10 +1,9 @@
-// Gallery file handling: create/open with the write lock, mmap + validation, durable append,
-// delete marks, compaction. Crash-safety argument in docs/gallery-format.md.
+// Gallery file handling: create/open with the write lock, read + validation (+ MACs, v2),
+// durable append, delete marks, compaction. Crash-safety argument in docs/gallery-format.md.
 #include "runtime/gallery/gallery.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <vector>
 
 #include "runtime/gallery/gallery_internal.h"
@@ -61,49 +61,113 @@ Status take_write_lock(int fd, const std::string& path) {
   return sys_error("lock");
 }
 
-void unmap(Gallery* g) {
-  if (g->map) munmap(const_cast<uint8_t*>(g->map), g->map_bytes);
-  g->map = nullptr;
-  g->map_bytes = 0;
+int64_t ns_of(const timespec& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
+
+GalleryFileStamp stamp_of(const struct stat& st) {
+  GalleryFileStamp s;
+  s.exists = true;
+  s.dev = uint64_t(st.st_dev), s.ino = uint64_t(st.st_ino), s.size = int64_t(st.st_size);
+  s.mtime_ns = ns_of(st.st_mtim), s.ctime_ns = ns_of(st.st_ctim);
+  return s;
 }
 
-Status map_file(Gallery* g, size_t bytes) {
-  unmap(g);
-  void* m = mmap(nullptr, bytes, PROT_READ, MAP_SHARED, g->fd, 0);
-  if (m == MAP_FAILED) return sys_error("mmap");
-  g->map = static_cast<const uint8_t*>(m);
-  g->map_bytes = bytes;
+// Reads up to `want` bytes from offset 0; a file shrinking meanwhile just gives fewer.
+Status read_file(int fd, uint64_t want, std::vector<uint8_t>* out) {
+  out->resize(size_t(want));
+  size_t got = 0;
+  while (got < want) {
+    const ssize_t n = pread(fd, out->data() + got, size_t(want) - got, off_t(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("read");
+    if (n == 0) break;
+    got += size_t(n);
+  }
+  out->resize(got);
   return Status::ok();
 }
 
-// Maps the file, checks the header and every record, rebuilds the index. A bad checksum on
-// the last whole record with nothing after it, or a partial record, is a torn append: it is
-// ignored (a writer then truncates it). A bad record anywhere else is corruption: error.
-Status load(Gallery* g) {
+bool all_zero(const uint8_t* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i]) return false;
+  return true;
+}
+
+std::string hex(const uint8_t* p, size_t n) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += kDigits[p[i] >> 4], s += kDigits[p[i] & 15];
+  return s;
+}
+
+// Which records may be trusted, decided from the version, the key and `insecure`.
+Status check_authentication(Gallery* g) {
+  const GalleryHeader& h = g->header;
+  const GalleryOpenOptions& o = g->options;
+  g->authenticated = false;
+  if (h.version == kGalleryVersionV1) {
+    if (o.insecure) return Status::ok();
+    return Status::error("gallery format v1 has no MAC (anyone who can write the file can add a person); "
+                         "migrate it (facegate gallery migrate OLD NEW --gallery-key KEY) or accept that "
+                         "with --insecure-gallery");
+  }
+  if (!o.key.loaded) {
+    if (o.insecure) return Status::ok();
+    return Status::error("gallery is authenticated (format v2): give its key with --gallery-key FILE or "
+                         "FG_GALLERY_KEY (or skip the MAC checks with --insecure-gallery)");
+  }
+  if (std::memcmp(o.key.id, h.key_id, kGalleryKeyIdBytes) != 0)
+    return Status::error("gallery was signed with another key (key id " + hex(h.key_id, kGalleryKeyIdBytes) +
+                         ", " + o.key.path + " has key id " + hex(o.key.id, kGalleryKeyIdBytes) + ")");
+  gallery_macer_init(&g->macer, o.key, g->bytes.data(), h);
+  g->authenticated = true;
+  return Status::ok();
+}
+
+// A v2 record appended whole but whose MAC never reached the disk reads as zeros there: a
+// real MAC is 32 zero bytes with probability 2^-256, so that is a torn append, not a forgery.
+bool mac_missing(const GalleryHeader& h, const uint8_t* r) {
+  return h.version != kGalleryVersionV1 && gallery_record_flags(h, r) == kGalleryFlagLive &&
+         all_zero(r + h.meta_offset + kMetaMac, kGalleryMacBytes);
+}
+
+// Reads the file, checks the header and every record (and its MAC), rebuilds the index. A
+// bad checksum on the last whole record with nothing after it, or a partial record, is a
+// torn append: it is ignored (a writer then truncates it). A bad record anywhere else is
+// corruption: error. Fills a fresh Gallery; the caller swaps it in only on success.
+Status load(Gallery* g, int fd) {
   struct stat st;
-  if (fstat(g->fd, &st) != 0) return sys_error("stat");
-  g->file_bytes = uint64_t(st.st_size);
+  if (fstat(fd, &st) != 0) return sys_error("stat");
+  g->stamp = stamp_of(st);
+  if (uint64_t(st.st_size) > kGalleryMaxFileBytes)
+    return Status::error("file is " + std::to_string(st.st_size) + " bytes, over the " +
+                         std::to_string(kGalleryMaxFileBytes >> 20) + " MiB a gallery may have");
+  FG_RETURN_IF_ERROR(read_file(fd, uint64_t(st.st_size), &g->bytes));
+  g->file_bytes = g->bytes.size();
   if (g->file_bytes < kGalleryHeaderSize)
     return Status::error("truncated: " + std::to_string(g->file_bytes) +
                          " bytes, the header alone is " + std::to_string(kGalleryHeaderSize));
-  FG_RETURN_IF_ERROR(map_file(g, size_t(g->file_bytes)));
-  FG_RETURN_IF_ERROR(gallery_header_decode(g->map, g->map_bytes, &g->header));
+  FG_RETURN_IF_ERROR(gallery_header_decode(g->bytes.data(), g->bytes.size(), &g->header));
   const GalleryHeader& h = g->header;
   if (!g->options.expected_model_id.empty() && g->options.expected_model_id != h.model_id)
     return Status::error("gallery was enrolled with encoder '" + h.model_id + "', not '" +
                          g->options.expected_model_id +
                          "': its embeddings are not comparable (enrol into a new gallery)");
+  FG_RETURN_IF_ERROR(check_authentication(g));
   const uint64_t body = g->file_bytes - kGalleryHeaderSize;
   size_t whole = size_t(body / h.record_size);
   const uint64_t partial = body % h.record_size;
   g->dropped_tail_bytes = partial;
-  if (whole > 0 && partial == 0 && !gallery_record_crc_ok(h, g->record(whole - 1))) {
+  if (whole > 0 && partial == 0 &&
+      (!gallery_record_crc_ok(h, g->record(whole - 1)) || mac_missing(h, g->record(whole - 1)))) {
     --whole;
     g->dropped_tail_bytes = h.record_size;
   }
+  g->bytes.resize(kGalleryHeaderSize + whole * size_t(h.record_size));
   g->next_record_id = std::max<uint64_t>(h.next_record_id, 1);
   g->next_person_id = std::max<uint64_t>(h.next_person_id, 1);
   g->person_of_name.clear();
+  g->state.assign(whole, kRecordLive);
+  g->rejected = g->unsafe_names = 0;
   uint64_t last_id = 0;
   for (size_t i = 0; i < whole; ++i) {
     const uint8_t* r = g->record(i);
@@ -120,7 +184,16 @@ Status load(Gallery* g) {
     last_id = m.record_id;
     g->next_record_id = std::max(g->next_record_id, m.record_id + 1);
     g->next_person_id = std::max(g->next_person_id, m.person_id + 1);
-    if (m.flags == kGalleryFlagLive) g->person_of_name[m.name] = m.person_id;
+    // A deleted record is never used, so its MAC (zeroed by the delete) is not checked.
+    if (m.flags != kGalleryFlagLive) {
+      g->state[i] = kRecordDeleted;
+    } else if (g->authenticated && !gallery_macer_check(g->macer, r)) {
+      g->state[i] = kRecordRejected;
+      ++g->rejected;
+    } else {
+      g->person_of_name[m.name] = m.person_id;
+      g->unsafe_names += !gallery_name_is_safe(m.name);
+    }
   }
   g->count = whole;
   return Status::ok();
@@ -146,7 +219,9 @@ Status open_locked(const std::string& path, bool writer, int* fd_out) {
 
 Status open_into(Gallery* g) {
   FG_RETURN_IF_ERROR(open_locked(g->path, g->options.writer, &g->fd));
-  FG_RETURN_IF_ERROR(load(g));
+  Status s = load(g, g->fd);
+  if (!g->options.writer) close(g->fd), g->fd = -1;  // all read: nothing to hold open
+  FG_RETURN_IF_ERROR(s);
   if (g->options.writer && g->dropped_tail_bytes > 0) {
     // Cut the torn append so the next record lands on a record boundary.
     const uint64_t keep = kGalleryHeaderSize + uint64_t(g->count) * g->header.record_size;
@@ -162,11 +237,21 @@ Status need_writer(const Gallery* g) {
                            : Status::error("gallery is open read-only; open it as the writer");
 }
 
+// v1: one aligned 4-byte write of the flags. v2: that, THEN the MAC zeroed, so that setting
+// the flags back to live (by hand, or a bit flip) gives a record that fails its MAC instead of
+// a removed person who grants again. A crash between the two writes leaves flags = deleted,
+// which is all a reader looks at for a deleted record.
 Status mark_deleted(Gallery* g, size_t i) {
   const uint32_t flag = kGalleryFlagDeleted;
-  const uint64_t at = kGalleryHeaderSize + uint64_t(i) * g->header.record_size +
-                      g->header.meta_offset + kMetaFlags;
-  return pwrite_all(g->fd, &flag, sizeof flag, at);  // one aligned 4-byte write
+  const uint64_t rec = kGalleryHeaderSize + uint64_t(i) * g->header.record_size + g->header.meta_offset;
+  FG_RETURN_IF_ERROR(pwrite_all(g->fd, &flag, sizeof flag, rec + kMetaFlags));
+  uint8_t* m = g->record(i) + g->header.meta_offset;
+  std::memcpy(m + kMetaFlags, &flag, sizeof flag);
+  g->state[i] = kRecordDeleted;
+  if (g->header.version == kGalleryVersionV1) return Status::ok();
+  static const uint8_t kZero[kGalleryMacBytes] = {};
+  std::memset(m + kMetaMac, 0, kGalleryMacBytes);
+  return pwrite_all(g->fd, kZero, sizeof kZero, rec + kMetaMac);
 }
 
 void rebuild_names(Gallery* g) {
@@ -182,10 +267,16 @@ void rebuild_names(Gallery* g) {
 
 void GalleryDeleter::operator()(Gallery* g) const {
   if (!g) return;
-  unmap(g);
   if (g->fd >= 0) close(g->fd);  // also drops the flock
   delete g;
 }
+
+GalleryFileStamp gallery_file_stamp(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? stamp_of(st) : GalleryFileStamp{};
+}
+
+GalleryFileStamp gallery_loaded_stamp(const Gallery& g) { return g.stamp; }
 
 Status gallery_open(const std::string& path, const GalleryOpenOptions& options, GalleryPtr* out) {
   GalleryPtr g(new Gallery);
@@ -205,14 +296,19 @@ Status gallery_create(const std::string& path, const GalleryCreateOptions& optio
   h.int8_scale = options.dtype == GalleryDtype::kS8 ? options.int8_scale : 0.f;
   h.model_id = options.model_id;
   h.created_unix_us = now_unix_us();
+  h.version = options.key.loaded ? kGalleryVersionV2 : kGalleryVersionV1;
+  if (options.key.loaded) {
+    gallery_random_id(h.gallery_id);
+    std::memcpy(h.key_id, options.key.id, kGalleryKeyIdBytes);
+  }
   Status s = gallery_header_check_fields(h);
   if (!s) return s.with_context(path);
   gallery_header_derive_sizes(&h);
   uint8_t bytes[kGalleryHeaderSize];
   gallery_header_encode(h, bytes);
   // O_EXCL: never overwrite. A crash before the fsync can leave a short header, which open
-  // reports as truncated; there were no records in it to lose.
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // reports as truncated; there were no records in it to lose. 0600: biometric templates.
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return sys_error("create").with_context(path);
   s = take_write_lock(fd, path);
   if (s) s = pwrite_all(fd, bytes, sizeof bytes, 0);
@@ -226,15 +322,20 @@ Status gallery_create(const std::string& path, const GalleryCreateOptions& optio
   GalleryOpenOptions o;
   o.writer = true;
   o.expected_model_id = options.model_id;
+  o.key = options.key;
+  o.insecure = !options.key.loaded;  // the caller asked for an unauthenticated v1 file
   return gallery_open(path, o, out);
 }
 
 Status gallery_refresh(Gallery* g) {
-  unmap(g);
-  if (g->fd >= 0) close(g->fd);
-  g->fd = -1;
-  Status s = open_into(g);
-  return s.with_context(g->path);
+  if (g->options.writer) return Status::error(g->path + ": refresh is for readers (a writer's copy is current)");
+  auto fresh = std::make_unique<Gallery>();
+  fresh->path = g->path;
+  fresh->options = g->options;
+  Status s = open_into(fresh.get());
+  if (!s) return s.with_context(g->path);  // *g untouched: the last good contents stay
+  *g = std::move(*fresh);
+  return Status::ok();
 }
 
 Status gallery_enroll(Gallery* g, const std::string& name, const float* embedding, size_t dim,
@@ -261,8 +362,12 @@ Status gallery_enroll(Gallery* g, const std::string& name, const float* embeddin
     for (size_t d = 0; d < dim; ++d) quantized[d] = gallery_quantize(embedding[d], h.int8_scale);
     stored = quantized.data();
   }
+  if (h.version != kGalleryVersionV1 && !g->authenticated)
+    return Status::error("this gallery is authenticated: enrolling needs its key (--gallery-key FILE)");
   std::vector<uint8_t> rec(h.record_size);
   gallery_record_encode(h, meta, stored, rec.data());
+  // The MAC is outside the CRC, so it can be filled in after the CRC is computed.
+  if (g->authenticated) gallery_macer_record(g->macer, rec.data(), rec.data() + h.meta_offset + kMetaMac);
   // Append, then fsync: only then is the record committed and its id returned. A crash
   // before that leaves at most this one torn record at the tail, which open ignores.
   const uint64_t at = kGalleryHeaderSize + uint64_t(g->count) * h.record_size;
@@ -272,15 +377,16 @@ Status gallery_enroll(Gallery* g, const std::string& name, const float* embeddin
     if (ftruncate(g->fd, off_t(at)) != 0) {}  // best effort: the tail is ignored anyway
     return s.with_context(g->path + ": enrol");
   }
+  g->bytes.insert(g->bytes.end(), rec.begin(), rec.end());
+  g->state.push_back(kRecordLive);
   g->count += 1;
   g->file_bytes = at + h.record_size;
   g->next_record_id += 1;
   if (meta.person_id == g->next_person_id) g->next_person_id += 1;
   g->person_of_name[name] = meta.person_id;
+  g->unsafe_names += !gallery_name_is_safe(name);
   *record_id = meta.record_id;
-  return map_file(g, size_t(g->file_bytes))
-      .with_context(g->path + ": record " + std::to_string(meta.record_id) +
-                    " is enrolled, but remapping failed");
+  return Status::ok();
 }
 
 Status gallery_remove_record(Gallery* g, uint64_t record_id) {
@@ -320,7 +426,7 @@ Status gallery_compact(Gallery* g) {
     if (!g->deleted(i)) out.insert(out.end(), g->record(i), g->record(i) + h.record_size);
   const std::string tmp = g->path + ".compact-tmp";
   unlink(tmp.c_str());  // a leftover of a crashed compaction (we hold the lock)
-  const int fd = open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const int fd = open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return sys_error("create " + tmp);
   // Lock the new inode before it appears under the gallery's name.
   Status s = take_write_lock(fd, tmp);
@@ -332,11 +438,10 @@ Status gallery_compact(Gallery* g) {
     unlink(tmp.c_str());
     return s.with_context(g->path + ": compact (gallery unchanged)");
   }
-  unmap(g);
   close(g->fd);
   g->fd = fd;
   s = fsync_parent_dir(g->path);
-  if (s) s = load(g);
+  if (s) s = load(g, fd);
   return s.with_context(g->path + ": compact");
 }
 

@@ -27,6 +27,13 @@
 //   dequantised with the gallery's one int8 scale).
 // - A person is a name: enrolling an existing live name adds a record (another photo) to that
 //   person; removing by name marks all of their records deleted.
+// - Authenticated (format v2, docs/gallery-format.md): with a key (runtime/gallery/gallery_key.h)
+//   every record carries a MAC bound to this gallery; a record whose MAC fails is refused
+//   (never used, counted in GalleryInfo::rejected_records). A v1 file, or a v2 file opened
+//   without its key, opens only with GalleryOpenOptions::insecure.
+// - Survives replacement: the file is read into memory (not mmapped), so truncating,
+//   replacing or removing it while a reader holds it cannot crash the reader;
+//   gallery_refresh re-reads, verifies, and only then swaps (on error the old contents stay).
 // Thread safety: a Gallery may be read (list/info/identify) from several threads at once;
 // writes (enroll/remove/compact/refresh) need exclusive access.
 #pragma once
@@ -37,6 +44,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery_format.h"
+#include "runtime/gallery/gallery_key.h"
 #include "runtime/base/status.h"
 
 namespace fg {
@@ -56,21 +64,46 @@ struct GalleryCreateOptions {
   // Identifies the encoder that made the embeddings (e.g. the first 32 hex digits of its
   // model file's SHA-256). 1..32 printable ASCII bytes. Required.
   std::string model_id;
+  // Loaded: a v2 (authenticated) gallery bound to this key. Not loaded: an unauthenticated
+  // v1 gallery (opened with `insecure`).
+  GalleryKey key;
 };
 
 struct GalleryOpenOptions {
   bool writer = false;            // take the write lock (enroll/remove/compact allowed)
   std::string expected_model_id;  // non-empty: refuse a gallery made by another encoder
+  GalleryKey key;                 // v2: records are checked with it (must be the gallery's key)
+  // Accept what cannot be authenticated: a v1 file, or a v2 file without `key` (MACs then
+  // unchecked). The CLI and the door set it only for --insecure-gallery.
+  bool insecure = false;
 };
+
+// What identifies the file a Gallery was read from; a change means "re-read it".
+struct GalleryFileStamp {
+  bool exists = false;
+  uint64_t dev = 0, ino = 0;
+  int64_t size = 0, mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const GalleryFileStamp& o) const {
+    return exists == o.exists && dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
+  }
+  bool operator!=(const GalleryFileStamp& o) const { return !(*this == o); }
+};
+// The stamp of the file at `path` now (exists = false when it cannot be stat'ed).
+GalleryFileStamp gallery_file_stamp(const std::string& path);
+// The stamp of the file when the gallery was (last) read.
+GalleryFileStamp gallery_loaded_stamp(const Gallery& g);
 
 // Creates a new gallery (refuses to overwrite) and returns it open as the writer.
 Status gallery_create(const std::string& path, const GalleryCreateOptions& options,
                       GalleryPtr* out);
 Status gallery_open(const std::string& path, const GalleryOpenOptions& options, GalleryPtr* out);
-// Reader: re-reads the file to pick up records another process appended (or a compaction).
+// Reader: re-reads the file to pick up records another process appended (or a compaction,
+// or a replacement). All or nothing: on any error *g keeps its previous contents.
 Status gallery_refresh(Gallery* g);
 
-// Appends one record for `name` (1..64 bytes UTF-8). `embedding` has `dim` finite floats.
+// Appends one record for `name` (1..64 bytes UTF-8; callers taking names from people run
+// gallery_validate_name first). `embedding` has `dim` finite floats. v2: needs the key.
 Status gallery_enroll(Gallery* g, const std::string& name, const float* embedding, size_t dim,
                       uint64_t* record_id);
 Status gallery_remove_record(Gallery* g, uint64_t record_id);
@@ -83,7 +116,8 @@ struct GalleryRecord {
   uint64_t person_id;
   std::string name;
   int64_t enrolled_unix_us;
-  bool deleted;
+  bool deleted;   // marked deleted, or rejected
+  bool rejected;  // its MAC failed: never used
 };
 std::vector<GalleryRecord> gallery_list(const Gallery& g, bool include_deleted = false);
 // The stored embedding of a record, as floats (int8 galleries: dequantised).
@@ -99,6 +133,9 @@ struct GalleryInfo {
   size_t records, live_records, deleted_records, persons;
   uint64_t file_bytes;
   uint64_t dropped_tail_bytes;  // torn/incomplete tail ignored when opening
+  size_t rejected_records;      // MAC failed (v2 with a key): never used
+  size_t unsafe_names;          // live records with names enrol would refuse today (warn)
+  bool authenticated;           // v2, opened with its key
   bool writer;
 };
 GalleryInfo gallery_info(const Gallery& g);

@@ -39,19 +39,33 @@ bool fixed_string(const uint8_t* p, size_t n, std::string* out) {
   return true;
 }
 
+// v1: all but flags + crc. v2: also not the MAC (a delete zeroes it in place, see gallery.cc).
 uint32_t record_crc(const GalleryHeader& h, const uint8_t* r) {
   const size_t flags_at = h.meta_offset + kMetaFlags, after_crc = h.meta_offset + kMetaCrc + 4;
-  const uint32_t crc = crc32(r, flags_at);
-  return crc32(r + after_crc, h.record_size - after_crc, crc);
+  uint32_t crc = crc32(r, flags_at);
+  if (h.version == kGalleryVersionV1) return crc32(r + after_crc, h.record_size - after_crc, crc);
+  const size_t mac_at = h.meta_offset + kMetaMac, after_mac = mac_at + kGalleryMacBytes;
+  crc = crc32(r + after_crc, mac_at - after_crc, crc);
+  return crc32(r + after_mac, h.record_size - after_mac, crc);
+}
+
+// Printable ASCII that a shell (or a careless `sh -c "... $FG_PERSON"`) gives meaning to.
+bool is_shell_meta(char c) {
+  static const char kMeta[] = "`$\\;&|<>(){}[]*?!~#'\"=%^";
+  return std::strchr(kMeta, c) != nullptr;
 }
 
 }  // namespace
 
 size_t gallery_element_bytes(GalleryDtype dtype) { return dtype == GalleryDtype::kS8 ? 1 : 4; }
 
+size_t gallery_meta_bytes(uint32_t version) {
+  return version == kGalleryVersionV1 ? kGalleryMetaBytes : kGalleryMetaBytesV2;
+}
+
 void gallery_header_derive_sizes(GalleryHeader* h) {
   h->meta_offset = static_cast<uint32_t>(round_up(h->dim * gallery_element_bytes(h->dtype), 8));
-  h->record_size = static_cast<uint32_t>(round_up(h->meta_offset + kGalleryMetaBytes, 64));
+  h->record_size = static_cast<uint32_t>(round_up(h->meta_offset + gallery_meta_bytes(h->version), 64));
 }
 
 Status gallery_header_check_fields(const GalleryHeader& h) {
@@ -86,6 +100,10 @@ void gallery_header_encode(const GalleryHeader& h, uint8_t out[kGalleryHeaderSiz
   put<uint64_t>(out, kHNextPerson, h.next_person_id);
   put<int64_t>(out, kHCreated, h.created_unix_us);
   std::memcpy(out + kHModelId, h.model_id.data(), h.model_id.size());
+  if (h.version != kGalleryVersionV1) {
+    std::memcpy(out + kHeaderGalleryId, h.gallery_id, kGalleryIdBytes);
+    std::memcpy(out + kHeaderKeyId, h.key_id, kGalleryKeyIdBytes);
+  }
   put<uint32_t>(out, kHCrc, crc32(out, kHCrc));
 }
 
@@ -97,15 +115,20 @@ Status gallery_header_decode(const uint8_t* p, size_t bytes, GalleryHeader* out)
     return Status::error("not a facegate gallery (bad magic)");
   GalleryHeader h;
   h.version = get<uint32_t>(p, kHVersion);
-  if (h.version != kGalleryVersion)
+  if (h.version != kGalleryVersionV1 && h.version != kGalleryVersionV2)
     return Status::error("gallery format version " + std::to_string(h.version) +
-                         " is not supported (this build reads version " +
-                         std::to_string(kGalleryVersion) + ")");
+                         " is not supported (this build reads versions 1 and 2)");
   if (get<uint32_t>(p, kHCrc) != crc32(p, kHCrc))
     return Status::error("header checksum mismatch (the header is damaged)");
+  // v2 gives bytes 96..119 meaning (gallery id, key id); 120..123 stay reserved.
+  const size_t reserved_from = h.version == kGalleryVersionV1 ? kHReserved1 : kHeaderKeyId + kGalleryKeyIdBytes;
   if (get<uint32_t>(p, kHHeaderSize) != kGalleryHeaderSize || get<uint32_t>(p, kHReserved0) != 0 ||
-      !all_zero(p + kHReserved1, kHCrc - kHReserved1))
+      !all_zero(p + reserved_from, kHCrc - reserved_from))
     return Status::error("header has a bad size or non-zero reserved bytes");
+  if (h.version != kGalleryVersionV1) {
+    std::memcpy(h.gallery_id, p + kHeaderGalleryId, kGalleryIdBytes);
+    std::memcpy(h.key_id, p + kHeaderKeyId, kGalleryKeyIdBytes);
+  }
   h.dim = get<uint32_t>(p, kHDim);
   h.dtype = static_cast<GalleryDtype>(get<uint32_t>(p, kHDtype));
   h.int8_scale = get<float>(p, kHScale);
@@ -153,7 +176,7 @@ Status gallery_record_validate(const GalleryHeader& h, const uint8_t* r) {
     return Status::error("unknown flags value " + std::to_string(flags));
   const size_t emb = h.dim * gallery_element_bytes(h.dtype);
   if (!all_zero(r + emb, h.meta_offset - emb) ||
-      !all_zero(m + kGalleryMetaBytes, h.record_size - h.meta_offset - kGalleryMetaBytes))
+      !all_zero(m + gallery_meta_bytes(h.version), h.record_size - h.meta_offset - gallery_meta_bytes(h.version)))
     return Status::error("non-zero padding");
   if (get<uint64_t>(m, kMetaRecordId) == 0 || get<uint64_t>(m, kMetaPersonId) == 0)
     return Status::error("record or person id 0");
@@ -200,6 +223,32 @@ Status gallery_check_name(const std::string& name) {
     i += len;
   }
   return Status::ok();
+}
+
+Status gallery_validate_name(const std::string& raw, std::string* name) {
+  const size_t first = raw.find_first_not_of(" \t\r\n\v\f");
+  const size_t last = raw.find_last_not_of(" \t\r\n\v\f");
+  const std::string t = first == std::string::npos ? "" : raw.substr(first, last - first + 1);
+  if (t.empty()) return Status::error("name is empty (or only white space)");
+  FG_RETURN_IF_ERROR(gallery_check_name(t));
+  if (!gallery_name_is_safe(t))
+    return Status::error("name '" + t + "' has a character that is not allowed: use letters, digits, single "
+                         "spaces and - _ . , @ + : (no shell metacharacters such as $ ; ' \" ( ) * \\)");
+  *name = t;
+  return Status::ok();
+}
+
+bool gallery_name_is_safe(const std::string& name) {
+  if (name.empty() || name.front() == ' ' || name.back() == ' ') return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7F) return false;
+    if (c < 0x80 && is_shell_meta(char(c))) return false;
+    if (c == ' ' && i + 1 < name.size() && name[i + 1] == ' ') return false;
+    // C1 controls U+0080..U+009F are encoded as C2 80..C2 9F.
+    if (c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) < 0xA0) return false;
+  }
+  return true;
 }
 
 }  // namespace fg

@@ -6,28 +6,41 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_key.h"
 
 namespace fg {
+
+// Per-record state after open: only kLive records are ever used (identify, names, list).
+enum : uint8_t { kRecordLive = 0, kRecordDeleted = 1, kRecordRejected = 2 /* MAC failed */ };
 
 struct Gallery {
   std::string path;
   GalleryOpenOptions options;
-  int fd = -1;
+  int fd = -1;                   // writers only (holds the flock); readers close after reading
   GalleryHeader header;
-  const uint8_t* map = nullptr;  // PROT_READ, MAP_SHARED: sees our own pwrite()s of flags
-  size_t map_bytes = 0;
+  // A private copy of the file (header + whole records), read with pread, never mmapped: a
+  // file truncated, replaced or removed under a reader cannot fault (SIGBUS) a scan of it.
+  std::vector<uint8_t> bytes;
+  std::vector<uint8_t> state;    // kRecord* per record
   size_t count = 0;              // records whose checksum held when loaded (or we appended)
+  size_t rejected = 0;           // records whose MAC failed (v2 with a key)
+  size_t unsafe_names = 0;       // live records whose name gallery_name_is_safe refuses
+  bool authenticated = false;    // v2 and every used record's MAC checked with the key
   uint64_t file_bytes = 0;
   uint64_t dropped_tail_bytes = 0;
+  GalleryFileStamp stamp;        // the file as it was when read
+  GalleryMacer macer;            // valid when authenticated
   uint64_t next_record_id = 1, next_person_id = 1;
   std::unordered_map<std::string, uint64_t> person_of_name;  // live persons only
 
   const uint8_t* record(size_t i) const {
-    return map + kGalleryHeaderSize + i * size_t(header.record_size);
+    return bytes.data() + kGalleryHeaderSize + i * size_t(header.record_size);
   }
-  bool deleted(size_t i) const { return gallery_record_flags(header, record(i)) != kGalleryFlagLive; }
+  uint8_t* record(size_t i) { return bytes.data() + kGalleryHeaderSize + i * size_t(header.record_size); }
+  bool deleted(size_t i) const { return state[i] != kRecordLive; }
 };
 
 // Index of the record with this id (ids increase along the file), or g.count if none.

@@ -21,9 +21,9 @@ std::vector<GalleryRecord> gallery_list(const Gallery& g, bool include_deleted) 
   std::vector<GalleryRecord> out;
   for (size_t i = 0; i < g.count; ++i) {
     const GalleryRecordMeta m = gallery_record_meta(g.header, g.record(i));
-    const bool deleted = m.flags != kGalleryFlagLive;
+    const bool deleted = g.deleted(i);
     if (deleted && !include_deleted) continue;
-    out.push_back({m.record_id, m.person_id, m.name, m.enrolled_unix_us, deleted});
+    out.push_back({m.record_id, m.person_id, m.name, m.enrolled_unix_us, deleted, g.state[i] == kRecordRejected});
   }
   return out;
 }
@@ -31,6 +31,8 @@ std::vector<GalleryRecord> gallery_list(const Gallery& g, bool include_deleted) 
 Status gallery_embedding(const Gallery& g, uint64_t record_id, std::vector<float>* out) {
   const size_t i = gallery_find_record(g, record_id);
   if (i == g.count) return Status::error("no record with id " + std::to_string(record_id));
+  if (g.state[i] == kRecordRejected)
+    return Status::error("record " + std::to_string(record_id) + " failed its MAC check (not used)");
   out->resize(g.header.dim);
   const uint8_t* r = g.record(i);
   for (size_t d = 0; d < g.header.dim; ++d) {
@@ -63,6 +65,9 @@ GalleryInfo gallery_info(const Gallery& g) {
   info.persons = persons.size();
   info.file_bytes = g.file_bytes;
   info.dropped_tail_bytes = g.dropped_tail_bytes;
+  info.rejected_records = g.rejected;
+  info.unsafe_names = g.unsafe_names;
+  info.authenticated = g.authenticated;
   info.writer = g.options.writer;
   return info;
 }

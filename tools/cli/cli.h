@@ -8,6 +8,7 @@
 
 #include "runtime/core/executor.h"
 #include "runtime/vision/face_pipeline.h"
+#include "runtime/gallery/gallery.h"
 
 namespace fg::cli {
 
@@ -79,6 +80,16 @@ int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval ide
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
 int cmd_audit(int argc, char** argv);         // cmd_audit.cc: `audit verify`
+
+// Gallery access (cmd_gallery_key.cc), for every command that opens a gallery:
+// --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery (accept a v1 file, or a
+// v2 file without its key). Fills o->key / o->insecure; returns 0 or an exit code (printed).
+int gallery_access_from_args(const std::string& command, const Args& args, GalleryOpenOptions* o);
+// Warnings on stderr: unauthenticated gallery, records that failed their MAC, unsafe names.
+void gallery_print_warnings(const std::string& command, const Gallery& g);
+// facegate gallery keygen KEYFILE / gallery migrate OLD NEW --gallery-key K [--old-key K2].
+int gallery_keygen_cmd(const Args& args);
+int gallery_migrate_cmd(const Args& args);
 
 // Whole-photo pipeline commands (cmd_detect.cc): the value options they share, and
 // --backend (default native) / --models / --input-size / --score / --align|--crop /

@@ -92,10 +92,11 @@ int open_pipeline(const std::string& command, const Args& args, FacePipeline* pi
 }
 
 
-const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop"};
+const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "insecure-gallery"};
 
 std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
   std::set<std::string> v = kPipelineValueOptions;
+  v.insert("gallery-key");
   for (const char* e : extra) v.insert(e);
   return v;
 }
@@ -109,17 +110,27 @@ int cmd_enroll(int argc, char** argv) {
   if (args.has("help")) {
     std::printf(
         "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] GALLERY NAME PHOTO...\n"
-        "Adds NAME to the gallery file (created if missing), one record per photo: one photo is\n"
+        "                       [--backend B] [--models DIR] --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
+        "Adds NAME to the gallery file (created if missing, mode 0600), one record per photo: one photo is\n"
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
         "--crop: every image already is a face crop (no detection).\n"
+        "--gallery-key KEYFILE (or $FG_GALLERY_KEY; `facegate gallery keygen` makes one): records are\n"
+        "signed (format v2). Without a key only --insecure-gallery enrols (format v1, no MAC).\n"
+        "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
         "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error,\n"
         "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n");
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
-  const std::string path = args.positional[0], name = args.positional[1];
+  const std::string path = args.positional[0];
+  std::string name;
+  if (Status v = gallery_validate_name(args.positional[1], &name); !v) return usage_error("enroll", v.message());
+  GalleryOpenOptions access;
+  if (int rc = gallery_access_from_args("enroll", args, &access)) return rc;
+  if (!access.key.loaded && !access.insecure)
+    return usage_error("enroll", "give --gallery-key KEYFILE (facegate gallery keygen KEYFILE makes one), or "
+                                 "--insecure-gallery for an unauthenticated format-v1 gallery");
   FacePipeline pipe;
   if (int rc = open_pipeline("enroll", args, &pipe)) return rc;
   const std::string model_id = encoder_model_id(pipe.encoder.model);
@@ -137,14 +148,16 @@ int cmd_enroll(int argc, char** argv) {
           GalleryCreateOptions c;
           c.dim = kEmbeddingDim;
           c.model_id = model_id;
+          c.key = access.key;  // loaded: format v2; else v1 (--insecure-gallery)
           return gallery_create(path, c, &g);
         }
-        GalleryOpenOptions o;
+        GalleryOpenOptions o = access;
         o.writer = true;
         o.expected_model_id = model_id;
         return gallery_open(path, o, &g);
       }))
     return rc;
+  gallery_print_warnings("enroll", *g);
   if (created && !args.has("json")) std::printf("created gallery %s (model %s)\n", path.c_str(), model_id.c_str());
   if (args.has("json")) std::printf("{\"gallery\": %s, \"created\": %s, \"name\": %s, \"records\": [", json_string(path).c_str(),
                                     created ? "true" : "false", json_string(name).c_str());
@@ -170,12 +183,15 @@ int cmd_identify(int argc, char** argv) {
   if (args.has("help")) {
     std::printf(
         "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
-        "                         [--align|--face-crop] [--backend B] [--models DIR] GALLERY PHOTO\n"
+        "                         [--align|--face-crop] [--backend B] [--models DIR]\n"
+        "                         [--gallery-key KEYFILE | --insecure-gallery] GALLERY PHOTO\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
         "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
         "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
+        "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
+        "a v1 gallery, or one without its key, needs --insecure-gallery.\n"
         "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
         kMatchTau, match_name(kDefaultMatch));
     return kExitOk;
@@ -192,12 +208,14 @@ int cmd_identify(int argc, char** argv) {
   if (!args.value("top").empty() && (!parse_float(args.value("top"), &top) || top < 1 || top > 1000 || int(top) != top))
     return usage_error("identify", "--top must be 1..1000");
   io.k = size_t(top);
+  GalleryOpenOptions o;
+  if (int rc = gallery_access_from_args("identify", args, &o)) return rc;
   FacePipeline pipe;
   if (int rc = open_pipeline("identify", args, &pipe)) return rc;
-  GalleryOpenOptions o;
   o.expected_model_id = encoder_model_id(pipe.encoder.model);
   GalleryPtr g;
   if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
+  gallery_print_warnings("identify", *g);
   Photo photo;
   photo.path = args.positional[1];
   if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
@@ -269,15 +287,19 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
   if (args.has("json")) {
     std::printf("{\"path\": %s, \"version\": %u, \"dim\": %u, \"dtype\": \"%s\", \"model_id\": %s, \"record_size\": %u, "
                 "\"records\": %zu, \"live_records\": %zu, \"deleted_records\": %zu, \"persons\": %zu, "
-                "\"file_bytes\": %" PRIu64 ", \"dropped_tail_bytes\": %" PRIu64 "}\n",
+                "\"file_bytes\": %" PRIu64 ", \"dropped_tail_bytes\": %" PRIu64 ", \"authenticated\": %s, "
+                "\"rejected_records\": %zu}\n",
                 json_string(i.path).c_str(), i.version, i.dim, dtype, json_string(i.model_id).c_str(), i.record_size,
-                i.records, i.live_records, i.deleted_records, i.persons, i.file_bytes, i.dropped_tail_bytes);
+                i.records, i.live_records, i.deleted_records, i.persons, i.file_bytes, i.dropped_tail_bytes,
+                i.authenticated ? "true" : "false", i.rejected_records);
     return kExitOk;
   }
   std::printf("gallery   %s\nversion   %u\nmodel id  %s\nembedding %u x %s (record %u bytes)\n", i.path.c_str(), i.version,
               i.model_id.c_str(), i.dim, dtype, i.record_size);
   std::printf("persons   %zu\nrecords   %zu live, %zu deleted (compact reclaims them)\nfile      %" PRIu64 " bytes\n",
               i.persons, i.live_records, i.deleted_records, i.file_bytes);
+  std::printf("auth      %s\n", i.authenticated ? "MAC checked with the key (format v2)" : "NOT authenticated");
+  if (i.rejected_records) std::printf("rejected  %zu records failed the MAC check (not used)\n", i.rejected_records);
   if (i.dropped_tail_bytes)
     std::printf("torn tail %" PRIu64 " bytes ignored (an interrupted enrolment)\n", i.dropped_tail_bytes);
   return kExitOk;
@@ -288,28 +310,37 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
 int cmd_gallery(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, {"wait"}, {"help", "json", "all"}, &args, &error)) return usage_error("gallery", error);
+  if (!parse_args(argc, argv, 2, {"gallery-key", "old-key", "wait"}, {"help", "json", "all", "insecure-gallery"}, &args, &error))
+    return usage_error("gallery", error);
   if (args.has("help") || args.positional.empty()) {
     std::printf(
         "usage: facegate gallery list GALLERY [--all] [--json]   records (--all: deleted ones too)\n"
         "       facegate gallery info GALLERY [--json]           header, counts, file size\n"
         "       facegate gallery remove GALLERY NAME             mark all of NAME's records deleted\n"
         "       facegate gallery compact GALLERY                 rewrite without deleted records\n"
-        "remove/compact wait up to --wait SECONDS (5) for another writer to finish.\n"
-        "Exit 0 ok, 2 usage, 3 bad gallery / unknown name, 4 busy (still locked after --wait).\n");
+        "       facegate gallery keygen KEYFILE                  new key: 32 random bytes, mode 0600\n"
+        "       facegate gallery migrate OLD NEW --gallery-key KEYFILE [--old-key KEYFILE]\n"
+        "                                  copy OLD's live records into a NEW signed gallery (format v2)\n"
+        "Reading a gallery: --gallery-key KEYFILE (or $FG_GALLERY_KEY); a v1 gallery, or one without\n"
+        "its key, needs --insecure-gallery. remove/compact wait up to --wait SECONDS (5) for another\n"
+        "writer to finish. Exit 0 ok, 2 usage, 3 bad gallery / unknown name, 4 busy (still locked after --wait).\n");
     return args.has("help") ? kExitOk : usage_error("gallery", "give list|info|remove|compact GALLERY");
   }
   const std::string& action = args.positional[0];
+  if (action == "keygen") return gallery_keygen_cmd(args);
+  if (action == "migrate") return gallery_migrate_cmd(args);
   const bool write = action == "remove" || action == "compact";
   if (action != "list" && action != "info" && !write)
-    return usage_error("gallery", "unknown action '" + action + "' (list, info, remove, compact)");
+    return usage_error("gallery", "unknown action '" + action + "' (list, info, remove, compact, keygen, migrate)");
   const size_t want = action == "remove" ? 3 : 2;
   if (args.positional.size() != want)
     return usage_error("gallery", action == "remove" ? "give remove GALLERY NAME" : "give " + action + " GALLERY");
   GalleryOpenOptions o;
+  if (int rc = gallery_access_from_args("gallery", args, &o)) return rc;
   o.writer = write;
   GalleryPtr g;
   if (int rc = open_gallery_waiting("gallery", args, [&] { return gallery_open(args.positional[1], o, &g); })) return rc;
+  gallery_print_warnings("gallery", *g);
   if (action == "list") return gallery_list_cmd(*g, args);
   if (action == "info") return gallery_info_cmd(*g, args);
   if (action == "remove") {

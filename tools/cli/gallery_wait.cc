@@ -1,4 +1,4 @@
-// Gallery writers that wait for the lock: runtime/gallery.cc takes a non-blocking flock and
+// Gallery writers that wait for the lock: runtime/gallery/gallery.cc takes a non-blocking flock and
 // fails at once when another writer holds it; the CLI retries for up to --wait seconds and
 // then exits kExitBusy, so a script can tell "try later" from "bad gallery" (kExitFailure).
 #include <chrono>
@@ -10,7 +10,7 @@
 
 namespace fg::cli {
 
-// The message of runtime/gallery.cc's take_write_lock() on EWOULDBLOCK (that file has no
+// The message of runtime/gallery/gallery.cc's take_write_lock() on EWOULDBLOCK (that file has no
 // error codes; a test pins the text).
 bool gallery_busy(const Status& s) {
   return !s && s.message().find("locked by another writer") != std::string::npos;

@@ -20,7 +20,7 @@ const Command kCommands[] = {
     {"eval", fg::cli::cmd_eval, "eval lfw DIR: LFW pairs.txt 10-fold accuracy, ROC, TAR@FAR"},
     {"enroll", fg::cli::cmd_enroll, "add a person to a gallery file from one or more photos"},
     {"identify", fg::cli::cmd_identify, "photo -> nearest enrolled person, or not recognized (1:K)"},
-    {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY"},
+    {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY; keygen KEYFILE; migrate OLD NEW"},
     {"train-head", fg::cli::cmd_train_head, "train-head binary|triplet LFW_DIR --out FILE: learned similarity head"},
     {"verify-head", fg::cli::cmd_verify_head, "verify-head HEAD PHOTO1 PHOTO2: 1:1 verdict through a trained head"},
     {"audit", fg::cli::cmd_audit, "audit verify FILE...: check the hash chain of facegate-door's audit log"},

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <functional>
 
+#include "runtime/gallery/gallery_format.h"
+
 namespace fg::door {
 namespace {
 
@@ -82,6 +84,8 @@ const std::vector<Option>& options() {
   static const std::vector<Option> kOptions = {
       {"source", true, [](DoorConfig& c, const std::string& v) { c.source = v; return !v.empty(); }},
       {"gallery", true, [](DoorConfig& c, const std::string& v) { c.gallery = v; return !v.empty(); }},
+      {"gallery-key", true, [](DoorConfig& c, const std::string& v) { c.gallery_key = v; return !v.empty(); }},
+      {"insecure-gallery", false, [](DoorConfig& c, const std::string&) { c.insecure_gallery = true; return true; }},
       {"models", true, [](DoorConfig& c, const std::string& v) { c.models = v; return true; }},
       {"backend", true, [](DoorConfig& c, const std::string& v) { return backend_from_name(v, &c.pipeline.backend); }},
       {"precision", true, [](DoorConfig& c, const std::string& v) {
@@ -246,8 +250,12 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
     return Status::error("--actuator command needs --command CMD");
-  for (const EnrollRequest& r : cfg->enroll)
+  for (EnrollRequest& r : cfg->enroll) {
+    std::string name;
+    FG_RETURN_IF_ERROR(gallery_validate_name(r.name, &name).with_context("--enroll"));
+    r.name = name;  // trimmed
     if (r.name == "unknown") return Status::error("'unknown' is reserved (the audit log's word for strangers)");
+  }
   return Status::ok();
 }
 
@@ -275,6 +283,8 @@ void door_print_usage(FILE* out) {
       "source:   --source DIR | @LISTFILE | IMG[,IMG...] | FILE.y4m | - (Y4M on stdin) | /dev/videoN\n"
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
+      "          --gallery-key KEYFILE (or $FG_GALLERY_KEY): records are MAC-checked, refused ones\n"
+      "          logged (gallery_rejected); --insecure-gallery accepts a v1 / keyless gallery\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"

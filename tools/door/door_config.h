@@ -28,6 +28,8 @@ struct EnrollRequest {
 struct DoorConfig {
   std::string source;              // see frame_source.h
   std::string gallery;             // the gallery file (required)
+  std::string gallery_key;         // --gallery-key FILE (empty: $FG_GALLERY_KEY)
+  bool insecure_gallery = false;   // accept an unauthenticated gallery (v1, or v2 without key)
   std::string models;              // model directory (empty: $FG_MODEL_DIR or next to the binary)
   // int8 models by default: 28 MB RSS instead of 74 MB and a 2x faster encoder, with the same
   // decisions on the demo frames (README); --precision f32 for the float models.

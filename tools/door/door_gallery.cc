@@ -51,17 +51,28 @@ Status door_embed_photo(FacePipeline& p, const Image& photo, PipelineFace* face,
   return Status::ok();
 }
 
-Status door_open_gallery(const std::string& path, const std::string& model_id, GalleryPtr* out) {
-  GalleryOpenOptions o;
+Status door_gallery_access(const DoorConfig& cfg, GalleryOpenOptions* access) {
+  *access = GalleryOpenOptions{};
+  FG_RETURN_IF_ERROR(gallery_key_from_flag_or_env(cfg.gallery_key, &access->key));
+  access->insecure = cfg.insecure_gallery;
+  if (!access->key.loaded && !access->insecure)
+    return Status::error("no gallery key: give --gallery-key FILE (or FG_GALLERY_KEY; `facegate gallery keygen FILE` "
+                         "makes one), or --insecure-gallery to accept an unauthenticated gallery");
+  return Status::ok();
+}
+
+Status door_open_gallery(const std::string& path, const std::string& model_id, const GalleryOpenOptions& access,
+                         GalleryPtr* out) {
+  GalleryOpenOptions o = access;
   o.expected_model_id = model_id;
   return gallery_open(path, o, out);
 }
 
 Status door_enroll(FacePipeline& p, const std::string& path, const std::string& model_id,
-                   const std::vector<EnrollRequest>& requests) {
+                   const GalleryOpenOptions& access, const std::vector<EnrollRequest>& requests) {
   GalleryPtr g;
   if (file_exists(path)) {
-    GalleryOpenOptions o;
+    GalleryOpenOptions o = access;
     o.writer = true;
     o.expected_model_id = model_id;
     FG_RETURN_IF_ERROR(gallery_open(path, o, &g));
@@ -69,6 +80,7 @@ Status door_enroll(FacePipeline& p, const std::string& path, const std::string& 
     GalleryCreateOptions c;
     c.dim = kEmbeddingDim;
     c.model_id = model_id;
+    c.key = access.key;  // loaded: format v2; else v1 (--insecure-gallery)
     FG_RETURN_IF_ERROR(gallery_create(path, c, &g));
     std::printf("created gallery %s (encoder %s)\n", path.c_str(), model_id.c_str());
   }

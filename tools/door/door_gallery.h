@@ -19,11 +19,16 @@ std::string door_encoder_model_id(const FacePipeline& p);
 // gray canvas 2x, then 3x its size and detected again. *found = false: no face in any.
 Status door_embed_photo(FacePipeline& p, const Image& photo, PipelineFace* face, bool* found);
 
+// --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery -> key + insecure. With
+// neither a key nor --insecure-gallery: an error naming both.
+Status door_gallery_access(const DoorConfig& cfg, GalleryOpenOptions* access);
 // Opens (reader) or, for enrolment, creates/opens (writer) the gallery at `path`.
-Status door_open_gallery(const std::string& path, const std::string& model_id, GalleryPtr* out);
+Status door_open_gallery(const std::string& path, const std::string& model_id, const GalleryOpenOptions& access,
+                         GalleryPtr* out);
 // Enrols every image of every request; prints one line per image. Creates the gallery if
-// missing. An image without a face is an error (nothing half-enrolled for that image).
+// missing (format v2 with the key, v1 only with --insecure-gallery). An image without a face
+// is an error (nothing half-enrolled for that image).
 Status door_enroll(FacePipeline& p, const std::string& path, const std::string& model_id,
-                   const std::vector<EnrollRequest>& requests);
+                   const GalleryOpenOptions& access, const std::vector<EnrollRequest>& requests);
 
 }  // namespace fg::door

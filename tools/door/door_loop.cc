@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "tools/door/door_gallery.h"
+#include "tools/door/door_gallery_watch.h"
 
 namespace fg::door {
 namespace {
@@ -36,14 +37,7 @@ void maybe_refresh_gallery(Door& d) {
   const double now = door_now_s(d);
   if (now < d.next_gallery_check_s) return;
   d.next_gallery_check_s = now + 1.0;
-  struct stat st;
-  if (::stat(d.cfg.gallery.c_str(), &st) != 0) return;
-  const int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-  if (mtime == d.gallery_mtime_ns && st.st_size == d.gallery_size) return;
-  d.gallery_mtime_ns = mtime;
-  d.gallery_size = st.st_size;
-  Status s = gallery_refresh(d.gallery.get());
-  if (!s) std::fprintf(stderr, "facegate-door: gallery refresh: %s (keeping the previous records)\n", s.message().c_str());
+  door_gallery_poll(d);
 }
 
 struct FaceTimes {
@@ -61,10 +55,12 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   d->policy.options = cfg.policy;
   FG_RETURN_IF_ERROR(face_pipeline_open(model_dir, cfg.pipeline, &d->pipe));
   d->model_id = door_encoder_model_id(d->pipe);
-  if (!cfg.enroll.empty()) FG_RETURN_IF_ERROR(door_enroll(d->pipe, cfg.gallery, d->model_id, cfg.enroll));
+  FG_RETURN_IF_ERROR(door_gallery_access(cfg, &d->gallery_access));
+  if (!cfg.enroll.empty())
+    FG_RETURN_IF_ERROR(door_enroll(d->pipe, cfg.gallery, d->model_id, d->gallery_access, cfg.enroll));
   if (cfg.source.empty()) return Status::ok();  // enrol-only run
-  FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, &d->gallery));
-  maybe_refresh_gallery(*d);  // records the file's stamp
+  FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
+  d->next_gallery_check_s = 1.0;  // first check a second from now
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
   if (Status s = audit_log_open(cfg.log, &d->log); !s) {
     d->log_failed = true;  // the caller exits with kExitLogFailure
@@ -75,6 +71,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
                 info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window);
   door_event(*d, "start", detail);
+  door_gallery_watch_start(*d);  // records the file's stamp; logs refused records
   return Status::ok();
 }
 

@@ -38,9 +38,10 @@ struct Door {
   LatencyStats stats;
   DoorCounters counters;
   std::chrono::steady_clock::time_point start;
-  // Gallery change detection (picks up `enroll` by another process while running).
+  // Gallery access (key / insecure) and change detection (door_gallery_watch.h).
+  GalleryOpenOptions gallery_access;
   double next_gallery_check_s = 0;
-  int64_t gallery_mtime_ns = 0, gallery_size = 0;
+  GalleryFileStamp gallery_seen;
   // Per-frame scratch, reused.
   std::vector<FaceBox> boxes;
   std::vector<int> order;
