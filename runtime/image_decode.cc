@@ -1,6 +1,8 @@
 // The decoders' shared size check and channel conversion (runtime/image_decode.h).
 #include "runtime/image_decode.h"
 
+#include <algorithm>
+
 namespace fg {
 
 Status image_check_size(const std::string& what, const char* format, int64_t width, int64_t height,
@@ -9,11 +11,14 @@ Status image_check_size(const std::string& what, const char* format, int64_t wid
   if (width <= 0 || height <= 0)
     return Status::error(what + ": " + format + " header gives a size of " + dims +
                          " (zero width or height)");
-  // Each side is at most 2^31 here (formats store 32 bits or less), so these products fit.
+  // Each side is at most 2^31 here (formats store 32 bits or less), so width * height fits;
+  // every pixel costs at least one output byte, so above kMaxImageDecodeBytes pixels the
+  // image is refused whatever max_pixels says, which keeps pixels * out_channels in range.
   const int64_t pixels = width * height;
-  if (pixels > max_pixels)
+  if (pixels > max_pixels || pixels > kMaxImageDecodeBytes)
     return Status::error(what + ": image is " + dims + " = " + std::to_string(pixels) +
-                         " pixels, above the limit of " + std::to_string(max_pixels) +
+                         " pixels, above the limit of " +
+                         std::to_string(std::min<int64_t>(max_pixels, kMaxImageDecodeBytes)) +
                          " (refused before decoding)");
   const int64_t bytes = pixels * out_channels + extra_bytes;
   if (bytes > kMaxImageDecodeBytes)

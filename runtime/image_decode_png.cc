@@ -81,6 +81,9 @@ Status image_decode_png(const uint8_t* data, size_t size, const std::string& wha
                          std::to_string(h) + " above 2^31 - 1)");
   // Budget at the most the output can be: tRNS (known only later) adds alpha.
   const int channels = want_channels ? want_channels : (colour == 0 || colour == 2 || colour == 3) ? stored + 1 : stored;
+  // Pixels first: once w * h is within the budget the raster size below cannot overflow
+  // (a 0x59085639 x 0x60001b00 interlaced header did, found by tests/fuzz/fuzz_image).
+  FG_RETURN_IF_ERROR(image_check_size(what, "PNG", w, h, channels, 0, max_pixels));
   const int64_t native_max = w * (stored + 1);  // one expanded 8-bit row, alpha included
   FG_RETURN_IF_ERROR(image_check_size(what, "PNG", w, h, channels,
                                       interlaced ? native_max * h : native_max, max_pixels));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/image.h"
+#include "runtime/image_decode.h"
 #include "test_util.h"
 
 namespace {
@@ -241,6 +242,28 @@ TEST_CASE("hostile PNG: a 16-bit RGBA bomb is refused from its header; 16-bit wi
   CHECK(contains(s.message(), "JPEG, PNG, binary PGM/PPM"));
   CHECK_FALSE(contains(s.message(), "GIF"));
   CHECK_FALSE(contains(s.message(), "TGA"));
+}
+
+// Found by tests/fuzz/fuzz_image (scripts/fuzz.sh): an interlaced PNG header of
+// 0x59085639 x 0x60001b00 made the raster budget w * 5 * h overflow int64 before the pixel
+// count was checked (UBSan: signed overflow in image_decode_png.cc; the asan preset aborts
+// here without the fix). And a caller's max_pixels above the byte budget must not let
+// pixels * channels wrap around to a small number that passes.
+TEST_CASE("fuzz finding: PNG and size-check arithmetic on 2^31-class headers refuses, never wraps") {
+  const uint8_t crash[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 'I', 'H', 'D', 'R',
+                           0x59, 0x08, 0x56, 0x39, 0x60, 0x00, 0x1b, 0x00, 0x08, 0x03, 0, 0, 0x44, 0, 0, 0xae, 0x42};
+  fg::Image img;
+  for (int want : {0, 1, 3, 4}) {
+    const fg::Status s = fg::image_load_from_memory(crash, sizeof(crash), "crash.png", want, &img);
+    REQUIRE_FALSE(s.is_ok());
+    CHECK(contains(s.message(), "refused before decoding"));
+  }
+  const int64_t side = int64_t{1} << 31;
+  fg::Status s = fg::image_check_size("big", "PNG", side, side, 4, 0, INT64_MAX);
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(contains(s.message(), "above the limit of " + std::to_string(fg::kMaxImageDecodeBytes)));
+  s = fg::image_check_size("ok", "PNG", 64, 64, 4, 0, INT64_MAX);
+  CHECK_MESSAGE(s.is_ok(), s.message());
 }
 
 TEST_CASE("facegate detect: exit 3 on every bad file, peak RSS <= 256 MB on all of them") {
