@@ -1,5 +1,5 @@
 # Debian packages: libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
-#                  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libsodium-dev
+#                  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libjpeg62-turbo-dev libpng-dev libsodium-dev
 #                  (scripts/install-deps.sh)
 find_package(Threads REQUIRED)
 
@@ -7,6 +7,10 @@ find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
 find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h)
 find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
 find_package(benchmark QUIET)
+# Image decoders for untrusted files (runtime/image_decode_*.cc): maintained and fuzzed
+# upstream, unlike stb_image, which now only writes PNGs.
+find_package(JPEG REQUIRED)  # libjpeg-turbo
+find_package(PNG REQUIRED)   # libpng 1.6 (+ zlib)
 
 # libpthreadpool: the Net's thread pool (runtime/base/thread_pool.h), also XNNPACK's. Without it
 # NetOptions::threads falls back to 1.

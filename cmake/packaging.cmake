@@ -98,7 +98,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "facegate developers <facegate@localhost>")
 # glibc 2.34: libcpuinfo0 (Debian 12) uses GLIBC_2.34 symbols; libstdc++ from GCC 12
 # (GLIBCXX_3.4.30). Debian 12 / Raspberry Pi OS bookworm / Ubuntu 22.04 or newer.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libsodium23")  # libsodium: gallery MACs, audit chain
+# libjpeg-turbo and libpng have stable sonames, so they are Depends:, not bundled.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libjpeg62-turbo (>= 1:2.1), libpng16-16 (>= 1.6.39), zlib1g, libsodium23")  # libsodium: gallery MACs, audit chain
 if(FG_DOOR_GPIOD_API EQUAL 1)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libgpiod2")   # Debian 12: libgpiod 1.6 = libgpiod.so.2
 elseif(FG_DOOR_GPIOD_API EQUAL 2)

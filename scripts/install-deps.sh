@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages facegate builds with, only those missing.
-# Usage: scripts/install-deps.sh [--cross]   (--cross adds the aarch64/armhf toolchains + qemu)
+# Usage: scripts/install-deps.sh [--cross|--fuzz]   (--cross adds the aarch64/armhf toolchains + qemu,
+#        --fuzz clang-14 with libFuzzer and the sanitizer runtimes for scripts/fuzz.sh)
 set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
-      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libsodium-dev)
+      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libjpeg62-turbo-dev libpng-dev libsodium-dev)
 if [[ "${1:-}" == "--cross" ]]; then
   # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
   # (binfmt is not needed: the toolchains name the emulator), dpkg-dev for the sysroot script
   # and cpack's .deb; ccache makes CI's three builds cheaper.
   pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev ccache)
+elif [[ "${1:-}" == "--fuzz" ]]; then
+  pkgs+=(clang-14 libclang-rt-14-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

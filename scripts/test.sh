@@ -18,11 +18,21 @@ fi
 
 step() { echo; echo "=== $* ($((SECONDS - t_start)) s) ==="; }
 
+# ctest, then how many entries reported Skipped (exit 77: the data they need is absent).
+run_ctest() {
+  local log n
+  log=$(mktemp)
+  ctest "$@" | tee "$log"
+  n=$(grep -c '(Skipped)$' "$log" || true)
+  echo "ctest $*: $n skipped (need ../shared; tests/doctest_main.cc)"
+  rm -f "$log"
+}
+
 step "host: dependencies, build, tests"
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
-ctest --preset release -j "$jobs"
+run_ctest --preset release -j "$jobs"
 
 if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
   echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"
@@ -45,9 +55,9 @@ step "aarch64: build"
 cmake --preset aarch64 >/dev/null
 cmake --build --preset aarch64 -j "$jobs"
 step "aarch64: tests under qemu -cpu max"
-ctest --preset aarch64 -j "$jobs"
+run_ctest --preset aarch64 -j "$jobs"
 step "aarch64: tests under qemu -cpu cortex-a72"
-ctest --preset aarch64-a72 -j "$jobs"
+run_ctest --preset aarch64-a72 -j "$jobs"
 
 # armhf runs the kernel tests only, so build just those; their model-file dependency is
 # satisfied by copying the host build's files instead of converting under qemu-arm.
@@ -60,6 +70,6 @@ if [[ ${#kernel_tests[@]} -eq 0 ]]; then
 fi
 cmake --build --preset armhf -j "$jobs" --target "${kernel_tests[@]}"
 step "armhf: kernel tests under qemu-arm"
-ctest --preset armhf-kernels -j "$jobs"
+run_ctest --preset armhf-kernels -j "$jobs"
 
 step "all passed"

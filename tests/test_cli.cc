@@ -171,11 +171,10 @@ TEST_CASE("detect / embed / verify on whole photos") {
   CHECK(has(r.out, "pairs"));
 }
 
-TEST_CASE("eval lfw on a 2-fold toy pairs file (needs ../shared/data/lfw)") {
+TEST_CASE("eval lfw on a 2-fold toy pairs file (needs ../shared/data/lfw)" * doctest::test_suite("shared")) {
   const std::string dir = env_or("FG_SHARED_DIR", "../shared") + "/data/lfw";
   if (!path_exists(dir + "/pairs.txt")) {
-    MESSAGE("SKIPPED eval lfw CLI run: FG_SHARED_DIR/data/lfw not found");
-    return;
+    FG_SKIP_TEST("eval lfw CLI run: " << dir << " absent");
   }
   const std::string pairs = temp_file("pairs.txt",
                                       "2\t1\nAaron_Peirsol\t1\t2\nAbdullah_Gul\t1\tAlan_Ball\t1\n"

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/vision/detector_decode.h"
+#include "test_util.h"  // FG_SKIP_TEST
 
 namespace {
 
@@ -95,12 +96,11 @@ TEST_CASE("tiny_detector_decode: one hand-computed box on a non-square frame") {
   CHECK_FALSE(fg::tiny_detector_decode(out.data(), g, opt, 0, 480, &boxes).is_ok());
 }
 
-TEST_CASE("tiny_detector_decode reproduces face-api's boxes (golden pipeline JSON)") {
+TEST_CASE("tiny_detector_decode reproduces face-api's boxes (golden pipeline JSON)" * doctest::test_suite("shared")) {
   const char* shared = std::getenv("FG_SHARED_DIR");
   const std::filesystem::path dir = std::string(shared ? shared : "") + "/reference/golden/pipeline";
   if (!shared || !std::filesystem::is_directory(dir)) {
-    MESSAGE("SKIPPED: " << dir << " not found (set FG_SHARED_DIR)");
-    return;
+    FG_SKIP_TEST(dir.string() << " absent (set FG_SHARED_DIR)");
   }
   double worst_px = 0, worst_score = 0;
   int images = 0, faces = 0;

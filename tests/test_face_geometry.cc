@@ -15,6 +15,7 @@
 #include "runtime/vision/aligner.h"
 #include "runtime/vision/face_crop.h"
 #include "runtime/vision/landmarks_decode.h"
+#include "test_util.h"  // FG_SKIP_TEST
 
 namespace {
 
@@ -53,11 +54,10 @@ std::vector<fg::Point2> points_of(const nlohmann::json& arr) {
 
 }  // namespace
 
-TEST_CASE("landmark postprocess of the real fc output reproduces face-api's 68 points") {
+TEST_CASE("landmark postprocess of the real fc output reproduces face-api's 68 points" * doctest::test_suite("shared")) {
   const std::string dir = golden_dir();
   if (dir.empty()) {
-    MESSAGE("SKIPPED: FG_SHARED_DIR/reference/golden not found");
-    return;
+    FG_SKIP_TEST("FG_SHARED_DIR/reference/golden absent");
   }
   // layers_landmark68/22_fc.f32 is the fc output for _group_angry.jpg, tiny detector face 0
   // (docs/layers_face_landmark_68.txt names its input).
@@ -81,11 +81,10 @@ TEST_CASE("landmark postprocess of the real fc output reproduces face-api's 68 p
   CHECK(worst <= 1e-3);  // the fc dump is from the naive JS port (fc within 1.8e-7 of face-api)
 }
 
-TEST_CASE("landmark postprocess, landmark crop and descriptor crop match all golden faces") {
+TEST_CASE("landmark postprocess, landmark crop and descriptor crop match all golden faces" * doctest::test_suite("shared")) {
   const std::string dir = golden_dir();
   if (dir.empty()) {
-    MESSAGE("SKIPPED: FG_SHARED_DIR/reference/golden not found");
-    return;
+    FG_SKIP_TEST("FG_SHARED_DIR/reference/golden absent");
   }
   double worst_pts = 0;
   int crop_mismatch = 0, desc_mismatch = 0;

@@ -203,11 +203,10 @@ TEST_CASE("LFW plan on a fake folder: nested galleries, disjoint impostors, seed
   CHECK_FALSE(lfw_list_people(dir + "/nope", &people));
 }
 
-TEST_CASE("LFW 1:K, K=10, whole pipeline, with the embedding cache") {
+TEST_CASE("LFW 1:K, K=10, whole pipeline, with the embedding cache" * doctest::test_suite("shared")) {
   const std::string dir = lfw_dir();
   if (dir.empty()) {
-    MESSAGE("skipped: no LFW at $FG_SHARED_DIR/data/lfw");
-    return;
+    FG_SKIP_TEST("LFW 1:K: FG_SHARED_DIR/data/lfw absent");
   }
   IdentifyPlanOptions po;
   po.ks = {10};

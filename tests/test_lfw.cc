@@ -122,11 +122,13 @@ TEST_CASE("pairs.txt parsing") {
   CHECK(!lfw_parse_pairs(temp_file("bad.txt", "1\t1\nA\tx\t2\nC\t1\tD\t3\n"), &pairs, &folds).is_ok());
   CHECK(!lfw_parse_pairs(temp_file("hdr.txt", "banana\n"), &pairs, &folds).is_ok());
   CHECK(!lfw_parse_pairs(temp_file("slash.txt", "1\t1\n../x\t1\t2\nC\t1\tD\t3\n"), &pairs, &folds).is_ok());
+}
+
+TEST_CASE("pairs.txt parsing: the official LFW file" * doctest::test_suite("shared")) {
+  std::vector<LfwPair> pairs;
+  int folds = 0;
   const std::string dir = lfw_dir();
-  if (dir.empty()) {
-    MESSAGE("SKIPPED official pairs.txt check: FG_SHARED_DIR/data/lfw not found");
-    return;
-  }
+  if (dir.empty()) FG_SKIP_TEST("official pairs.txt check: FG_SHARED_DIR/data/lfw absent");
   REQUIRE(lfw_parse_pairs(dir + "/pairs.txt", &pairs, &folds).is_ok());
   CHECK(folds == 10);
   CHECK(pairs.size() == 6000);
@@ -138,11 +140,10 @@ TEST_CASE("pairs.txt parsing") {
   CHECK(images.size() == 7701);
 }
 
-TEST_CASE("LFW folds 1-2 through the whole pipeline (native backend, default descriptor mode)") {
+TEST_CASE("LFW folds 1-2 through the whole pipeline (native backend, default descriptor mode)" * doctest::test_suite("shared")) {
   const std::string dir = lfw_dir();
   if (dir.empty()) {
-    MESSAGE("SKIPPED LFW accuracy: FG_SHARED_DIR/data/lfw not found");
-    return;
+    FG_SKIP_TEST("LFW accuracy: FG_SHARED_DIR/data/lfw absent");
   }
   std::vector<LfwPair> pairs;
   int folds = 0;

@@ -33,7 +33,7 @@ TEST_CASE("detector net @416: bundled golden raw output") {
   MESSAGE("detector @416: max abs error " << worst);
 }
 
-TEST_CASE("landmark68 net: bundled goldens and every layer of one") {
+TEST_CASE("landmark68 net: bundled goldens") {
   Model model;
   Net net;
   NetOptions opt;
@@ -47,13 +47,22 @@ TEST_CASE("landmark68 net: bundled goldens and every layer of one") {
     goldens.push_back({dir + face + "__landmark_input.f32", dir + face + "__landmark68_fc_out.f32", face});
   const float worst = run_goldens(net, goldens, 112 * 112 * 3, 136);
   MESSAGE("landmark68, " << goldens.size() << " goldens: max abs error " << worst);
+}
 
-  // The last golden run (angry face0) is the input of the reference's per-layer dump.
+TEST_CASE("landmark68 net: every layer of one golden (../shared)" * doctest::test_suite("shared")) {
   const std::string ref = shared_reference_dir();
-  if (ref.empty()) {
-    MESSAGE("SKIPPED per-layer landmark check: ../shared/reference not found");
-    return;
-  }
+  if (ref.empty()) FG_SKIP_TEST("per-layer landmark check: ../shared/reference absent");
+  Model model;
+  Net net;
+  NetOptions opt;
+  opt.keep_all_activations = true;
+  Status s = load_and_prepare("landmark68.fgm", opt, &model, &net);
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
+  // angry face0 is the input of the reference's per-layer dump.
+  const std::string dir = test_data_dir() + "/golden/";
+  const std::string face = "_group_angry.jpg__tiny_face_detector__face0";
+  run_goldens(net, {{dir + face + "__landmark_input.f32", dir + face + "__landmark68_fc_out.f32", face}},
+              112 * 112 * 3, 136);
   // The dump lists block outputs (conv0..conv3, out), the pool and the fc, in this order.
   int layer = 0, compared = 0;
   for (size_t t = 0; t < model.tensors.size(); ++t) {

@@ -107,11 +107,10 @@ void check_worst(const Worst& w) {
 
 }  // namespace
 
-TEST_CASE("golden parity (crop mode): lossless frames vs face-api boxes, scores, landmarks, descriptors") {
+TEST_CASE("golden parity (crop mode): lossless frames vs face-api boxes, scores, landmarks, descriptors" * doctest::test_suite("shared")) {
   const std::string ref = shared_reference_dir();
   if (ref.empty()) {
-    MESSAGE("SKIPPED golden pipeline parity: FG_SHARED_DIR/reference not found");
-    return;
+    FG_SKIP_TEST("golden pipeline parity: FG_SHARED_DIR/reference absent");
   }
   Worst w;
   // bbt4: the JPEG's pixels as face-api decoded them (PNG), so no JPEG-decoder differences.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/vision/preprocess.h"
+#include "test_util.h"  // FG_SKIP_TEST
 
 namespace {
 
@@ -86,14 +87,11 @@ TEST_CASE("preprocess rejects bad input with a message") {
   CHECK_FALSE(fg::preprocess_face_for_recognition(two, out.data()).is_ok());
 }
 
-TEST_CASE("recognition input matches face-api's tensors (golden recog_only inputs)") {
+TEST_CASE("recognition input matches face-api's tensors (golden recog_only inputs)" * doctest::test_suite("shared")) {
   const std::string shared = shared_dir();
   const std::string ref = shared + "/reference";
   std::FILE* probe = std::fopen((ref + "/golden/raw/index.json").c_str(), "rb");
-  if (shared.empty() || !probe) {
-    MESSAGE("SKIPPED: FG_SHARED_DIR/reference/golden not found (" << shared << ")");
-    return;
-  }
+  if (shared.empty() || !probe) FG_SKIP_TEST("FG_SHARED_DIR/reference/golden absent (" << shared << ")");
   std::fclose(probe);
   // <dir>/<file> of each golden input; the key is recog_only__<dir>_<file>__input.
   const char* kPeople[] = {"amy", "bernadette", "howard", "leonard", "penny", "raj", "sheldon", "stuart"};

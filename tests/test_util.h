@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,8 +61,31 @@ inline bool path_exists(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0;
 }
 
+// Visible skips (tests/doctest_main.cc): FG_SKIP_TEST(reason) prints "SKIPPED: reason",
+// counts the case as skipped and returns from it. Use it only in a case tagged
+// `* doctest::test_suite("shared")`, which tests/CMakeLists.txt runs as its own CTest entry
+// with SKIP_RETURN_CODE kSkipReturnCode.
+constexpr int kSkipReturnCode = 77;
+inline int& skipped_cases() {
+  static int n = 0;
+  return n;
+}
+inline int& executed_cases() {
+  static int n = 0;
+  return n;
+}
+#define FG_SKIP_TEST(reason)                                        \
+  do {                                                              \
+    ++fg_test::skipped_cases();                                     \
+    std::ostringstream fg_skip_why_;                                \
+    fg_skip_why_ << reason;                                         \
+    std::printf("SKIPPED: %s\n", fg_skip_why_.str().c_str());       \
+    MESSAGE("SKIPPED: " << fg_skip_why_.str());                     \
+    return;                                                         \
+  } while (0)
+
 // ../shared/reference, or "" when this machine has no copy of it (users' machines don't):
-// callers then skip with a visible MESSAGE.
+// callers then skip with FG_SKIP_TEST.
 inline std::string shared_reference_dir() {
   const std::string dir = env_or("FG_SHARED_DIR", "../shared") + "/reference";
   return path_exists(dir + "/golden/raw/index.json") ? dir : "";

@@ -1,5 +1,5 @@
-// Image I/O on stb_image / stb_image_write. This is the one translation unit that holds the
-// stb implementations; everything else includes only runtime/vision/image.h.
+// Image I/O: picks the decoder from the magic bytes (runtime/image_decode_*.cc) and writes
+// PNG with stb_image_write (our own pixels only: no untrusted input reaches it).
 #include "runtime/vision/image.h"
 
 #include <cerrno>
@@ -7,22 +7,14 @@
 #include <cstring>
 #include <memory>
 
+#include "runtime/vision/image_decode.h"
+
 // Warnings from third-party code are not ours to fix.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wunused-function"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#define STBI_ONLY_JPEG  // the formats we promise; fewer decoders = less untrusted-input surface
-#define STBI_ONLY_PNG
-#define STBI_ONLY_BMP
-#define STBI_ONLY_PNM
-#define STBI_NO_STDIO  // we read files ourselves so every error message names the file
-#define STBI_NO_HDR    // 8-bit only: HDR/linear would silently tone-map
-#define STBI_NO_LINEAR
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb_image.h>
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
@@ -31,8 +23,7 @@
 namespace fg {
 namespace {
 
-// 1 GiB: no sane compressed image is bigger; refusing it avoids reading a device node forever.
-constexpr long kMaxImageFileBytes = 1L << 30;
+constexpr const char* kSupportedFormats = "JPEG, PNG, binary PGM/PPM";
 
 Status read_file(const std::string& path, std::vector<uint8_t>* bytes) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -41,7 +32,10 @@ Status read_file(const std::string& path, std::vector<uint8_t>* bytes) {
   if (std::fseek(f, 0, SEEK_END) != 0) return Status::error(path + ": not a seekable file");
   long size = std::ftell(f);
   if (size < 0) return Status::error(path + ": cannot determine file size");
-  if (size > kMaxImageFileBytes) return Status::error(path + ": file larger than 1 GiB");
+  // Also stops us reading a device node forever.
+  if (size > kMaxImageFileBytes)
+    return Status::error(path + ": file is " + std::to_string(size) + " bytes, above the " +
+                         std::to_string(kMaxImageFileBytes >> 20) + " MiB limit for images");
   if (size == 0) return Status::error(path + ": empty file");
   std::fseek(f, 0, SEEK_SET);
   bytes->resize((size_t)size);
@@ -50,22 +44,16 @@ Status read_file(const std::string& path, std::vector<uint8_t>* bytes) {
   return Status::ok();
 }
 
-// stb tries every format in turn and keeps the last reason it saw, which can name the wrong
-// format ("bad png sig" for a truncated JPEG). We name the format from its magic bytes and
-// clear stb's reason before decoding so a stale one is never reported.
-const char* sniff_format(const uint8_t* d, size_t n) {
-  if (n >= 2 && d[0] == 0xFF && d[1] == 0xD8) return "JPEG";
-  if (n >= 4 && d[0] == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') return "PNG";
-  if (n >= 2 && d[0] == 'B' && d[1] == 'M') return "BMP";
-  if (n >= 2 && d[0] == 'P' && d[1] >= '1' && d[1] <= '6') return "PNM";
-  return "image";
-}
-
-std::string stb_reason(const std::string& format) {
-  const char* r = stbi_failure_reason();
-  // stb probes PNG first; its probe leaves "bad png sig" behind for every non-PNG file.
-  if (r && format != "PNG" && std::strcmp(r, "bad png sig") == 0) r = nullptr;
-  return (r && *r) ? r : "data ends early or is inconsistent";
+// The format comes from the magic bytes only (never the file name).
+enum class Format { kJpeg, kPng, kPnm, kOtherPnm, kBmp, kGif, kUnknown };
+Format sniff_format(const uint8_t* d, size_t n) {
+  if (n >= 2 && d[0] == 0xFF && d[1] == 0xD8) return Format::kJpeg;
+  if (n >= 4 && d[0] == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') return Format::kPng;
+  if (n >= 2 && d[0] == 'P' && (d[1] == '5' || d[1] == '6')) return Format::kPnm;
+  if (n >= 2 && d[0] == 'P' && d[1] >= '1' && d[1] <= '7') return Format::kOtherPnm;
+  if (n >= 2 && d[0] == 'B' && d[1] == 'M') return Format::kBmp;
+  if (n >= 3 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F') return Format::kGif;
+  return Format::kUnknown;
 }
 
 }  // namespace
@@ -75,35 +63,24 @@ Status image_load_from_memory(const uint8_t* data, size_t size, const std::strin
   if (want_channels < 0 || want_channels > 4 || want_channels == 2)
     return Status::error(what + ": want_channels must be 0, 1, 3 or 4");
   if (size == 0 || data == nullptr) return Status::error(what + ": empty image data");
-  if (size > (size_t)INT32_MAX) return Status::error(what + ": image data larger than 2 GiB");
-  const std::string format = sniff_format(data, size);
-  int w = 0, h = 0, stored = 0;
-  stbi__g_failure_reason = nullptr;
-  if (!stbi_info_from_memory(data, (int)size, &w, &h, &stored)) {
-    if (format == "image")
-      return Status::error(what + ": not a supported image (JPEG, PNG, BMP, GIF, PNM, TGA)");
-    return Status::error(what + ": unreadable " + format + " header (" + stb_reason(format) + ")");
+  if (size > (size_t)kMaxImageFileBytes)
+    return Status::error(what + ": image data larger than " +
+                         std::to_string(kMaxImageFileBytes >> 20) + " MiB");
+  switch (sniff_format(data, size)) {
+    case Format::kJpeg: return image_decode_jpeg(data, size, what, want_channels, max_pixels, out);
+    case Format::kPng: return image_decode_png(data, size, what, want_channels, max_pixels, out);
+    case Format::kPnm: return image_decode_pnm(data, size, what, want_channels, max_pixels, out);
+    case Format::kOtherPnm:
+      return Status::error(what + ": only binary PGM (P5) and PPM (P6) are decoded, not P" +
+                           std::string(1, (char)data[1]));
+    case Format::kBmp:
+      return Status::error(what + ": BMP is not decoded (convert it to PNG); supported: " +
+                           kSupportedFormats);
+    case Format::kGif:
+      return Status::error(what + ": GIF is not decoded; supported: " + kSupportedFormats);
+    case Format::kUnknown: break;
   }
-  if (w <= 0 || h <= 0) return Status::error(what + ": image has zero width or height");
-  if ((int64_t)w * h > max_pixels)
-    return Status::error(what + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
-                         " = " + std::to_string((int64_t)w * h) + " pixels, above the limit of " +
-                         std::to_string(max_pixels) + " (refused before decoding)");
-  int got = 0;
-  stbi__g_failure_reason = nullptr;
-  stbi_uc* pixels = stbi_load_from_memory(data, (int)size, &w, &h, &got, want_channels);
-  if (!pixels)
-    return Status::error(what + ": " + format + " decoding failed (" + stb_reason(format) +
-                         "); the file is corrupt or truncated");
-  int channels = want_channels ? want_channels : got;
-  Image img;
-  img.width = w;
-  img.height = h;
-  img.channels = channels;
-  img.pixels.assign(pixels, pixels + (size_t)w * h * channels);
-  stbi_image_free(pixels);
-  *out = std::move(img);
-  return Status::ok();
+  return Status::error(what + ": not a supported image (" + kSupportedFormats + ")");
 }
 
 Status image_load(const std::string& path, int want_channels, Image* out, int64_t max_pixels) {

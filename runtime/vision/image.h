@@ -1,9 +1,17 @@
 // Image: an 8-bit interleaved raster (RGB, gray, or as stored), and its file I/O.
 //
-// Loading uses stb_image (JPEG baseline/progressive, PNG 8/16-bit -> 8-bit, BMP, PGM/PPM).
-// Files are untrusted input: the header is read first (stbi_info) and an image larger than
-// `max_pixels` is refused before any pixel is decoded, so a 60000x60000 JPEG header cannot make
-// us allocate gigabytes. Corrupt or truncated files give an error carrying stb's reason.
+// Decoded formats: JPEG (libjpeg-turbo: baseline/progressive, gray or YCbCr/RGB), PNG
+// (libpng: every colour type, 1..16 bits, 16-bit samples keep their high byte, palette and
+// tRNS expanded as stb_image did) and binary PGM/PPM (P5/P6, our own parser, 16-bit scaled to
+// 8). Nothing else: BMP, GIF, TGA, ASCII PNM... are refused by name. stb_image is not used
+// for decoding any more (Debian's 2.27 has memory-safety bugs reachable from a file).
+// Files are untrusted input. Memory budget (one rule for every binary, so that no single
+// image can push a process past 256 MB): the file is read whole only up to
+// kMaxImageFileBytes, and a decode is refused from the header alone, before any pixel buffer
+// is allocated, when it is above `max_pixels` or when its buffers (output pixels + decoder
+// buffers) would exceed kMaxImageDecodeBytes; a header that promises more pixel data than
+// the file can hold is refused the same way. Corrupt or truncated files give an error naming
+// the file and the decoder's reason.
 // Pixel layout: row-major, no row padding, `channels` bytes per pixel (1 = Y, 3 = R,G,B,
 // 4 = R,G,B,A); pixels.size() == width * height * channels.
 #pragma once
@@ -26,6 +34,11 @@ struct Image {
 
 // 64 Mpixel: above any camera frame we handle, below what would exhaust a 1 GB board.
 constexpr int64_t kDefaultMaxImagePixels = 64 * 1024 * 1024;
+// 128 MiB of decode buffers + a 64 MiB file + the binary's models and arenas (< 64 MB for
+// facegate and facegate-door) stays under 256 MB peak RSS; tests/test_image_hostile.cc
+// measures it. An 8-bit RGB image up to ~44 Mpixel (e.g. 8192x5461) fits.
+constexpr int64_t kMaxImageDecodeBytes = 128 * 1024 * 1024;
+constexpr int64_t kMaxImageFileBytes = 64 * 1024 * 1024;
 
 // want_channels: 3 = RGB, 1 = gray (ITU-R 601 luma, stb's conversion), 0 = as stored
 // (1..4). Fails with a clear message for missing, unsupported, corrupt, truncated or

@@ -1,7 +1,7 @@
 // Frame sources for facegate-door: where camera frames come from.
 //
 //   SPEC                      source
-//   DIR                       every image file in DIR (png/jpg/jpeg/bmp/pgm/ppm), sorted by name
+//   DIR                       every image file in DIR (png/jpg/jpeg/pgm/ppm), sorted by name
 //   @LIST                     the image paths listed in file LIST, one per line (# comments)
 //   IMG[,IMG...]              these image files, in order
 //   FILE.y4m | -              a YUV4MPEG2 stream from a file or stdin (420*, 422, 444, mono)

@@ -19,7 +19,7 @@ bool has_image_extension(const std::string& name) {
   if (dot == std::string::npos) return false;
   std::string ext = name.substr(dot + 1);
   for (char& c : ext) c = (char)std::tolower((unsigned char)c);
-  for (const char* e : {"png", "jpg", "jpeg", "bmp", "pgm", "ppm"})
+  for (const char* e : {"png", "jpg", "jpeg", "pgm", "ppm"})
     if (ext == e) return true;
   return false;
 }
@@ -33,7 +33,7 @@ Status list_directory(const std::string& dir, std::vector<std::string>* paths) {
   }
   ::closedir(d);
   std::sort(paths->begin(), paths->end());
-  if (paths->empty()) return Status::error(dir + ": no image files (png/jpg/jpeg/bmp/pgm/ppm)");
+  if (paths->empty()) return Status::error(dir + ": no image files (png/jpg/jpeg/pgm/ppm)");
   return Status::ok();
 }
 

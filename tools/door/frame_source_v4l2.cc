@@ -1,7 +1,7 @@
 // V4L2 capture (/dev/videoN) through the kernel API: mmap streaming, YUYV preferred (no
-// decode cost), MJPEG otherwise (decoded by stb_image; note some webcams send MJPEG without
-// Huffman tables, which stb cannot decode: those frames come out as kBadFrame — use YUYV or
-// pipe through ffmpeg as Y4M instead). Size: FG_V4L2_SIZE=WxH (default 640x480, the driver
+// decode cost), MJPEG otherwise (decoded by libjpeg-turbo through image_load_from_memory,
+// which supplies the standard Huffman tables that some webcams' MJPEG omits; a frame it
+// cannot decode comes out as kBadFrame). Size: FG_V4L2_SIZE=WxH (default 640x480, the driver
 // may adjust it). select() with a 200 ms timeout so a stop request is seen within 0.2 s.
 #include <fcntl.h>
 #include <linux/videodev2.h>

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "tools/door/frame_source.h"
 #include "tools/door/yuv_to_rgb.h"
 
@@ -79,6 +81,7 @@ class Y4mSource : public FrameSource {
                                 : (size_t)((width_ + (1 << found->shift_x) - 1) >> found->shift_x) *
                                       ((height_ + (1 << found->shift_y) - 1) >> found->shift_y);
     frame_bytes_ = luma + 2 * chroma;
+    FG_RETURN_IF_ERROR(check_frame_size());
     buf_.resize(frame_bytes_);
     planes_.y = buf_.data();
     planes_.u = mono_ ? nullptr : buf_.data() + luma;
@@ -112,6 +115,27 @@ class Y4mSource : public FrameSource {
 
  private:
   bool stopping() const { return stop_ && *stop_; }
+
+  // The same budget as image decoding (runtime/vision/image.h), checked before allocating: the
+  // planar frame buffer plus the RGB frame it becomes. A regular file must also hold at
+  // least one whole frame after its header, so a 40-byte header cannot buy a big buffer.
+  Status check_frame_size() const {
+    const int64_t need = (int64_t)frame_bytes_ + (int64_t)width_ * height_ * 3;
+    if (need > kMaxImageDecodeBytes)
+      return Status::error(name_ + ": Y4M frames of " + std::to_string(width_) + "x" + std::to_string(height_) + " C" +
+                           cs_ + " need " + std::to_string(need >> 20) + " MiB of buffers, above the limit of " +
+                           std::to_string(kMaxImageDecodeBytes >> 20) + " MiB");
+    struct stat st;
+    const long here = std::ftell(f_);
+    if (::fstat(::fileno(f_), &st) == 0 && S_ISREG(st.st_mode) && here >= 0) {
+      const int64_t left = (int64_t)st.st_size - here;
+      if (left < (int64_t)frame_bytes_ + 6)  // "FRAME\n" + the planes
+        return Status::error(name_ + ": Y4M header promises " + std::to_string(width_) + "x" + std::to_string(height_) +
+                             " frames of " + std::to_string(frame_bytes_) + " bytes but the file holds " +
+                             std::to_string(left < 0 ? 0 : left) + " bytes after it (truncated)");
+    }
+    return Status::ok();
+  }
 
   FrameResult finish(std::string* error, const std::string& why) {
     done_ = true;
