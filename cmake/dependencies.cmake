@@ -11,6 +11,12 @@ find_package(benchmark QUIET)
 # upstream, unlike stb_image, which now only writes PNGs.
 find_package(JPEG REQUIRED)  # libjpeg-turbo
 find_package(PNG REQUIRED)   # libpng 1.6 (+ zlib)
+# Debian keeps jconfig.h in the multiarch folder, which a cross sysroot's compiler does not
+# search by itself.
+if(CMAKE_CROSSCOMPILING AND EXISTS "${FG_SYSROOT}/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/jconfig.h")
+  set_property(TARGET JPEG::JPEG APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES
+               "${FG_SYSROOT}/usr/include/${CMAKE_LIBRARY_ARCHITECTURE}")
+endif()
 
 # libpthreadpool: the Net's thread pool (runtime/base/thread_pool.h), also XNNPACK's. Without it
 # NetOptions::threads falls back to 1.

@@ -8,8 +8,9 @@ pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev n
 if [[ "${1:-}" == "--cross" ]]; then
   # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
   # (binfmt is not needed: the toolchains name the emulator), dpkg-dev for the sysroot script
-  # and cpack's .deb; ccache makes CI's three builds cheaper.
-  pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev ccache)
+  # and cpack's .deb; ccache makes CI's three builds cheaper. The ARM cost check
+  # (bench/arm_cost) builds its qemu plugin with gcc and tabulates with python3.
+  pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user dpkg-dev ccache gcc python3)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   pkgs+=(clang-14 libclang-rt-14-dev)
 fi

@@ -111,6 +111,13 @@ done
 find "$sysroot.tmp/usr/share/doc" ! -type d ! -name copyright -delete 2>/dev/null || true
 find "$sysroot.tmp/usr/share/doc" -type d -empty -delete 2>/dev/null || true
 rm -rf "$sysroot.tmp/usr/share/lintian"
+# Development symlinks with absolute targets (zlib1g-dev: libz.so -> /lib/<triple>/libz.so.1...)
+# would point at the host's files: make them relative to the sysroot.
+while IFS= read -r link; do
+  target=$(readlink "$link")
+  [[ "$target" == /* && -e "$sysroot.tmp$target" ]] || continue
+  ln -sfn "$(realpath --relative-to="$(dirname "$link")" "$sysroot.tmp$target")" "$link"
+done < <(find "$sysroot.tmp" -type l)
 echo "$wanted" >"$sysroot.tmp/.fg-sysroot"
 rm -rf "$sysroot"
 mv "$sysroot.tmp" "$sysroot"

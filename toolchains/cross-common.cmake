@@ -34,7 +34,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # libXNNPACK.so needs libcpuinfo/libpthreadpool: tell the linker where to resolve them.
-set(_fg_libdir "${FG_SYSROOT}/usr/lib/${FG_TRIPLE}")
+# Some runtime libraries (zlib1g: libz.so.1) unpack to /lib/<triple>, not /usr/lib/<triple>.
+set(_fg_libdir "${FG_SYSROOT}/usr/lib/${FG_TRIPLE}:${FG_SYSROOT}/lib/${FG_TRIPLE}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_fg_libdir}")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_fg_libdir}")
 
