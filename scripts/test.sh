@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, builds, runs CTest.
-#   1. host build + the whole suite
+#   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci)
 #   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
-#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod)
+#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), then the exact ARM
+#      instruction counts against their baseline (bench/arm_cost/ci_check.sh)
 #   3. armhf cross build of the kernel tests + ctest -L kernels under qemu-arm
 # FG_SKIP_CROSS=1 stops after step 1 (for a quick local run). Any failure exits non-zero.
 set -euo pipefail
@@ -34,6 +35,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 run_ctest --preset release -j "$jobs"
 
+step "host: fuzz targets under ASan+UBSan, 25 s each on the committed corpora (scripts/fuzz.sh --ci)"
+scripts/fuzz.sh --ci
+
 if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
   echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"
   exit 0
@@ -58,6 +62,8 @@ step "aarch64: tests under qemu -cpu max"
 run_ctest --preset aarch64 -j "$jobs"
 step "aarch64: tests under qemu -cpu cortex-a72"
 run_ctest --preset aarch64-a72 -j "$jobs"
+step "aarch64: exact instruction counts of every net vs bench/arm_cost/baseline.tsv"
+bench/arm_cost/ci_check.sh build/aarch64
 
 # armhf runs the kernel tests only, so build just those; their model-file dependency is
 # satisfied by copying the host build's files instead of converting under qemu-arm.
