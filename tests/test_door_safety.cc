@@ -93,6 +93,10 @@ TEST_CASE("file-size limit mid-run (RLIMIT_FSIZE, SIGXFSZ ignored): every openin
 }
 
 TEST_CASE("kill -9 loop: no printed decision missing from the log, the chain verifies") {
+  // The kill moments (20-700 ms after start) are chosen for native speed; under qemu the
+  // door has not finished starting by then, and the script runs the binaries directly.
+  const char* emulator = std::getenv("FG_EXEC_PREFIX");
+  if (emulator && *emulator) FG_SKIP_TEST("kill -9 loop runs natively only (emulated: " << emulator << ")");
   const int n = std::atoi(env_or("FG_KILL_LOOP_RUNS", "30").c_str());
   const CommandResult r = run_command("bash " + src_dir() + "/tests/door_kill_loop.sh " + std::to_string(n) + " " +
                                       bin_dir() + " " + model_dir() + " " + src_dir() + " 2>&1");

@@ -203,7 +203,10 @@ TEST_CASE("gallery busy: exit 4 once --wait runs out, success when the writer fi
   Files f;
   const std::string fg = tool_command("facegate");
   // flock(1) takes the same flock(2) lock as runtime/gallery/gallery.cc's writer.
-  const std::string hold = "flock " + f.gallery + " sleep 2 & sleep 0.3; ";
+  // Under qemu `enroll` needs seconds to load and embed before it reaches the lock: hold longer.
+  const char* emulator = std::getenv("FG_EXEC_PREFIX");
+  const std::string hold_s = emulator && *emulator ? "8" : "2";
+  const std::string hold = "flock " + f.gallery + " sleep " + hold_s + " & sleep 0.3; ";
   CommandResult r = run_command(hold + fg + " gallery remove --wait 0.5 " + f.gallery + " amy 2>&1; echo rc=$?; wait");
   INFO(r.out);
   CHECK(contains(r.out, "rc=4"));
