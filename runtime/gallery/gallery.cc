@@ -42,17 +42,6 @@ Status pwrite_all(int fd, const void* data, size_t bytes, uint64_t offset) {
 
 Status fsync_fd(int fd) { return fdatasync(fd) == 0 ? Status::ok() : sys_error("fsync"); }
 
-// Makes a rename/create in the directory durable.
-Status fsync_parent_dir(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return sys_error("open directory " + dir);
-  const int rc = fsync(dfd);
-  close(dfd);
-  return rc == 0 ? Status::ok() : sys_error("fsync directory " + dir);
-}
-
 Status take_write_lock(int fd, const std::string& path) {
   if (flock(fd, LOCK_EX | LOCK_NB) == 0) return Status::ok();
   if (errno == EWOULDBLOCK)
@@ -264,6 +253,18 @@ void rebuild_names(Gallery* g) {
 }
 
 }  // namespace
+
+// Makes a rename/create in the directory durable.
+Status fsync_parent_dir(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return sys_error("open directory " + dir);
+  const int rc = fsync(dfd);
+  close(dfd);
+  return rc == 0 ? Status::ok() : sys_error("fsync directory " + dir);
+}
+
 
 void GalleryDeleter::operator()(Gallery* g) const {
   if (!g) return;

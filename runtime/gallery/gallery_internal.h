@@ -52,4 +52,7 @@ inline int8_t gallery_quantize(float x, float scale) {
   return static_cast<int8_t>(q > 127.f ? 127.f : (q < -127.f ? -127.f : q));
 }
 
+// Makes a rename/create in the directory of `path` durable (fsync of the directory).
+Status fsync_parent_dir(const std::string& path);
+
 }  // namespace fg

@@ -15,16 +15,6 @@ namespace {
 
 Status sys_error(const std::string& what) { return Status::error(what + ": " + std::strerror(errno)); }
 
-Status fsync_dir_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return sys_error("open directory " + dir);
-  const int rc = fsync(dfd);
-  close(dfd);
-  return rc == 0 ? Status::ok() : sys_error("fsync directory " + dir);
-}
-
 Status write_new_file(const std::string& tmp, const std::vector<uint8_t>& bytes) {
   unlink(tmp.c_str());  // a leftover of an interrupted migration
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -82,7 +72,7 @@ Status gallery_migrate(const Gallery& src, const std::string& dst_path, const Ga
     s = errno == EEXIST ? Status::error(dst_path + " already exists; refusing to overwrite it")
                         : sys_error("link " + dst_path);
   unlink(tmp.c_str());
-  if (s) s = fsync_dir_of(dst_path);
+  if (s) s = fsync_parent_dir(dst_path);
   return s;
 }
 
