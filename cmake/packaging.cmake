@@ -19,6 +19,7 @@ set(_fg_pkg_libdir "${CMAKE_INSTALL_LIBDIR}/facegate")
 if(CMAKE_INSTALL_LIBDIR MATCHES "^lib/")   # lib/<triple> on Debian: keep it short
   set(_fg_pkg_libdir "lib/facegate")
 endif()
+include(${CMAKE_CURRENT_LIST_DIR}/library.cmake)  # libfacegate.{so,a}, headers, CMake package, .pc
 
 foreach(_fg_t facegate fg_convert facegate-door)
   if(TARGET ${_fg_t})
