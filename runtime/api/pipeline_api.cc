@@ -196,12 +196,14 @@ Status Pipeline::verify(const ImageView& a, const ImageView& b, float tau, Verif
 }
 
 Status Pipeline::detect_file(const std::string& path, std::vector<Box>* boxes) {
+  if (!impl_) return no_pipeline();
   Image img;
   FG_API_RETURN_IF_ERROR(load_image(path, &img));
   return detect(img.view(), boxes);
 }
 
 Status Pipeline::embed_file(const std::string& path, Embedding* out, Box* face) {
+  if (!impl_) return no_pipeline();
   Image img;
   FG_API_RETURN_IF_ERROR(load_image(path, &img));
   Status s = embed(img.view(), out, face);
@@ -209,6 +211,7 @@ Status Pipeline::embed_file(const std::string& path, Embedding* out, Box* face) 
 }
 
 Status Pipeline::verify_files(const std::string& a, const std::string& b, float tau, VerifyResult* out) {
+  if (!impl_) return no_pipeline();
   if (!out) return invalid("verify_files: out is null");
   if (!(tau >= 0.f) || tau == std::numeric_limits<float>::infinity()) return invalid("tau must be a finite number >= 0");
   Embedding ea, eb;
