@@ -23,7 +23,7 @@ target_include_directories(facegate_shared INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_options(facegate_shared PRIVATE "-Wl,--exclude-libs,ALL" "-Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/facegate.map"
-                    "-Wl,--no-undefined")
+                    "-Wl,--no-undefined" "-Wl,--disable-new-dtags")
 set_target_properties(facegate_shared PROPERTIES OUTPUT_NAME facegate VERSION ${PROJECT_VERSION}
   SOVERSION ${FG_API_SOVERSION} LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lib
   LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/facegate.map)
@@ -59,7 +59,8 @@ endforeach()
 string(APPEND _fg_pc_private " -lpthread -ldl -lstdc++ -lm")
 
 # Installed: the bundled XNNPACK copies live in lib/facegate (cmake/packaging.cmake); the
-# shared library finds them there first, then the system's.
+# shared library finds them there first (DT_RPATH, not RUNPATH, as the binaries: it also
+# serves libXNNPACK's own NEEDED), then the system's.
 file(RELATIVE_PATH _fg_rel_bundled "/${CMAKE_INSTALL_LIBDIR}" "/${_fg_pkg_libdir}")
 set_target_properties(facegate_shared PROPERTIES INSTALL_RPATH "\$ORIGIN/${_fg_rel_bundled}")
 
