@@ -77,8 +77,9 @@ typedef struct fg_match {
 typedef struct fg_pipeline_options {
   size_t struct_size;    /* sizeof(fg_pipeline_options), set by fg_pipeline_options_init */
   const char* model_dir; /* NULL: $FG_MODEL_DIR, else <prefix>/share/facegate/models */
-  fg_backend backend;    /* FG_BACKEND_NATIVE */
-  fg_precision precision;/* FG_PRECISION_F32 */
+  int backend;           /* an fg_backend: FG_BACKEND_NATIVE (int, not the enum: any value a
+                            caller stores is well defined, and refused if unknown) */
+  int precision;         /* an fg_precision: FG_PRECISION_F32 */
   int threads;           /* 1; threads inside each net, 0 = all cores */
   int detector_input_size; /* 416 */
   float score_threshold;   /* 0.5 */
@@ -96,8 +97,8 @@ typedef struct fg_gallery_options {
 FACEGATE_API const char* fg_version(void);
 /* The calling thread's last error message ("" when none). [any thread] */
 FACEGATE_API const char* fg_last_error(void);
-/* "FG_ERR_BAD_INPUT" etc. [any thread] */
-FACEGATE_API const char* fg_status_name(fg_status status);
+/* "FG_ERR_BAD_INPUT" etc.; "FG_ERR_UNKNOWN" for any other number. [any thread] */
+FACEGATE_API const char* fg_status_name(int status);
 
 /* Decodes an image file to RGB into rgb[capacity]. *width / *height are always set when the
  * file is readable, so FG_ERR_BUFFER_TOO_SMALL tells the size to allocate (width*height*3).

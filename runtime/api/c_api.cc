@@ -75,7 +75,7 @@ extern "C" {
 const char* fg_version(void) { return facegate::version(); }
 const char* fg_last_error(void) { return t_last_error.c_str(); }
 
-const char* fg_status_name(fg_status status) {
+const char* fg_status_name(int status) {
   switch (status) {
     case FG_OK: return "FG_OK";
     case FG_ERR_INVALID_ARGUMENT: return "FG_ERR_INVALID_ARGUMENT";
