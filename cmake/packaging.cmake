@@ -19,10 +19,11 @@ set(_fg_pkg_libdir "${CMAKE_INSTALL_LIBDIR}/facegate")
 if(CMAKE_INSTALL_LIBDIR MATCHES "^lib/")   # lib/<triple> on Debian: keep it short
   set(_fg_pkg_libdir "lib/facegate")
 endif()
+include(${CMAKE_CURRENT_LIST_DIR}/library.cmake)  # libfacegate.{so,a}, headers, CMake package, .pc
 
 foreach(_fg_t facegate fg_convert facegate-door)
   if(TARGET ${_fg_t})
-    install(TARGETS ${_fg_t} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    install(TARGETS ${_fg_t} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT facegate-tools)
     set_property(TARGET ${_fg_t} PROPERTY INSTALL_RPATH "\$ORIGIN/../${_fg_pkg_libdir}")
     set_property(TARGET ${_fg_t} APPEND PROPERTY LINK_OPTIONS "-Wl,--disable-new-dtags")
   endif()
@@ -30,9 +31,9 @@ endforeach()
 
 # The model files exist once the build (target fg_models, part of ALL) has run.
 install(DIRECTORY ${PROJECT_BINARY_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models
-        FILES_MATCHING PATTERN "*.fgm" PATTERN "CMakeFiles" EXCLUDE)
+        COMPONENT libfacegate0 FILES_MATCHING PATTERN "*.fgm" PATTERN "CMakeFiles" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/models/upstream/LICENSE-face-api
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models)
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models COMPONENT libfacegate0)
 
 # Bundled shared libraries: the soname file and the real file behind it (install(FILES)
 # keeps symlinks as symlinks), plus each package's copyright file (BSD: must ship with it).
@@ -64,10 +65,10 @@ if(_fg_bundled)
     if(NOT _fg_files)
       message(WARNING "packaging: no ${_fg_name}.* next to ${_fg_lib}; not bundled")
     endif()
-    install(FILES ${_fg_files} DESTINATION ${_fg_pkg_libdir})
+    install(FILES ${_fg_files} DESTINATION ${_fg_pkg_libdir} COMPONENT libfacegate0)
     if(EXISTS "${_fg_docroot}/${_fg_debpkg}/copyright")
       install(FILES "${_fg_docroot}/${_fg_debpkg}/copyright"
-              DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright.${_fg_debpkg})
+              DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright.${_fg_debpkg} COMPONENT libfacegate0)
     endif()
   endforeach()
 endif()
@@ -106,4 +107,32 @@ elseif(FG_DOOR_GPIOD_API EQUAL 2)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libgpiod3")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)   # dpkg-shlibdeps cannot inspect foreign-arch files
+
+# Three .debs (FG_DEB_SPLIT, default ON): libfacegate0 (libfacegate.so.0, the bundled
+# XNNPACK copies, the models), libfacegate-dev (headers, CMake package, .pc, libfacegate.a),
+# facegate-tools (the binaries and the Python package, both on top of libfacegate0).
+# OFF: the old single facegate .deb with everything. The .tar.gz always holds everything.
+option(FG_DEB_SPLIT "cpack: split the .deb into libfacegate0, libfacegate-dev, facegate-tools" ON)
+if(FG_DEB_SPLIT)
+  set(CPACK_DEB_COMPONENT_INSTALL ON)
+  set(CPACK_COMPONENTS_ALL libfacegate0 libfacegate-dev facegate-tools)
+  set(_fg_same "(= ${PROJECT_VERSION})")
+  set(CPACK_DEBIAN_LIBFACEGATE0_PACKAGE_NAME libfacegate0)
+  set(CPACK_DEBIAN_LIBFACEGATE0_PACKAGE_DEPENDS "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libjpeg62-turbo (>= 1:2.1), libpng16-16 (>= 1.6.39), zlib1g, libsodium23")
+  set(CPACK_DEBIAN_LIBFACEGATE0_DESCRIPTION "facegate runtime library (libfacegate.so.0) and models")
+  set(CPACK_DEBIAN_LIBFACEGATE-DEV_PACKAGE_NAME libfacegate-dev)
+  set(CPACK_DEBIAN_LIBFACEGATE-DEV_PACKAGE_SECTION libdevel)
+  # libfacegate.a links the system's XNNPACK & co. (libfacegate.so uses the bundled copies).
+  set(CPACK_DEBIAN_LIBFACEGATE-DEV_PACKAGE_DEPENDS "libfacegate0 ${_fg_same}, libjpeg62-turbo-dev, libpng-dev, libsodium-dev")
+  if(FG_HAVE_XNNPACK)
+    string(APPEND CPACK_DEBIAN_LIBFACEGATE-DEV_PACKAGE_DEPENDS ", libxnnpack-dev, libcpuinfo-dev")
+  endif()
+  if(FG_HAVE_PTHREADPOOL)
+    string(APPEND CPACK_DEBIAN_LIBFACEGATE-DEV_PACKAGE_DEPENDS ", libpthreadpool-dev")
+  endif()
+  set(CPACK_DEBIAN_LIBFACEGATE-DEV_DESCRIPTION "facegate development files: headers, CMake package, pkg-config, static library")
+  set(CPACK_DEBIAN_FACEGATE-TOOLS_PACKAGE_NAME facegate-tools)
+  set(CPACK_DEBIAN_FACEGATE-TOOLS_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libfacegate0 ${_fg_same}")
+  set(CPACK_DEBIAN_FACEGATE-TOOLS_DESCRIPTION "facegate CLI, door binary, model converter, Python package")
+endif()
 include(CPack)

@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [--cross|--fuzz]   (--cross adds the aarch64/armhf toolchains + qemu,
 #        --fuzz clang-14 with libFuzzer and the sanitizer runtimes for scripts/fuzz.sh)
 set -euo pipefail
-pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
+# python3: the Python package test (tests/python, tests/install); pkg-config: the .pc test.
+pkgs=(g++ cmake ninja-build pkg-config python3 libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
       libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libjpeg62-turbo-dev libpng-dev libsodium-dev)
 if [[ "${1:-}" == "--cross" ]]; then
   # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
