@@ -83,4 +83,25 @@ if command -v python3 >/dev/null; then
 else
   echo "test_install: SKIPPED the Python part: no python3" >&2
 fi
+
+# The same application against the -dev package: cpack's libfacegate0 + libfacegate-dev .debs
+# unpacked (dpkg-deb -x, no root needed) into a root; the CMake package must be relocatable.
+# The models are looked for under /usr/share (the .deb's prefix), so point at the unpacked copy.
+if command -v dpkg-deb >/dev/null && [[ -f "$build/CPackConfig.cmake" ]]; then
+  (cd "$tmp" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/debs" >/dev/null) || fail "cpack -G DEB"
+  for p in libfacegate0 libfacegate-dev; do
+    deb=$(ls "$tmp"/debs/${p}_*.deb 2>/dev/null | head -1)
+    [[ -n "$deb" ]] || fail "cpack made no $p .deb"
+    dpkg-deb -x "$deb" "$tmp/root"
+  done
+  cmake -S "$src/examples/verify_two" -B "$tmp/vt_deb" "${gen[@]}" -DCMAKE_PREFIX_PATH="$tmp/root/usr" \
+        -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$tmp/vt_deb" >/dev/null
+  ldd "$tmp/vt_deb/verify_two" | grep -q "$tmp/root/usr/lib/.*libfacegate.so.0" ||
+    fail "verify_two (from the .deb) does not load the unpacked libfacegate.so.0"
+  check "verify_two (find_package, from the -dev .deb)" \
+        "$(FG_MODEL_DIR=$tmp/root/usr/share/facegate/models "$tmp/vt_deb/verify_two" "$a" "$b")"
+else
+  echo "test_install: SKIPPED the .deb part: no dpkg-deb or CPackConfig.cmake" >&2
+fi
 echo "test_install: OK"
