@@ -104,5 +104,8 @@ if(FG_DOOR_GPIOD_API EQUAL 1)
 elseif(FG_DOOR_GPIOD_API EQUAL 2)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libgpiod3")
 endif()
+if(FG_DOOR_HAVE_MQTT)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmosquitto1")  # facegate-door --mqtt
+endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)   # dpkg-shlibdeps cannot inspect foreign-arch files
 include(CPack)

@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [--cross]   (--cross adds the aarch64/armhf toolchains + qemu)
 set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
-      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libsodium-dev)
+      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libsodium-dev
+      libmosquitto-dev mosquitto mosquitto-clients)  # mosquitto(-clients): tests/test_door_mqtt's broker
 if [[ "${1:-}" == "--cross" ]]; then
   # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
   # (binfmt is not needed: the toolchains name the emulator), dpkg-dev for the sysroot script
