@@ -13,7 +13,8 @@
 //      measured from the audit timestamps (asserted < 1 s, printed), events accounted for
 //      (delivered + dropped + undelivered == events), the subscriber saw only real lines
 //   4. broker unreachable at start: the door runs and decides; nothing is delivered, all counted
-// FG_MQTT_FAULT_FRAMES (default 300) sets the length of run 3 (README figures: 1000).
+// FG_MQTT_FAULT_FRAMES (default 300) sets the length of run 3 (README figures: 1000) and
+// FG_MQTT_FAULT_QUEUE its --mqtt-queue (1000; a small one makes drops happen).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -478,7 +479,8 @@ TEST_CASE("mqtt: broker killed and restarted mid-run: the door keeps deciding, e
   const pid_t sub = start_subscriber(b, sub_out);
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t door = spawn(door_cmd(f, "--source @" + frames_list(f) + " --loop 0 --max-frames " +
-                                           std::to_string(frames) + " --log " + log + " --mqtt " + b.url("door"),
+                                           std::to_string(frames) + " --log " + log + " --mqtt " + b.url("door") +
+                                           " --mqtt-queue " + env_or("FG_MQTT_FAULT_QUEUE", "1000"),
                                     f.dir + "/door3.out"));
   // Kill once a fifth of the frames are decided; restart 2 s later.
   for (int i = 0; i < 3000 && (int)read_lines(log).size() < frames / 5; ++i) sleep_ms(10);
