@@ -106,6 +106,9 @@ if(FG_DOOR_GPIOD_API EQUAL 1)
 elseif(FG_DOOR_GPIOD_API EQUAL 2)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libgpiod3")
 endif()
+if(FG_DOOR_HAVE_MQTT)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmosquitto1")  # facegate-door --mqtt
+endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)   # dpkg-shlibdeps cannot inspect foreign-arch files
 
 # Three .debs (FG_DEB_SPLIT, default ON): libfacegate0 (libfacegate.so.0, the bundled

@@ -53,8 +53,8 @@ for kind in shared static; do
         -DCMAKE_BUILD_TYPE=Release -Dfacegate_USE_STATIC=$([[ $kind == static ]] && echo ON || echo OFF) >/dev/null
   cmake --build "$tmp/vt_$kind" >/dev/null
 done
-readelf -d "$tmp/vt_shared/verify_two" | grep -q 'libfacegate.so.0' || fail "verify_two (shared) does not need libfacegate.so.0"
-readelf -d "$tmp/vt_static/verify_two" | grep -q 'libfacegate' && fail "verify_two (static) needs a libfacegate.so"
+grep -q 'libfacegate.so.0' <<<"$(readelf -d "$tmp/vt_shared/verify_two")" || fail "verify_two (shared) does not need libfacegate.so.0"
+grep -q 'libfacegate' <<<"$(readelf -d "$tmp/vt_static/verify_two")" && fail "verify_two (static) needs a libfacegate.so"
 check "verify_two (find_package, shared)" "$("$tmp/vt_shared/verify_two" "$a" "$b")"
 # A static binary finds the models from where it is installed: <prefix>/bin/../share/facegate/models.
 cp "$tmp/vt_static/verify_two" "$prefix/bin/verify_two_static"
@@ -69,7 +69,7 @@ check "verify.c (pkg-config, shared)" "$("$tmp/verify_c_shared" "$a" "$b")"
 # shellcheck disable=SC2046
 "$cc" -o "$prefix/bin/verify_c_static" "$src/examples/verify_c/verify.c" $(pkg-config --cflags facegate) \
       $(pkg-config --static --libs facegate | sed 's/-lfacegate\b/-l:libfacegate.a/')
-readelf -d "$prefix/bin/verify_c_static" | grep -q 'libfacegate' && fail "verify_c_static needs a libfacegate.so"
+grep -q 'libfacegate' <<<"$(readelf -d "$prefix/bin/verify_c_static")" && fail "verify_c_static needs a libfacegate.so"
 check "verify.c (pkg-config --static)" "$("$prefix/bin/verify_c_static" "$a" "$b")"
 
 pydir=$prefix/lib/python3/dist-packages
@@ -97,7 +97,8 @@ if command -v dpkg-deb >/dev/null && [[ -f "$build/CPackConfig.cmake" ]]; then
   cmake -S "$src/examples/verify_two" -B "$tmp/vt_deb" "${gen[@]}" -DCMAKE_PREFIX_PATH="$tmp/root/usr" \
         -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$tmp/vt_deb" >/dev/null
-  ldd "$tmp/vt_deb/verify_two" | grep -q "$tmp/root/usr/lib/.*libfacegate.so.0" ||
+  deps=$(ldd "$tmp/vt_deb/verify_two")  # not piped into grep -q: pipefail + SIGPIPE
+  grep -q "$tmp/root/usr/lib/.*libfacegate.so.0" <<<"$deps" ||
     fail "verify_two (from the .deb) does not load the unpacked libfacegate.so.0"
   check "verify_two (find_package, from the -dev .deb)" \
         "$(FG_MODEL_DIR=$tmp/root/usr/share/facegate/models "$tmp/vt_deb/verify_two" "$a" "$b")"

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "runtime/gallery/gallery_format.h"
+#include "tools/door/mqtt_client.h"
 
 namespace fg::door {
 namespace {
@@ -165,6 +166,21 @@ const std::vector<Option>& options() {
       {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
       {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
       {"enroll", true, parse_enroll},
+      {"mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.url = v; return !v.empty(); }},
+      {"mqtt-password-file", true, [](DoorConfig& c, const std::string& v) { c.mqtt.password_file = v; return !v.empty(); }},
+      {"mqtt-cafile", true, [](DoorConfig& c, const std::string& v) { c.mqtt.cafile = v; return !v.empty(); }},
+      {"mqtt-command-key", true, [](DoorConfig& c, const std::string& v) { c.mqtt.command_key = v; return !v.empty(); }},
+      {"mqtt-queue", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000000) return false;
+         c.mqtt.queue = (int)x;
+         return true;
+       }},
+      {"door-id", true, [](DoorConfig& c, const std::string& v) {
+         c.mqtt.door_id = v;
+         return mqtt_door_id_valid(v);
+       }},
+      {"ha-discovery", false, [](DoorConfig& c, const std::string&) { c.mqtt.ha_discovery = true; return true; }},
       {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
   };
   return kOptions;
@@ -250,6 +266,7 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
     return Status::error("--actuator command needs --command CMD");
+  FG_RETURN_IF_ERROR(door_mqtt_options_check(cfg->mqtt));
   for (EnrollRequest& r : cfg->enroll) {
     std::string name;
     FG_RETURN_IF_ERROR(gallery_validate_name(r.name, &name).with_context("--enroll"));
@@ -304,9 +321,15 @@ void door_print_usage(FILE* out) {
       "          door stops with exit 5; continue: report on stderr and go on)\n"
       "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
       "          --log-keep K (5; 0..1000)\n"
+      "mqtt:     --mqtt mqtt://[USER[:PASS]@]HOST[:PORT] | mqtts://... (docs/mqtt.md)%s\n"
+      "          --door-id ID ([A-Za-z0-9_-]{1,64}; topics facegate/ID/event|state|availability|command)\n"
+      "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"
+      "          --mqtt-command-key FILE (32 bytes or 64 hex: HMAC key of signed unlock commands)\n"
+      "          --ha-discovery (retained Home Assistant discovery configs under homeassistant/)\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
       "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
-      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]");
+      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]",
+      door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
 }
 
 }  // namespace fg::door

@@ -17,6 +17,7 @@
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
+#include "tools/door/door_mqtt.h"
 
 namespace fg::door {
 
@@ -41,6 +42,7 @@ struct DoorConfig {
   PolicyOptions policy;
   ActuatorOptions actuator;
   AuditLogOptions log;
+  DoorMqttOptions mqtt;            // --mqtt ... (docs/mqtt.md)
   // --on-log-failure deny (default): a line that cannot be written (+ fsync'd with --fsync)
   // means no opening and the door stops with kExitLogFailure; continue: report and go on.
   bool log_failure_deny = true;

@@ -7,6 +7,7 @@
 
 #include "tools/door/door_gallery.h"
 #include "tools/door/door_gallery_watch.h"
+#include "tools/door/door_mqtt.h"
 
 namespace fg::door {
 namespace {
@@ -19,7 +20,10 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 // door must not open, nor go on deciding, without a record.
 bool write_line(Door& d, const std::string& json) {
   Status s = audit_log_write(d.log, json);
-  if (s) return true;
+  if (s) {
+    door_mqtt_line(d, json);
+    return true;
+  }
   ++d.counters.errors;
   if (d.cfg.log_failure_deny) {
     if (!d.log_failed)
@@ -46,6 +50,8 @@ struct FaceTimes {
 
 }  // namespace
 
+bool door_write_line(Door& d, const std::string& json) { return write_line(d, json); }
+
 double door_now_s(const Door& d) { return std::chrono::duration<double>(Clock::now() - d.start).count(); }
 
 Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
@@ -66,6 +72,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
     d->log_failed = true;  // the caller exits with kExitLogFailure
     return s;
   }
+  FG_RETURN_IF_ERROR(door_mqtt_open(*d));
   const GalleryInfo info = gallery_info(*d->gallery);
   char detail[256];
   std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
@@ -82,6 +89,7 @@ void door_event(Door& d, const char* event, const std::string& detail) {
 }
 
 void door_bad_frame(Door& d, const std::string& label, const std::string& error) {
+  door_mqtt_poll(d);
   ++d.counters.frames;
   ++d.counters.bad_frames;
   std::fprintf(stderr, "facegate-door: frame %lld (%s) skipped: %s\n", (long long)d.counters.frames, label.c_str(),
@@ -93,6 +101,7 @@ void door_bad_frame(Door& d, const std::string& label, const std::string& error)
 
 void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
   const Clock::time_point t_frame = Clock::now();
+  door_mqtt_poll(d);  // commands run between frames, on this thread
   const int64_t frame_no = ++d.counters.frames;
   if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
   maybe_refresh_gallery(d);
@@ -223,6 +232,7 @@ void door_close(Door& d) {
                   (long long)d.counters.unknowns, (long long)d.counters.bad_frames);
     door_event(d, "stop", detail);
   }
+  door_mqtt_close(d);
   audit_log_close(d.log);
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct Door {
   // Set when a line could not be recorded under --on-log-failure deny: the door opens
   // nothing more and the caller stops with kExitLogFailure.
   bool log_failed = false;
+  std::shared_ptr<DoorMqtt> mqtt;  // null without --mqtt (door_mqtt.h)
 };
 
 // Monotonic seconds since the door opened.
@@ -64,6 +66,8 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
 void door_bad_frame(Door& d, const std::string& label, const std::string& error);
 // An event line ("start", "stop", "source_error", ...): detail is a message or empty.
 void door_event(Door& d, const char* event, const std::string& detail);
+// Writes one audit line (a JSON object) and publishes it; false when it was not recorded.
+bool door_write_line(Door& d, const std::string& json);
 // Releases the relay, writes the "stop" event, closes the log.
 void door_close(Door& d);
 
