@@ -295,8 +295,12 @@ double parse_time_s(const std::string& iso) {  // 2025-01-31T08:15:02.123Z
   return (double)timegm(&t) + std::atoi(iso.c_str() + 20) / 1000.0;
 }
 
+// Each frame its own visit (gone > 0 s between frames): one verdict line per frame.
+const char* const kVisitPerFrame = " --visit-gap 0";
+
 std::string frames_list(const Fixture& f) {
-  // Faces in every frame, so every frame gives one decision line.
+  // Faces in every frame; with --visit-gap 0 (visits_per_frame) every frame is a visit, so every
+  // frame gives one decision line.
   const std::string path = f.dir + "/faces.txt";
   std::ofstream out(path);
   for (const char* n : {"amy3.png", "amy4.png", "stuart1.png", "sheldon3.png", "sheldon4.png", "amy5.png", "stuart2.png"})
@@ -314,7 +318,7 @@ TEST_CASE("mqtt: every event equals its audit line; schema; HA discovery keys; a
   const std::string sub_out = f.dir + "/sub1.txt", log = f.dir + "/audit1.jsonl";
   const pid_t sub = start_subscriber(b, sub_out);
   const std::string demo = source_dir() + "/samples/frames/door-demo.txt";
-  const int rc = wait_exit(spawn(door_cmd(f, "--source @" + demo + " --log " + log + " --mqtt " + b.url("door") +
+  const int rc = wait_exit(spawn(door_cmd(f, "--source @" + demo + " --visit-gap 0.1 --log-frames --log " + log + " --mqtt " + b.url("door") +
                                               " --ha-discovery", f.dir + "/door1.out")), 120);
   const std::string door1_out = file_text(f.dir + "/door1.out");  // INFO is lazy: no command inside it
   INFO(door1_out);
@@ -404,7 +408,7 @@ TEST_CASE("mqtt: a signed unlock is accepted; replayed, forged, stale, unsigned 
   fg::door::CommandKey k;
   REQUIRE(fg::door::command_key_load(f.dir + "/cmd.key", &k));
   const std::string log = f.dir + "/audit2.jsonl";
-  const pid_t door = spawn(door_cmd(f, "--source @" + frames_list(f) + " --loop 0 --log " + log + " --mqtt " +
+  const pid_t door = spawn(door_cmd(f, "--source @" + frames_list(f) + kVisitPerFrame + " --loop 0 --log " + log + " --mqtt " +
                                            b.url("door") + " --mqtt-command-key " + f.dir + "/cmd.key",
                                     f.dir + "/door2.out"));
   // Connected and subscribed once its retained "online" is there... and one frame later.
@@ -491,7 +495,7 @@ TEST_CASE("mqtt: broker killed and restarted mid-run: the door keeps deciding, e
   const std::string sub_out = f.dir + "/sub3.txt", log = f.dir + "/audit3.jsonl";
   const pid_t sub = start_subscriber(b, sub_out);
   const auto t0 = std::chrono::steady_clock::now();
-  const pid_t door = spawn(door_cmd(f, "--source @" + frames_list(f) + " --loop 0 --max-frames " +
+  const pid_t door = spawn(door_cmd(f, "--source @" + frames_list(f) + kVisitPerFrame + " --loop 0 --max-frames " +
                                            std::to_string(frames) + " --log " + log + " --mqtt " + b.url("door") +
                                            " --mqtt-queue " + env_or("FG_MQTT_FAULT_QUEUE", "1000"),
                                     f.dir + "/door3.out"));
@@ -562,7 +566,7 @@ TEST_CASE("mqtt: broker unreachable at start: the door runs and counts what it c
   Fixture& f = fixture();
   const int port = free_port();  // nobody listens here
   const std::string log = f.dir + "/audit4.jsonl";
-  const int rc = wait_exit(spawn(door_cmd(f, "--source @" + frames_list(f) + " --loop 0 --max-frames 30 --log " + log +
+  const int rc = wait_exit(spawn(door_cmd(f, "--source @" + frames_list(f) + kVisitPerFrame + " --loop 0 --max-frames 30 --log " + log +
                                                  " --mqtt mqtt://door@127.0.0.1:" + std::to_string(port),
                                           f.dir + "/door4.out")),
                            120);

@@ -128,6 +128,10 @@ const std::vector<Option>& options() {
          return true;
        }},
       {"cooldown", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, kMaxCooldownS, &c.policy.cooldown_s); }},
+      {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
+      {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
+      {"frame-interval", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 60, &c.frame_interval_s); }},
+      {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
       {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
@@ -262,6 +266,7 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (cfg->help) return Status::ok();
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
+  if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
@@ -308,6 +313,10 @@ void door_print_usage(FILE* out) {
       "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
+      "visits:   one verdict per visit (a face appears .. gone for --visit-gap SEC, 1.5; 0..3600): grant\n"
+      "          at the frame reaching the votes, else deny/unknown when the visit ends; --visit-max SEC\n"
+      "          (60; > gap, <= 86400) ends a long one; times are frame times: Y4M rate, image lists\n"
+      "          --frame-interval SEC (0.1; 0.001..60), cameras the clock; --log-frames: per-frame lines too\n"
       "actuator: --actuator dry|command|gpio (dry)\n"
       "          --command CMD (run by /bin/sh in its own process group; the person's name reaches it\n"
       "          ONLY as $FG_PERSON in the environment, with FG_DISTANCE, FG_FRAME, FG_TIME)\n"

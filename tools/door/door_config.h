@@ -18,6 +18,7 @@
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
 #include "tools/door/door_mqtt.h"
+#include "tools/door/door_visit.h"
 
 namespace fg::door {
 
@@ -40,6 +41,11 @@ struct DoorConfig {
     return o;
   }();
   PolicyOptions policy;
+  VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
+  bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)
+  // Image lists have no clock: frame n is at n * frame_interval_s (10 frames a second, a
+  // webcam's low end). Y4M streams use their F rate; a camera uses the monotonic clock.
+  double frame_interval_s = 0.1;
   ActuatorOptions actuator;
   AuditLogOptions log;
   DoorMqttOptions mqtt;            // --mqtt ... (docs/mqtt.md)

@@ -154,6 +154,8 @@ int main(int argc, char** argv) {
                                                                       : "gpio",
               cfg.log.path.empty() ? "" : (", log " + cfg.log.path).c_str());
   std::fflush(stdout);
+  const double period = src->frame_period_s();
+  door->frame_period_s = period > 0 ? period : period < 0 ? 0 : cfg.frame_interval_s;
   if (cfg.bench > 0) bench(*door, *src);
   else play(*door, *src);
   if (g_stop) std::printf("facegate-door: stop requested, finished the current frame\n");
