@@ -20,6 +20,7 @@ curl -fsI --max-time 10 "$mirror/dists/bookworm/Release" >/dev/null 2>&1 ||
   wget -q --spider --timeout=10 "$mirror/dists/bookworm/Release" 2>/dev/null || skip "no network to $mirror"
 
 root=$(mktemp -d /tmp/fg_chroot.XXXXXX)
+chmod 755 "$root"   # the chroot's /: mktemp makes it 0700, and the demo runs as user facegate
 cleanup() {
   for m in proc dev/pts dev; do umount "$root/$m" 2>/dev/null || true; done
   rm -rf --one-file-system "$root"
@@ -54,7 +55,7 @@ echo "apt-get install ./*.deb: $((SECONDS - t1)) s"
 in_root getent passwd facegate >/dev/null || fail "no system user facegate"
 in_root sh -c 'id -nG facegate' | grep -qw video || fail "facegate is not in group video"
 in_root sh -c 'id -nG facegate' | grep -qw gpio || fail "facegate is not in group gpio"
-[[ $(stat -c '%U %a' "$root/var/lib/facegate/gallery.key") == "facegate 600" ]] || fail "gallery.key not facegate 0600"
+[[ $(in_root stat -c "%U %a" /var/lib/facegate/gallery.key) == "facegate 600" ]] || fail "gallery.key not facegate 0600"
 [[ -f "$root/etc/facegate/door.conf" ]] || fail "no /etc/facegate/door.conf"
 in_root dpkg-query -W -f='${Conffiles}\n' facegate-tools | grep -q /etc/facegate/door.conf || fail "door.conf not a conffile"
 in_root facegate-door --help >/dev/null || fail "facegate-door --help"
