@@ -88,4 +88,4 @@ install(FILES ${PROJECT_BINARY_DIR}/facegate.pc DESTINATION ${CMAKE_INSTALL_LIBD
 
 # Python package (ctypes over the C API, no build step): Debian's dist-packages layout.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/facegate DESTINATION lib/python3/dist-packages
-        COMPONENT facegate-tools PATTERN "__pycache__" EXCLUDE)
+        COMPONENT python3-facegate PATTERN "__pycache__" EXCLUDE)

@@ -186,6 +186,7 @@ const std::vector<Option>& options() {
        }},
       {"ha-discovery", false, [](DoorConfig& c, const std::string&) { c.mqtt.ha_discovery = true; return true; }},
       {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
+      {"version", false, [](DoorConfig& c, const std::string&) { c.version = true; return true; }},
   };
   return kOptions;
 }
@@ -244,25 +245,45 @@ bool has_file(const std::string& p) {
 }  // namespace
 
 Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
+  // `--` ends the options: the door takes no positional argument, so anything after it is
+  // an error too, but never read as an option.
+  int end = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--") {
+      end = i;
+      break;
+    }
   // The config file first, so flags given on the command line override it.
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--config") FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
-  for (int i = 1; i < argc; ++i) {
+  for (int i = 1; i < end; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config" && i + 1 < end) FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
+    if (a.compare(0, 9, "--config=") == 0) FG_RETURN_IF_ERROR(apply_config_file(a.substr(9), cfg));
+  }
+  for (int i = 1; i < end; ++i) {
     std::string a = argv[i];
     if (a == "--config") {
-      if (++i >= argc) return Status::error("option --config needs a value");
+      if (++i >= end) return Status::error("option --config needs a value");
       continue;
     }
+    if (a.compare(0, 9, "--config=") == 0) continue;
     if (a.size() < 3 || a.compare(0, 2, "--") != 0) return Status::error("unexpected argument '" + a + "'");
     a = a.substr(2);
+    // --name=value: the same as --name value (one argv word; the value may be empty or hold '=').
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      FG_RETURN_IF_ERROR(apply(cfg, a.substr(0, eq), a.substr(eq + 1), true, ""));
+      continue;
+    }
     const Option* o = find_option(a);
     if (o && o->takes_value) {
-      if (i + 1 >= argc) return Status::error("option --" + a + " needs a value");
+      if (i + 1 >= end) return Status::error("option --" + a + " needs a value");
       FG_RETURN_IF_ERROR(apply(cfg, a, argv[++i], true, ""));
     } else {
       FG_RETURN_IF_ERROR(apply(cfg, a, "", false, ""));
     }
   }
+  if (end + 1 < argc) return Status::error("unexpected argument '" + std::string(argv[end + 1]) + "' after --");
+  if (cfg->version) return Status::ok();
   if (cfg->help) return Status::ok();
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
@@ -336,7 +357,13 @@ void door_print_usage(FILE* out) {
       "          --mqtt-command-key FILE (32 bytes or 64 hex: HMAC key of signed unlock commands)\n"
       "          --ha-discovery (retained Home Assistant discovery configs under homeassistant/)\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
-      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
+      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n"
+      "          --help  --version (version, git description, the ISA the kernels pick)\n"
+      "syntax:   --name value or --name=value; -- ends the options. Config file: `name = value`\n"
+      "          is --name value, a bare `name` a flag, '#' a comment; flags override the file.\n"
+      "environment: FG_GALLERY_KEY (key file when --gallery-key is absent), FG_MODEL_DIR\n"
+      "          (model directory when --models is absent), FG_MAX_ISA=scalar|sse41|avx2|avx512|\n"
+      "          avx512vnni|neon|neondot (cap the kernels' ISA, for debugging)\n",
       actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]",
       door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
 }

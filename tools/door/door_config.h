@@ -60,6 +60,7 @@ struct DoorConfig {
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
   bool help = false;
+  bool version = false;            // --version: print door_version.h's line, exit 0
   bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage
 };
 

@@ -15,6 +15,7 @@
 
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
+#include "tools/door/door_version.h"
 #include "tools/door/frame_source.h"
 
 namespace {
@@ -129,6 +130,10 @@ int main(int argc, char** argv) {
   if (!s) {
     std::fprintf(stderr, "facegate-door: %s\n(facegate-door --help for usage)\n", s.message().c_str());
     return cfg.config_unreadable ? kExitFailure : kExitUsage;
+  }
+  if (cfg.version) {
+    std::printf("%s\n", fg::door::version_line("facegate-door").c_str());
+    return kExitOk;
   }
   if (cfg.help) {
     fg::door::door_print_usage(stdout);
