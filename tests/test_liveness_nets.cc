@@ -65,7 +65,7 @@ void check_net(const std::string& file, const std::string& tag) {
       const float* y = net_output(net, 0);
       for (int i = 0; i < 3; ++i) worst = std::fmax(worst, std::fabs(y[i] - golden[k][i]));
     }
-    MESSAGE(file << " backend " << backend_name(b) << ": max abs softmax error " << worst << " over "
+    MESSAGE(file << " backend " << std::string(backend_name(b)) << ": max abs softmax error " << worst << " over "
                  << golden.size() << " inputs");
     CHECK(worst <= 1e-4f);
   }
