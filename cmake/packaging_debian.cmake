@@ -27,34 +27,26 @@ if(CMAKE_CROSSCOMPILING_EMULATOR)
 endif()
 set(_fg_ver ${PROJECT_VERSION})
 set(_fg_man_pages)
-if(TARGET facegate)
-  add_custom_command(OUTPUT ${_fg_man}/facegate.1.gz
+# One man page per binary, made from its --help at build time (under the
+# emulator when cross-compiling); extra arguments are the subcommands whose
+# --help becomes a section of the page.
+function(fg_man_page target summary)
+  if(NOT TARGET ${target})
+    return()
+  endif()
+  set(page ${_fg_man}/${target}.1.gz)
+  add_custom_command(OUTPUT ${page}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${_fg_man}
     COMMAND ${CMAKE_COMMAND} -E env FG_EMULATOR=${_fg_emu}
-            ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh ${_fg_man}/facegate.1.gz facegate
-            "face detection, verification and identification on the command line" ${_fg_ver} $<TARGET_FILE:facegate>
-            embed compare detect verify "eval lfw" "eval identify" enroll identify gallery audit train-head verify-head
-    DEPENDS facegate ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh VERBATIM)
-  list(APPEND _fg_man_pages ${_fg_man}/facegate.1.gz)
-endif()
-if(TARGET facegate-door)
-  add_custom_command(OUTPUT ${_fg_man}/facegate-door.1.gz
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_fg_man}
-    COMMAND ${CMAKE_COMMAND} -E env FG_EMULATOR=${_fg_emu}
-            ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh ${_fg_man}/facegate-door.1.gz facegate-door
-            "face recognition door access (camera, gallery, relay, audit log)" ${_fg_ver} $<TARGET_FILE:facegate-door>
-    DEPENDS facegate-door ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh VERBATIM)
-  list(APPEND _fg_man_pages ${_fg_man}/facegate-door.1.gz)
-endif()
-if(TARGET fg_convert)
-  add_custom_command(OUTPUT ${_fg_man}/fg_convert.1.gz
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_fg_man}
-    COMMAND ${CMAKE_COMMAND} -E env FG_EMULATOR=${_fg_emu}
-            ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh ${_fg_man}/fg_convert.1.gz fg_convert
-            "convert face-api TF.js weights to facegate model files" ${_fg_ver} $<TARGET_FILE:fg_convert>
-    DEPENDS fg_convert ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh VERBATIM)
-  list(APPEND _fg_man_pages ${_fg_man}/fg_convert.1.gz)
-endif()
+            ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh ${page} ${target}
+            "${summary}" ${_fg_ver} $<TARGET_FILE:${target}> ${ARGN}
+    DEPENDS ${target} ${PROJECT_SOURCE_DIR}/scripts/man-from-help.sh VERBATIM)
+  set(_fg_man_pages ${_fg_man_pages} ${page} PARENT_SCOPE)
+endfunction()
+fg_man_page(facegate "face detection, verification and identification on the command line"
+            embed compare detect verify "eval lfw" "eval identify" enroll identify gallery audit train-head verify-head)
+fg_man_page(facegate-door "face recognition door access (camera, gallery, relay, audit log)")
+fg_man_page(fg_convert "convert face-api TF.js weights to facegate model files")
 add_custom_target(fg_package_files ALL DEPENDS ${_fg_pkg_outputs} ${_fg_man_pages})
 install(FILES ${_fg_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT facegate-tools)
 
