@@ -149,10 +149,30 @@ def version():
     return _lib.fg_version().decode()
 
 
-class Pipeline:
+class _Handle:
+    """An owned C handle in self._h, released by close(), `with` or garbage collection."""
+
+    _close_fn = None  # the C function that releases the handle, named by the subclass
+
+    def close(self):
+        if getattr(self, "_h", None):
+            getattr(_lib, self._close_fn)(self._h)
+            self._h = None
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Pipeline(_Handle):
     """Detector + landmarks + encoder. backend: "native" | "xnnpack" | "reference";
     precision: "f32" | "int8"; threads: threads inside each net (0 = all cores)."""
 
+    _close_fn = "fg_pipeline_close"
     _backends = {"reference": 0, "native": 1, "xnnpack": 2}
     _precisions = {"f32": 0, "int8": 1}
 
@@ -170,19 +190,6 @@ class Pipeline:
         opts.threads = int(threads)
         self._h = _P()
         _check(_lib.fg_pipeline_open(ctypes.byref(opts), ctypes.byref(self._h)))
-
-    def close(self):
-        if getattr(self, "_h", None):
-            _lib.fg_pipeline_close(self._h)
-            self._h = None
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def detect(self, path):
         """Faces in an image file: a list of dicts {x, y, width, height, score}, best first."""
@@ -242,10 +249,12 @@ def detect(path):
     return _pipeline().detect(path)
 
 
-class Gallery:
+class Gallery(_Handle):
     """Enrolled people in one crash-safe file. model_id: Pipeline.model_id() (default: the
     default pipeline's). key_path: the gallery key file (default: $FG_GALLERY_KEY); without a
     key the gallery is refused unless insecure=True (records then unauthenticated)."""
+
+    _close_fn = "fg_gallery_close"
 
     def __init__(self, path, model_id=None, create=True, read_only=False, key_path=None, insecure=False):
         if model_id is None:
@@ -262,19 +271,6 @@ class Gallery:
     @classmethod
     def open(cls, path, **kwargs):
         return cls(path, **kwargs)
-
-    def close(self):
-        if getattr(self, "_h", None):
-            _lib.fg_gallery_close(self._h)
-            self._h = None
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def enroll(self, name, embedding):
         """Adds one record (an embedding, or an image path to embed) to person `name`; its id."""
