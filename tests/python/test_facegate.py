@@ -47,6 +47,16 @@ class FacegateTest(unittest.TestCase):
         self.assertGreater(boxes[0]["score"], 0.5)
         self.assertEqual(facegate.detect(sample("wall.png")), [])
 
+    def test_handles_close(self):
+        with facegate.Pipeline() as p:
+            self.assertEqual(len(p.embed(sample("amy3.png"))), 128)
+        self.assertIsNone(p._h)
+        p.close()  # a second close is a no-op
+        with tempfile.TemporaryDirectory() as tmp:
+            with facegate.Gallery(os.path.join(tmp, "g.fgg"), insecure=True) as g:
+                self.assertEqual(len(g), 0)
+            self.assertIsNone(g._h)
+
     def test_errors(self):
         with self.assertRaises(facegate.Error) as cm:
             facegate.embed("/nonexistent.jpg")
@@ -82,9 +92,12 @@ class FacegateTest(unittest.TestCase):
                 with self.assertRaises(facegate.Error) as cm:
                     g.remove("amy")
                 self.assertEqual(cm.exception.status, 4)
-            os.environ["FG_GALLERY_KEY"] = key
-            with facegate.Gallery.open(path, read_only=True) as r:
-                self.assertEqual(len(r), 1)
+            os.environ["FG_GALLERY_KEY"] = key  # the key from the environment, as the CLI takes it
+            try:
+                with facegate.Gallery.open(path, read_only=True) as r:
+                    self.assertEqual(len(r), 1)
+            finally:
+                del os.environ["FG_GALLERY_KEY"]  # later tests must not inherit a removed key
 
 
 if __name__ == "__main__":
