@@ -131,6 +131,20 @@ const std::vector<Option>& options() {
       {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
       {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
       {"frame-interval", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 60, &c.frame_interval_s); }},
+      {"snapshots", true, [](DoorConfig& c, const std::string& v) { c.snapshots.dir = v; return !v.empty(); }},
+      {"snapshot-frame", false, [](DoorConfig& c, const std::string&) { c.snapshots.whole_frame = true; return true; }},
+      {"snapshot-keep", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 10000000) return false;
+         c.snapshots.keep = (int)x;
+         return true;
+       }},
+      {"snapshot-max-bytes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > (int64_t(1) << 40)) return false;
+         c.snapshots.max_bytes = (uint64_t)x;
+         return true;
+       }},
       {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
@@ -351,6 +365,10 @@ void door_print_usage(FILE* out) {
       "          door stops with exit 5; continue: report on stderr and go on)\n"
       "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
       "          --log-keep K (5; 0..1000)\n"
+      "snapshot: --snapshots DIR (a JPEG of the face per visit verdict, DIR created 0700; the file's\n"
+      "          name relative to DIR in the line's \"snapshot\")  --snapshot-frame (the whole frame too)\n"
+      "          --snapshot-keep N (1000 files; 0 = no limit)  --snapshot-max-bytes B (256 MiB; 0 = no\n"
+      "          limit): the oldest removed first; a failed write is counted and logged, never blocks\n"
       "mqtt:     --mqtt mqtt://[USER[:PASS]@]HOST[:PORT] | mqtts://... (docs/mqtt.md)%s\n"
       "          --door-id ID ([A-Za-z0-9_-]{1,64}; topics facegate/ID/event|state|availability|command)\n"
       "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"

@@ -19,6 +19,7 @@
 #include "tools/door/decision.h"
 #include "tools/door/door_mqtt.h"
 #include "tools/door/door_visit.h"
+#include "tools/door/snapshot.h"
 
 namespace fg::door {
 
@@ -42,6 +43,7 @@ struct DoorConfig {
   }();
   PolicyOptions policy;
   VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
+  SnapshotOptions snapshots;       // --snapshots DIR ... (snapshot.h)
   bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)
   // Image lists have no clock: frame n is at n * frame_interval_s (10 frames a second, a
   // webcam's low end). Y4M streams use their F rate; a camera uses the monotonic clock.

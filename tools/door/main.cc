@@ -17,6 +17,7 @@
 #include "tools/door/door_loop.h"
 #include "tools/door/door_version.h"
 #include "tools/door/frame_source.h"
+#include "tools/door/snapshot_door.h"
 
 namespace {
 
@@ -68,6 +69,7 @@ void print_stats(fg::door::Door& d, const char* title) {
                 title, (long long)d.counters.frames, (long long)d.counters.no_face, (long long)d.counters.bad_frames,
                 (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns);
   fg::door::latency_print_table(d.stats, stdout, buf);
+  if (const std::string snap = fg::door::snapshot_summary(d); !snap.empty()) std::printf("  %s\n", snap.c_str());
   print_memory();
 }
 
