@@ -61,6 +61,9 @@ struct DoorConfig {
   int64_t max_frames = 0;          // stop after this many frames (0: no limit)
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
+  std::string enroll_live;         // --enroll-live NAME: enrol from --source (enroll_live.h)
+  int enroll_frames = 5;           // --enroll-frames N (1..100)
+  bool enroll_add = false;         // --add: NAME may already be enrolled
   bool help = false;
   bool version = false;            // --version: print door_version.h's line, exit 0
   bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage

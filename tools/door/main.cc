@@ -16,6 +16,7 @@
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
 #include "tools/door/door_version.h"
+#include "tools/door/enroll_live.h"
 #include "tools/door/frame_source.h"
 #include "tools/door/snapshot_door.h"
 
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   install_signal_handlers();
+  if (!cfg.enroll_live.empty()) return fg::door::enroll_live_door(cfg, &g_stop);  // enrolment, not a door run
   if (cfg.bench > 0) cfg.actuator.kind = fg::door::ActuatorKind::kDryRun;  // never open a door while measuring
   auto door = std::make_unique<fg::door::Door>();
   const std::string model_dir = fg::door::door_model_dir(cfg);
