@@ -1,7 +1,8 @@
 // facegate-door --enroll-live and facegate enroll --live end to end, on Y4M streams this test
 // writes (a tiny 4:4:4 writer below; the door reads them with tools/door/frame_source_y4m.cc):
-// amy's chips 1-2 from samples/faces at several positions on a camera-sized canvas are
-// enrolled; a door run on her other photos (samples/frames/amy3-5) then grants. Streams of
+// amy turned aside (chip 1 of samples/faces: refused as "pose"), then chip 2 at six positions
+// on a camera-sized canvas, is enrolled; a door run on her other photos (samples/frames/amy3-5)
+// then grants. Streams of
 // blurred frames and of two faces at once are rejected with the right counts and enrol
 // nothing; a name already enrolled needs --add (exit 6).
 #include <doctest/doctest.h>
