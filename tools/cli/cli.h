@@ -74,6 +74,7 @@ int cmd_detect(int argc, char** argv);
 int cmd_verify(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_enroll(int argc, char** argv);        // cmd_gallery.cc
+int cmd_enroll_live(int argc, char** argv);   // cmd_enroll_live.cc: `enroll --live SOURCE`
 int cmd_identify(int argc, char** argv);      // cmd_gallery.cc
 int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`

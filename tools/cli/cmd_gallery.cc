@@ -104,6 +104,8 @@ std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
 }  // namespace
 
 int cmd_enroll(int argc, char** argv) {
+  for (int i = 2; i < argc && std::string(argv[i]) != "--"; ++i)  // from a camera: cmd_enroll_live.cc
+    if (std::string(argv[i]) == "--live" || std::string(argv[i]).rfind("--live=", 0) == 0) return cmd_enroll_live(argc, argv);
   Args args;
   std::string error;
   if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
@@ -119,7 +121,8 @@ int cmd_enroll(int argc, char** argv) {
         "signed (format v2). Without a key only --insecure-gallery enrols (format v1, no MAC).\n"
         "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
         "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error,\n"
-        "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n");
+        "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n"
+        "From a camera or a stream: facegate enroll --live SOURCE GALLERY NAME (--live --help).\n");
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");

@@ -131,6 +131,20 @@ const std::vector<Option>& options() {
       {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
       {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
       {"frame-interval", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 60, &c.frame_interval_s); }},
+      {"snapshots", true, [](DoorConfig& c, const std::string& v) { c.snapshots.dir = v; return !v.empty(); }},
+      {"snapshot-frame", false, [](DoorConfig& c, const std::string&) { c.snapshots.whole_frame = true; return true; }},
+      {"snapshot-keep", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 10000000) return false;
+         c.snapshots.keep = (int)x;
+         return true;
+       }},
+      {"snapshot-max-bytes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > (int64_t(1) << 40)) return false;
+         c.snapshots.max_bytes = (uint64_t)x;
+         return true;
+       }},
       {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
@@ -170,6 +184,9 @@ const std::vector<Option>& options() {
       {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
       {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
       {"enroll", true, parse_enroll},
+      {"enroll-live", true, [](DoorConfig& c, const std::string& v) { c.enroll_live = v; return !v.empty(); }},
+      {"enroll-frames", true, set_int(&DoorConfig::enroll_frames, 1, 100)},
+      {"add", false, [](DoorConfig& c, const std::string&) { c.enroll_add = true; return true; }},
       {"mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.url = v; return !v.empty(); }},
       {"mqtt-password-file", true, [](DoorConfig& c, const std::string& v) { c.mqtt.password_file = v; return !v.empty(); }},
       {"mqtt-cafile", true, [](DoorConfig& c, const std::string& v) { c.mqtt.cafile = v; return !v.empty(); }},
@@ -293,6 +310,13 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
     return Status::error("--actuator command needs --command CMD");
   FG_RETURN_IF_ERROR(door_mqtt_options_check(cfg->mqtt));
+  if (!cfg->enroll_live.empty()) {
+    if (cfg->source.empty()) return Status::error("--enroll-live NAME needs --source SPEC (the camera or a stream)");
+    std::string name;
+    FG_RETURN_IF_ERROR(gallery_validate_name(cfg->enroll_live, &name).with_context("--enroll-live"));
+    if (name == "unknown") return Status::error("'unknown' is reserved (the audit log's word for strangers)");
+    cfg->enroll_live = name;
+  }
   for (EnrollRequest& r : cfg->enroll) {
     std::string name;
     FG_RETURN_IF_ERROR(gallery_validate_name(r.name, &name).with_context("--enroll"));
@@ -318,14 +342,20 @@ void door_print_usage(FILE* out) {
   std::fprintf(out,
       "usage: facegate-door --gallery FILE --source SPEC [options]\n"
       "       facegate-door --gallery FILE --enroll NAME=IMG[,IMG...] [--enroll ...]\n"
+      "       facegate-door --gallery FILE --source SPEC --enroll-live NAME [--enroll-frames N] [--add]\n"
       "Door access: camera frames -> faces -> nearest enrolled person -> grant/deny/unknown,\n"
       "a relay or command, and a JSONL audit log. Exit 0 at the end of the stream or on\n"
       "SIGINT/SIGTERM (current frame finished, log flushed, relay released); 2 usage; 3 bad\n"
-      "input or failure at start (config file, gallery, models, source); 5 audit log failure.\n"
+      "input or failure at start (config file, gallery, models, source); 5 audit log failure;\n"
+      "6 --enroll-live: NAME is already enrolled (give --add).\n"
       "\n"
       "source:   --source DIR | @LISTFILE | IMG[,IMG...] | FILE.y4m | - (Y4M on stdin) | /dev/videoN\n"
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
+      "          --enroll-live NAME [--enroll-frames N (5; 1..100)] [--add]: N good frames of --source\n"
+      "          (one face, not clipped, >= 80 px, yaw/pitch <= 25 deg, sharp, the same person: d <= --tau)\n"
+      "          written all at once; progress on stderr; exit 6 if NAME is enrolled and no --add, 3 if\n"
+      "          the source ends first (nothing enrolled)\n"
       "          --gallery-key KEYFILE (or $FG_GALLERY_KEY): records are MAC-checked, refused ones\n"
       "          logged (gallery_rejected); --insecure-gallery accepts a v1 / keyless gallery\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
@@ -351,6 +381,10 @@ void door_print_usage(FILE* out) {
       "          door stops with exit 5; continue: report on stderr and go on)\n"
       "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
       "          --log-keep K (5; 0..1000)\n"
+      "snapshot: --snapshots DIR (a JPEG of the face per visit verdict, DIR created 0700; the file's\n"
+      "          name relative to DIR in the line's \"snapshot\")  --snapshot-frame (the whole frame too)\n"
+      "          --snapshot-keep N (1000 files; 0 = no limit)  --snapshot-max-bytes B (256 MiB; 0 = no\n"
+      "          limit): the oldest removed first; a failed write is counted and logged, never blocks\n"
       "mqtt:     --mqtt mqtt://[USER[:PASS]@]HOST[:PORT] | mqtts://... (docs/mqtt.md)%s\n"
       "          --door-id ID ([A-Za-z0-9_-]{1,64}; topics facegate/ID/event|state|availability|command)\n"
       "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"

@@ -19,6 +19,7 @@
 #include "tools/door/decision.h"
 #include "tools/door/door_mqtt.h"
 #include "tools/door/door_visit.h"
+#include "tools/door/snapshot.h"
 
 namespace fg::door {
 
@@ -42,6 +43,7 @@ struct DoorConfig {
   }();
   PolicyOptions policy;
   VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
+  SnapshotOptions snapshots;       // --snapshots DIR ... (snapshot.h)
   bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)
   // Image lists have no clock: frame n is at n * frame_interval_s (10 frames a second, a
   // webcam's low end). Y4M streams use their F rate; a camera uses the monotonic clock.
@@ -59,6 +61,9 @@ struct DoorConfig {
   int64_t max_frames = 0;          // stop after this many frames (0: no limit)
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
+  std::string enroll_live;         // --enroll-live NAME: enrol from --source (enroll_live.h)
+  int enroll_frames = 5;           // --enroll-frames N (1..100)
+  bool enroll_add = false;         // --add: NAME may already be enrolled
   bool help = false;
   bool version = false;            // --version: print door_version.h's line, exit 0
   bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage

@@ -80,6 +80,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
     return s;
   }
   FG_RETURN_IF_ERROR(door_mqtt_open(*d));
+  FG_RETURN_IF_ERROR(snapshot_open(cfg.snapshots, &d->snapshots));
   const GalleryInfo info = gallery_info(*d->gallery);
   char detail[256];
   std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,

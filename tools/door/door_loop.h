@@ -22,6 +22,7 @@
 #include "tools/door/door_config.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/latency_stats.h"
+#include "tools/door/snapshot.h"
 
 namespace fg::door {
 
@@ -63,6 +64,7 @@ struct Door {
   // nothing more and the caller stops with kExitLogFailure.
   bool log_failed = false;
   std::shared_ptr<DoorMqtt> mqtt;  // null without --mqtt (door_mqtt.h)
+  SnapshotStore snapshots;         // --snapshots (snapshot.h): counters for the exit statistics
 };
 
 // Monotonic seconds since the door opened.

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tools/door/door_loop.h"
+#include "tools/door/snapshot_door.h"
 
 namespace fg::door {
 
@@ -47,6 +48,8 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
                 (long long)v.visit, (long long)v.frames, (long long)v.first_frame, v.start_s, v.end_s, v.best_distance);
   line += visit;
   if (v.at_end) line += ",\"ended\":" + json_string(v.end_reason);
+  std::string snapshot;
+  line += snapshot_line_fields(d, v, e, &snapshot);
   line += "}";
   // The record first, then the door: an opening is never missing from the log.
   if (!door_write_line(d, line) && d.log_failed) {
@@ -70,6 +73,7 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
     std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [visit %lld: %lld frames, %.2f-%.2f s]\n", (long long)e.frame,
                 e.label.c_str(), verdict_name(v.verdict), known ? v.person.c_str() : "unknown", v.distance,
                 v.reason.c_str(), (long long)v.visit, (long long)v.frames, v.start_s, v.end_s);
+  snapshot_after_verdict(d, snapshot, v, e);
   return true;
 }
 
@@ -77,7 +81,7 @@ namespace {
 
 void keep_evidence(Door& d, const Image& frame, const std::string& label, int face, const FaceBox& box,
                    const std::string& latency, VisitEvidence* e) {
-  (void)frame;  // the snapshot pictures come from it (snapshot.h)
+  snapshot_keep_evidence(d, frame, box, e);
   e->valid = true;
   e->frame = d.counters.frames;
   e->label = label;

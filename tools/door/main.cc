@@ -16,7 +16,9 @@
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
 #include "tools/door/door_version.h"
+#include "tools/door/enroll_live.h"
 #include "tools/door/frame_source.h"
+#include "tools/door/snapshot_door.h"
 
 namespace {
 
@@ -68,6 +70,7 @@ void print_stats(fg::door::Door& d, const char* title) {
                 title, (long long)d.counters.frames, (long long)d.counters.no_face, (long long)d.counters.bad_frames,
                 (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns);
   fg::door::latency_print_table(d.stats, stdout, buf);
+  if (const std::string snap = fg::door::snapshot_summary(d); !snap.empty()) std::printf("  %s\n", snap.c_str());
   print_memory();
 }
 
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   install_signal_handlers();
+  if (!cfg.enroll_live.empty()) return fg::door::enroll_live_door(cfg, &g_stop);  // enrolment, not a door run
   if (cfg.bench > 0) cfg.actuator.kind = fg::door::ActuatorKind::kDryRun;  // never open a door while measuring
   auto door = std::make_unique<fg::door::Door>();
   const std::string model_dir = fg::door::door_model_dir(cfg);

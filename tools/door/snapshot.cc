@@ -89,7 +89,10 @@ std::string snapshot_base(const SnapshotStore& s, int64_t visit, const char* ver
   std::string name = person.empty() ? "unknown" : person;
   for (char& c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) c = '_';
-  return s.options.dir + "/" + when + "_v" + std::to_string(visit) + "_" + verdict + "_" + name;
+  // Zero-padded so two visits in the same millisecond still sort in visit order.
+  char v[32];
+  std::snprintf(v, sizeof v, "_v%06lld_", (long long)visit);
+  return s.options.dir + "/" + when + v + verdict + "_" + name;
 }
 
 void snapshot_face_crop(const Image& frame, const FaceBox& box, Image* out) {

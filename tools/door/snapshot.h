@@ -3,6 +3,7 @@
 //
 //   DIR/<UTC time>_v<visit>_<verdict>_<name>.jpg        the face crop (box + 25% margin)
 //   DIR/<UTC time>_v<visit>_<verdict>_<name>_frame.jpg  the frame (--snapshot-frame)
+// e.g. 20261207T101233.123Z_v000012_grant_amy.jpg: names sort by time, then visit.
 // DIR is created 0700 (faces are personal data). Each file is written to a dot-tmp name,
 // fsync'd, renamed, and the directory fsync'd: a reader never sees half a JPEG. Retention:
 // after each write the oldest files (names sort by time) are removed until at most `keep`
@@ -34,7 +35,7 @@ struct SnapshotStore {
 // Creates options.dir (0700) if missing; refuses a path that is not a directory.
 Status snapshot_open(const SnapshotOptions& o, SnapshotStore* s);
 bool snapshot_enabled(const SnapshotStore& s);
-// "<dir>/20261207T101233.123Z_v12_grant_amy" (no extension); the name keeps [A-Za-z0-9.-],
+// "<dir>/20261207T101233.123Z_v000012_grant_amy" (no extension); the name keeps [A-Za-z0-9.-],
 // anything else becomes '_'.
 std::string snapshot_base(const SnapshotStore& s, int64_t visit, const char* verdict, const std::string& person);
 // The face with a margin, clipped to the frame.
