@@ -6,6 +6,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 
@@ -61,13 +62,14 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
 
 namespace {
 
-void print_face_json(const PipelineFace& f, bool last) {
-  std::printf("    {\"score\": %.6f, \"box\": {\"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f},\n",
-              f.box.score, f.box.x, f.box.y, f.box.width, f.box.height);
-  std::printf("     \"landmarks68\": [");
-  for (size_t i = 0; i < f.landmarks.size(); ++i)
-    std::printf("%s[%.2f, %.2f]", i ? ", " : "", f.landmarks[i].x, f.landmarks[i].y);
-  std::printf("]}%s\n", last ? "" : ",");
+Json face_json(const PipelineFace& f) {
+  Json j;
+  j["score"] = json_fixed(f.box.score, 6);
+  j["box"] = json_box(f.box.x, f.box.y, f.box.width, f.box.height);
+  Json pts = Json::array();
+  for (const Point2& p : f.landmarks) pts.push_back(Json::array({json_fixed(p.x, 2), json_fixed(p.y, 2)}));
+  j["landmarks68"] = std::move(pts);
+  return j;
 }
 
 }  // namespace
@@ -97,7 +99,7 @@ int cmd_detect(int argc, char** argv) {
   FacePipeline pipe;
   if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
   const bool json = args.has("json");
-  if (json) std::printf("[\n");
+  Json out = Json::array();
   std::vector<PipelineFace> faces;
   for (size_t k = 0; k < args.positional.size(); ++k) {
     const std::string& path = args.positional[k];
@@ -106,10 +108,14 @@ int cmd_detect(int argc, char** argv) {
     if (s) s = face_pipeline_run(pipe, img, &faces);
     if (!s) return failure(s.message());
     if (json) {
-      std::printf("  {\"image\": \"%s\", \"width\": %d, \"height\": %d, \"input_size\": %d, \"faces\": [\n",
-                  path.c_str(), img.width, img.height, opt.detector.input_size);
-      for (size_t i = 0; i < faces.size(); ++i) print_face_json(faces[i], i + 1 == faces.size());
-      std::printf("  ]}%s\n", k + 1 == args.positional.size() ? "" : ",");
+      Json j;
+      j["image"] = path;
+      j["width"] = img.width;
+      j["height"] = img.height;
+      j["input_size"] = opt.detector.input_size;
+      j["faces"] = Json::array();
+      for (const PipelineFace& f : faces) j["faces"].push_back(face_json(f));
+      out.push_back(std::move(j));
       continue;
     }
     std::printf("%s: %zu face%s\n", path.c_str(), faces.size(), faces.size() == 1 ? "" : "s");
@@ -120,7 +126,7 @@ int cmd_detect(int argc, char** argv) {
                   f.box.score, f.box.x, f.box.y, f.box.width, f.box.height, le.x, le.y, re.x, re.y);
     }
   }
-  if (json) std::printf("]\n");
+  if (json) json_print(out);
   return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include "runtime/vision/face_encoder.h"
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -35,17 +36,26 @@ int embed_file(FaceEncoder& enc, const std::string& path, float* out) {
   return kExitOk;
 }
 
-// face < 0: a face crop (no box); otherwise the face index and its box in the photo.
-void print_embedding(const std::string& path, const float* e, bool json, bool last, int face = -1,
-                     const FaceBox* box = nullptr) {
-  if (json && face < 0) std::printf("  {\"image\": \"%s\", \"embedding\": [", path.c_str());
-  else if (json)
-    std::printf("  {\"image\": \"%s\", \"face\": %d, \"score\": %.6f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"embedding\": [",
-                path.c_str(), face, box->score, box->x, box->y, box->width, box->height);
-  else if (face < 0) std::printf("%s", path.c_str());
+// One embed record: {"image", ["face", "score", "box",] "embedding"} (face < 0: a crop, no box).
+Json embedding_json(const std::string& path, const float* e, int face = -1, const FaceBox* box = nullptr) {
+  Json j;
+  j["image"] = path;
+  if (face >= 0) {
+    j["face"] = face;
+    j["score"] = json_fixed(box->score, 6);
+    j["box"] = json_box(box->x, box->y, box->width, box->height);
+  }
+  Json v = Json::array();
+  for (int i = 0; i < kEmbeddingDim; ++i) v.push_back(json_significant(e[i], 8));
+  j["embedding"] = std::move(v);
+  return j;
+}
+
+void print_embedding_text(const std::string& path, const float* e, int face = -1) {
+  if (face < 0) std::printf("%s", path.c_str());
   else std::printf("%s#%d", path.c_str(), face);
-  for (int i = 0; i < kEmbeddingDim; ++i) std::printf(json ? (i ? ", %.8g" : "%.8g") : " %.8g", e[i]);
-  std::printf(json ? "]}%s\n" : "\n", last ? "" : ",");
+  for (int i = 0; i < kEmbeddingDim; ++i) std::printf(" %.8g", e[i]);
+  std::printf("\n");
 }
 
 // Whole photos: detect -> landmarks -> descriptor crop / aligned chip -> encoder, per face.
@@ -58,8 +68,7 @@ int embed_photos(const Args& args) {
   const bool json = args.has("json");
   std::vector<PipelineFace> faces;
   std::vector<std::string> no_face;
-  bool first = true;
-  if (json) std::printf("[\n");
+  Json out = Json::array();
   for (const std::string& path : args.positional) {
     Image img;
     Status s = image_load(path, 3, &img);
@@ -67,13 +76,11 @@ int embed_photos(const Args& args) {
     if (!s) return failure(s.message());
     if (faces.empty()) no_face.push_back(path);
     for (size_t i = 0; i < faces.size(); ++i) {
-      if (json && !first) std::printf(",\n");
-      // JSON separators are printed before each record, so pass last=true (no trailing comma).
-      print_embedding(path, faces[i].embedding, json, true, (int)i, &faces[i].box);
-      first = false;
+      if (json) out.push_back(embedding_json(path, faces[i].embedding, (int)i, &faces[i].box));
+      else print_embedding_text(path, faces[i].embedding, (int)i);
     }
   }
-  if (json) std::printf("]\n");
+  if (json) json_print(out);
   for (const std::string& p : no_face) std::fprintf(stderr, "facegate embed: no face found in %s\n", p.c_str());
   return no_face.empty() ? kExitOk : kExitFailure;
 }
@@ -111,13 +118,14 @@ int cmd_embed(int argc, char** argv) {
   FaceEncoder enc;
   if (int rc = open_encoder(args, &enc)) return rc;
   const bool json = args.has("json");
-  if (json) std::printf("[\n");
+  Json out = Json::array();
   float e[kEmbeddingDim];
   for (size_t i = 0; i < args.positional.size(); ++i) {
     if (int rc = embed_file(enc, args.positional[i], e)) return rc;
-    print_embedding(args.positional[i], e, json, i + 1 == args.positional.size());
+    if (json) out.push_back(embedding_json(args.positional[i], e));
+    else print_embedding_text(args.positional[i], e);
   }
-  if (json) std::printf("]\n");
+  if (json) json_print(out);
   return kExitOk;
 }
 
@@ -143,12 +151,18 @@ int cmd_compare(int argc, char** argv) {
   if (int rc = embed_file(enc, args.positional[1], b)) return rc;
   const float d = embedding_distance_sq(a, b);
   const bool same = d <= tau;
-  if (args.has("json"))
-    std::printf("{\"image1\": \"%s\", \"image2\": \"%s\", \"distance_sq\": %.6f, \"tau\": %.4f, \"same\": %s}\n",
-                args.positional[0].c_str(), args.positional[1].c_str(), d, tau, same ? "true" : "false");
-  else
+  if (args.has("json")) {
+    Json j;
+    j["image1"] = args.positional[0];
+    j["image2"] = args.positional[1];
+    j["distance_sq"] = json_fixed(d, 6);
+    j["tau"] = json_fixed(tau, 4);
+    j["same"] = same;
+    json_print(j);
+  } else {
     std::printf("%s %s distance_sq %.4f tau %.2f -> %s\n", args.positional[0].c_str(), args.positional[1].c_str(),
                 d, tau, same ? "same person" : "different people");
+  }
   return same ? kExitOk : kExitNegative;
 }
 

@@ -15,6 +15,7 @@
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -27,19 +28,6 @@ namespace {
 constexpr PersonScore kDefaultMatch = PersonScore::kMeanEmbedding;
 
 const char* match_name(PersonScore s) { return s == PersonScore::kMinDistance ? "min" : "mean"; }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += char(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += char(c);
-  }
-  return out + "\"";
-}
 
 bool file_exists(const std::string& p) {
   struct stat st;
@@ -159,19 +147,22 @@ int cmd_enroll(int argc, char** argv) {
     return rc;
   gallery_print_warnings("enroll", *g);
   if (created && !args.has("json")) std::printf("created gallery %s (model %s)\n", path.c_str(), model_id.c_str());
-  if (args.has("json")) std::printf("{\"gallery\": %s, \"created\": %s, \"name\": %s, \"records\": [", json_string(path).c_str(),
-                                    created ? "true" : "false", json_string(name).c_str());
+  Json out;
+  out["gallery"] = path;
+  out["created"] = created;
+  out["name"] = name;
+  out["records"] = Json::array();
   for (size_t i = 0; i < photos.size(); ++i) {
     uint64_t id = 0;
     if (Status e = gallery_enroll(g.get(), name, photos[i].embedding, kEmbeddingDim, &id); !e) return failure(e.message());
     const std::string how = photo_how(photos[i], args.has("crop"));
     if (args.has("json"))
-      std::printf("%s{\"photo\": %s, \"record_id\": %" PRIu64 ", \"faces\": %d, \"whole_image\": %s}", i ? ", " : "",
-                  json_string(photos[i].path).c_str(), id, photos[i].faces, photos[i].whole_image ? "true" : "false");
+      out["records"].push_back(
+          {{"image", photos[i].path}, {"record_id", id}, {"faces", photos[i].faces}, {"whole_image", photos[i].whole_image}});
     else
       std::printf("enrolled %s from %s (%s): record %" PRIu64 "\n", name.c_str(), photos[i].path.c_str(), how.c_str(), id);
   }
-  if (args.has("json")) std::printf("]}\n");
+  if (args.has("json")) json_print(out);
   return kExitOk;
 }
 
@@ -223,17 +214,19 @@ int cmd_identify(int argc, char** argv) {
   if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
   const bool recognized = !best.empty() && best[0].distance <= tau;
   if (args.has("json")) {
-    std::printf("{\"photo\": %s, \"faces\": %d, \"whole_image\": %s, \"match\": \"%s\", \"tau\": %.4f, \"recognized\": %s, ",
-                json_string(photo.path).c_str(), photo.faces, photo.whole_image ? "true" : "false", match.c_str(), tau,
-                recognized ? "true" : "false");
-    std::printf("\"name\": %s, \"distance_sq\": ", recognized ? json_string(best[0].name).c_str() : "null");
-    if (best.empty()) std::printf("null");
-    else std::printf("%.6f", best[0].distance);
-    std::printf(", \"candidates\": [");
-    for (size_t i = 0; i < best.size(); ++i)
-      std::printf("%s{\"name\": %s, \"distance_sq\": %.6f, \"records\": %zu}", i ? ", " : "", json_string(best[i].name).c_str(),
-                  best[i].distance, best[i].records);
-    std::printf("]}\n");
+    Json j;
+    j["image"] = photo.path;
+    j["faces"] = photo.faces;
+    j["whole_image"] = photo.whole_image;
+    j["match"] = match;
+    j["tau"] = json_fixed(tau, 4);
+    j["recognized"] = recognized;
+    j["name"] = recognized ? Json(best[0].name) : Json(nullptr);
+    j["distance_sq"] = best.empty() ? Json(nullptr) : Json(json_fixed(best[0].distance, 6));
+    j["candidates"] = Json::array();
+    for (const IdentifyMatch& m : best)
+      j["candidates"].push_back({{"name", m.name}, {"distance_sq", json_fixed(m.distance, 6)}, {"records", m.records}});
+    json_print(j);
   } else {
     if (photo.whole_image && !args.has("crop"))
       std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
@@ -264,14 +257,11 @@ std::string format_time(int64_t unix_us) {
 int gallery_list_cmd(const Gallery& g, const Args& args) {
   const std::vector<GalleryRecord> records = gallery_list(g, args.has("all"));
   if (args.has("json")) {
-    std::printf("[");
-    for (size_t i = 0; i < records.size(); ++i) {
-      const GalleryRecord& r = records[i];
-      std::printf("%s\n  {\"record_id\": %" PRIu64 ", \"person_id\": %" PRIu64 ", \"name\": %s, \"enrolled\": \"%s\", "
-                  "\"deleted\": %s}", i ? "," : "", r.record_id, r.person_id, json_string(r.name).c_str(),
-                  format_time(r.enrolled_unix_us).c_str(), r.deleted ? "true" : "false");
-    }
-    std::printf("\n]\n");
+    Json out = Json::array();
+    for (const GalleryRecord& r : records)
+      out.push_back({{"record_id", r.record_id}, {"person_id", r.person_id}, {"name", r.name},
+                     {"enrolled", format_time(r.enrolled_unix_us)}, {"deleted", r.deleted}});
+    json_print(out);
     return kExitOk;
   }
   std::printf("%-8s %-8s %-20s %-32s\n", "record", "person", "enrolled (UTC)", "name");
@@ -285,13 +275,11 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
   const GalleryInfo i = gallery_info(g);
   const char* dtype = i.dtype == GalleryDtype::kF32 ? "f32" : "int8";
   if (args.has("json")) {
-    std::printf("{\"path\": %s, \"version\": %u, \"dim\": %u, \"dtype\": \"%s\", \"model_id\": %s, \"record_size\": %u, "
-                "\"records\": %zu, \"live_records\": %zu, \"deleted_records\": %zu, \"persons\": %zu, "
-                "\"file_bytes\": %" PRIu64 ", \"dropped_tail_bytes\": %" PRIu64 ", \"authenticated\": %s, "
-                "\"rejected_records\": %zu}\n",
-                json_string(i.path).c_str(), i.version, i.dim, dtype, json_string(i.model_id).c_str(), i.record_size,
-                i.records, i.live_records, i.deleted_records, i.persons, i.file_bytes, i.dropped_tail_bytes,
-                i.authenticated ? "true" : "false", i.rejected_records);
+    json_print({{"path", i.path}, {"version", i.version}, {"dim", i.dim}, {"dtype", dtype}, {"model_id", i.model_id},
+                {"record_size", i.record_size}, {"records", i.records}, {"live_records", i.live_records},
+                {"deleted_records", i.deleted_records}, {"persons", i.persons}, {"file_bytes", i.file_bytes},
+                {"dropped_tail_bytes", i.dropped_tail_bytes}, {"authenticated", i.authenticated},
+                {"rejected_records", i.rejected_records}});
     return kExitOk;
   }
   std::printf("gallery   %s\nversion   %u\nmodel id  %s\nembedding %u x %s (record %u bytes)\n", i.path.c_str(), i.version,

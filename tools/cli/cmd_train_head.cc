@@ -10,6 +10,7 @@
 #include "runtime/core/model.h"
 #include "runtime/eval/similarity_eval.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -197,8 +198,8 @@ int cmd_verify_head(int argc, char** argv) {
   const bool bin = head.kind == HeadKind::kBinary;
   const double threshold = bin ? head.binary.threshold : head.adapter.threshold;
   if (args.has("json"))
-    std::printf("{\"head\": \"%s\", \"score\": %.6f, \"threshold\": %.6f, \"same\": %s}\n", bin ? "binary" : "triplet",
-                score, threshold, same ? "true" : "false");
+    json_print({{"image1", args.positional[1]}, {"image2", args.positional[2]}, {"head", bin ? "binary" : "triplet"},
+                {"score", json_fixed(score, 6)}, {"threshold", json_fixed(threshold, 6)}, {"same", same}});
   else
     std::printf("%s: %s %.5f (threshold %.5f)\n", same ? "same person" : "different people",
                 bin ? "P(same)" : "adapted distance^2", score, threshold);

@@ -5,6 +5,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -79,14 +80,20 @@ int cmd_verify(int argc, char** argv) {
   const float d = embedding_distance_sq(side[0].face.embedding, side[1].face.embedding);
   const bool same = d <= tau;
   if (args.has("json")) {
-    std::printf("{\"image1\": \"%s\", \"image2\": \"%s\", \"faces1\": %d, \"faces2\": %d, ", side[0].path.c_str(),
-                side[1].path.c_str(), side[0].faces, side[1].faces);
+    Json j;
+    j["image1"] = side[0].path;
+    j["image2"] = side[1].path;
+    j["faces1"] = side[0].faces;
+    j["faces2"] = side[1].faces;
     for (int i = 0; i < 2; ++i) {
       const FaceBox& b = side[i].face.box;
-      std::printf("\"box%d\": [%.2f, %.2f, %.2f, %.2f], ", i + 1, b.x, b.y, b.width, b.height);
+      j["box" + std::to_string(i + 1)] = json_box(b.x, b.y, b.width, b.height);
     }
-    std::printf("\"mode\": \"%s\", \"distance_sq\": %.6f, \"tau\": %.4f, \"same\": %s}\n",
-                descriptor_mode_name(opt.mode), d, tau, same ? "true" : "false");
+    j["mode"] = descriptor_mode_name(opt.mode);
+    j["distance_sq"] = json_fixed(d, 6);
+    j["tau"] = json_fixed(tau, 4);
+    j["same"] = same;
+    json_print(j);
   } else {
     std::printf("%s (%d face%s) vs %s (%d face%s): distance_sq %.4f tau %.2f [%s] -> %s\n", side[0].path.c_str(),
                 side[0].faces, side[0].faces == 1 ? "" : "s", side[1].path.c_str(), side[1].faces,
