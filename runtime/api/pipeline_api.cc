@@ -18,7 +18,8 @@ using fg::api::guarded;
 using fg::api::invalid;
 
 struct Pipeline::Impl {
-  fg::FacePipeline pipe;
+  fg::FacePipeline pipe;  // recognition_only: only pipe.encoder is open
+  bool recognition_only = false;
   std::string model_dir;
   fg::Image frame;  // the caller's view copied in; reused so a stream of one size stops allocating
 };
@@ -49,8 +50,14 @@ void copy_landmarks(const std::vector<fg::Point2>& pts, Landmarks* out) {
 
 Status no_pipeline() { return invalid("pipeline is not open"); }
 
+// The detector-side calls on a recognition_only pipeline.
+Status no_detector(const char* call) {
+  return invalid(std::string(call) + ": the pipeline was opened recognition_only (no detector)");
+}
+
 // Every stage for every face, on the caller's view.
 Status run_all(Pipeline::Impl& impl, const ImageView& image, std::vector<fg::PipelineFace>* found) {
+  if (impl.recognition_only) return no_detector("Pipeline");
   FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl.frame));
   return from_internal(fg::face_pipeline_run(impl.pipe, impl.frame, found));
 }
@@ -98,9 +105,21 @@ Status Pipeline::open(const PipelineOptions& o, Pipeline* out) {
     fo.net_threads = o.threads;
     fo.detector.input_size = o.detector_input_size;
     fo.detector.score_threshold = o.score_threshold;
+    if (o.descriptor != Descriptor::kAlign && o.descriptor != Descriptor::kCrop) return invalid("unknown descriptor");
+    fo.mode = o.descriptor == Descriptor::kAlign ? fg::DescriptorMode::kAlign : fg::DescriptorMode::kCrop;
+    if (o.chip_template != 5 && o.chip_template != 68) return invalid("chip_template must be 5 or 68");
+    fo.chip.tmpl = o.chip_template == 5 ? fg::FaceChipTemplate::kFivePoint : fg::FaceChipTemplate::kSixtyEightPoint;
+    if (!(o.chip_padding >= 0.f && o.chip_padding <= 2.f)) return invalid("chip_padding must be in [0, 2]");
+    fo.chip.padding = o.chip_padding;
+    fo.flip_average = o.flip;
     auto impl = std::make_unique<Impl>();
-    if (Status s = fg::api::resolve_model_dir(o.model_dir, &impl->model_dir); !s) return s;
-    if (fg::Status s = fg::face_pipeline_open(impl->model_dir, fo, &impl->pipe); !s) return from_internal(s);
+    impl->recognition_only = o.recognition_only;
+    const char* probe = o.recognition_only ? (fo.int8 ? "recognition_int8.fgm" : "recognition.fgm") : "detector.fgm";
+    if (Status s = fg::api::resolve_model_dir(o.model_dir, &impl->model_dir, probe); !s) return s;
+    fg::Status s = o.recognition_only
+                       ? fg::face_encoder_open(impl->model_dir + "/" + probe, fo.backend, &impl->pipe.encoder, fo.net_threads)
+                       : fg::face_pipeline_open(impl->model_dir, fo, &impl->pipe);
+    if (!s) return from_internal(s);
     out->impl_ = std::move(impl);
     return Status::ok();
   });
@@ -109,6 +128,7 @@ Status Pipeline::open(const PipelineOptions& o, Pipeline* out) {
 Status Pipeline::detect(const ImageView& image, std::vector<Box>* boxes) {
   return guarded("Pipeline::detect", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (impl_->recognition_only) return no_detector("detect");
     if (!boxes) return invalid("detect: boxes is null");
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
     std::vector<fg::FaceBox> found;
@@ -122,6 +142,7 @@ Status Pipeline::detect(const ImageView& image, std::vector<Box>* boxes) {
 Status Pipeline::landmarks(const ImageView& image, const Box& box, Landmarks* out) {
   return guarded("Pipeline::landmarks", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (impl_->recognition_only) return no_detector("landmarks");
     if (!out) return invalid("landmarks: out is null");
     FG_API_RETURN_IF_ERROR(check_box(box));
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
@@ -136,6 +157,7 @@ Status Pipeline::landmarks(const ImageView& image, const Box& box, Landmarks* ou
 Status Pipeline::embed_box(const ImageView& image, const Box& box, Embedding* out) {
   return guarded("Pipeline::embed_box", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (impl_->recognition_only) return no_detector("embed_box");
     if (!out) return invalid("embed_box: out is null");
     FG_API_RETURN_IF_ERROR(check_box(box));
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
@@ -161,6 +183,15 @@ Status Pipeline::faces(const ImageView& image, std::vector<Face>* out) {
       std::memcpy((*out)[i].embedding.data(), found[i].embedding, sizeof found[i].embedding);
     }
     return Status::ok();
+  });
+}
+
+Status Pipeline::embed_crop(const ImageView& image, Embedding* out) {
+  return guarded("Pipeline::embed_crop", [&]() -> Status {
+    if (!impl_) return no_pipeline();
+    if (!out) return invalid("embed_crop: out is null");
+    FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
+    return from_internal(fg::face_encoder_embed(impl_->pipe.encoder, impl_->frame, out->data()));
   });
 }
 
