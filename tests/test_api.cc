@@ -381,15 +381,15 @@ TEST_CASE("C++ API 0.2 options: descriptor, chip template/padding, flip equal th
   CHECK_FALSE(pipe.is_open());
 }
 
-TEST_CASE("C++ / C API 0.2: recognition_only + embed_crop equal the internal encoder on a face crop") {
-  // A model folder holding only the encoder: a recognition_only pipeline needs nothing else.
+TEST_CASE("C++ / C API 0.2: Nets::kRecognition + embed_crop equal the internal encoder on a face crop") {
+  // A model folder holding only the encoder: a kRecognition pipeline needs nothing else.
   const std::string dir = "/tmp/fg_test_api_" + std::to_string(::getpid()) + "_recog";
   REQUIRE(std::system(("mkdir -p " + dir + " && ln -sf " + std::getenv("FG_MODEL_DIR") + "/recognition.fgm " + dir +
                        "/recognition.fgm").c_str()) == 0);
   facegate::PipelineOptions o;
   o.model_dir = dir;
   o.backend = facegate::Backend::kReference;
-  o.recognition_only = true;
+  o.nets = facegate::Nets::kRecognition;
   facegate::Pipeline pipe;
   const facegate::Status s = facegate::Pipeline::open(o, &pipe);
   REQUIRE_MESSAGE(s.is_ok(), s.message());
@@ -409,10 +409,10 @@ TEST_CASE("C++ / C API 0.2: recognition_only + embed_crop equal the internal enc
   std::vector<facegate::Box> boxes;
   const facegate::Status d = pipe.detect(img.view(), &boxes);
   CHECK(d.code() == facegate::StatusCode::kInvalidArgument);
-  CHECK(d.message().find("recognition_only") != std::string::npos);
+  CHECK(d.message().find("kRecognition") != std::string::npos);
   CHECK(pipe.embed(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
-  // Without recognition_only the same folder is refused: it has no detector.
-  o.recognition_only = false;
+  // With every net the same folder is refused: it has no detector.
+  o.nets = facegate::Nets::kAll;
   facegate::Pipeline full;
   const facegate::Status f = facegate::Pipeline::open(o, &full);
   CHECK(f.code() == facegate::StatusCode::kBadInput);
@@ -424,9 +424,10 @@ TEST_CASE("C++ / C API 0.2: recognition_only + embed_crop equal the internal enc
   CHECK(co.descriptor == FG_DESCRIPTOR_ALIGN);
   CHECK(co.chip_template == 5);
   CHECK(co.flip == 0);
+  CHECK(co.nets == FG_NETS_ALL);
   co.model_dir = dir.c_str();
   co.backend = FG_BACKEND_REFERENCE;
-  co.recognition_only = 1;
+  co.nets = FG_NETS_RECOGNITION;
   fg_pipeline* p = nullptr;
   REQUIRE_MESSAGE(fg_pipeline_open(&co, &p) == FG_OK, std::string(fg_last_error()));
   const fg_image ci{img.rgb.data(), img.width, img.height, 0};
@@ -447,4 +448,41 @@ TEST_CASE("C++ / C API 0.2: recognition_only + embed_crop equal the internal enc
   co.descriptor = 99;
   CHECK(fg_pipeline_open(&co, &p) == FG_ERR_INVALID_ARGUMENT);
   (void)std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("C++ API 0.2: Nets::kDetection: boxes and landmarks equal kAll's, embedding calls refused") {
+  facegate::PipelineOptions o;
+  facegate::Pipeline all, det;
+  REQUIRE(facegate::Pipeline::open(o, &all).is_ok());
+  o.nets = facegate::Nets::kDetection;
+  REQUIRE(facegate::Pipeline::open(o, &det).is_ok());
+  facegate::Image img;
+  REQUIRE(facegate::load_image(sample("bbt3.jpg"), &img).is_ok());
+  std::vector<facegate::Face> a, d;
+  REQUIRE(all.faces(img.view(), &a).is_ok());
+  REQUIRE(det.faces(img.view(), &d, false).is_ok());
+  REQUIRE(a.size() >= 3);
+  REQUIRE(d.size() == a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(std::memcmp(&a[i].box, &d[i].box, sizeof a[i].box) == 0);
+    CHECK(std::memcmp(a[i].landmarks.data(), d[i].landmarks.data(), sizeof a[i].landmarks) == 0);
+    CHECK(d[i].embedding[0] == 0.f);  // no encoder ran
+  }
+  // faces(..., false) on a full pipeline: the same boxes, no embedding.
+  std::vector<facegate::Face> nf;
+  REQUIRE(all.faces(img.view(), &nf, false).is_ok());
+  REQUIRE(nf.size() == a.size());
+  CHECK(std::memcmp(nf[0].landmarks.data(), a[0].landmarks.data(), sizeof a[0].landmarks) == 0);
+  CHECK(nf[0].embedding[0] == 0.f);
+  facegate::Embedding e;
+  CHECK(det.faces(img.view(), &d).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed_crop(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed_box(img.view(), a[0].box, &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.model_id().empty());
+  fg_pipeline_options co;
+  fg_pipeline_options_init(&co);
+  co.nets = 5;
+  fg_pipeline* p = nullptr;
+  CHECK(fg_pipeline_open(&co, &p) == FG_ERR_INVALID_ARGUMENT);
 }

@@ -49,6 +49,12 @@ typedef enum fg_backend { FG_BACKEND_REFERENCE = 0, FG_BACKEND_NATIVE = 1, FG_BA
 typedef enum fg_precision { FG_PRECISION_F32 = 0, FG_PRECISION_INT8 = 1 } fg_precision;
 /* What the encoder sees of a detected face: the aligned chip (dlib-style, default) or
    face-api's axis-aligned crop. */
+/* Which nets fg_pipeline_open loads (a call needing another fails with FG_ERR_INVALID_ARGUMENT). */
+typedef enum fg_nets {
+  FG_NETS_ALL = 0,         /* detector + landmarks + encoder */
+  FG_NETS_DETECTION = 1,   /* detector + landmarks: detect, landmarks */
+  FG_NETS_RECOGNITION = 2  /* encoder only: fg_pipeline_embed_crop, fg_pipeline_model_id */
+} fg_nets;
 typedef enum fg_descriptor { FG_DESCRIPTOR_ALIGN = 0, FG_DESCRIPTOR_CROP = 1 } fg_descriptor;
 
 typedef struct fg_pipeline fg_pipeline;
@@ -91,7 +97,7 @@ typedef struct fg_pipeline_options {
   int chip_template;       /* 5; or 68: the aligned chip is fitted to 5 or 68 landmarks */
   float chip_padding;      /* 0.25: the aligned chip's margin, 0..2 */
   int flip;                /* 0; 1: embedding = mean of the face's and its mirror's */
-  int recognition_only;    /* 0; 1: only the encoder (fg_pipeline_embed_crop, model_id) */
+  int nets;                /* an fg_nets: FG_NETS_ALL */
 } fg_pipeline_options;
 
 typedef struct fg_gallery_options {

@@ -65,6 +65,13 @@ constexpr float kDefaultTau = 0.38f;
 
 enum class Backend { kReference, kNative, kXnnpack };  // kNative: facegate's SIMD kernels
 enum class Precision { kF32, kInt8 };                  // kInt8: the quantized model files
+// Which nets a pipeline loads: all three, or only what a caller needs (the encoder is
+// 22 MB of weights; a detect-only tool need not map it).
+enum class Nets {
+  kAll,          // detector + landmarks + encoder
+  kDetection,    // detector + landmarks: detect, landmarks, faces(..., false)
+  kRecognition,  // encoder: embed_crop, model_id
+};
 // What the encoder sees of a face found in a photo.
 enum class Descriptor {
   kAlign,  // dlib-style 150x150 chip: rotation + scale fitted to the landmarks (LFW 98.72%)
@@ -87,9 +94,8 @@ struct PipelineOptions {
   // Embedding = mean of the face's and its mirror image's: one more encoder run per face
   // (LFW 98.72% -> 99.08%). Not applied by embed_crop().
   bool flip = false;
-  // Load only the recognition net (recognition[_int8].fgm): embed_crop() and model_id()
-  // work, every call that needs the detector fails with kInvalidArgument.
-  bool recognition_only = false;
+  // A call needing a net that was not loaded fails with kInvalidArgument.
+  Nets nets = Nets::kAll;
 };
 
 // An 8-bit RGB image (interleaved R,G,B, rows `stride` bytes apart) the caller owns.
@@ -159,8 +165,9 @@ class FACEGATE_API Pipeline {
   Status embed_box(const ImageView& image, const Box& box, Embedding* out);
   // The largest face's embedding (kNoFace when there is none); `face` gets its box.
   Status embed(const ImageView& image, Embedding* out, Box* face = nullptr);
-  // Every stage for every face.
-  Status faces(const ImageView& image, std::vector<Face>* out);
+  // Every stage for every face; with_embeddings false (added in 0.2): boxes and landmarks
+  // only, no encoder run (embeddings left zero).
+  Status faces(const ImageView& image, std::vector<Face>* out, bool with_embeddings = true);
   // The embedding of an image that already is the face crop (no detection; a non-square
   // crop is zero-padded to a square, as face-api does). Added in 0.2.
   Status embed_crop(const ImageView& image, Embedding* out);

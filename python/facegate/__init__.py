@@ -75,7 +75,7 @@ class _PipelineOptions(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t), ("model_dir", ctypes.c_char_p), ("backend", ctypes.c_int),
                 ("precision", ctypes.c_int), ("threads", ctypes.c_int), ("detector_input_size", ctypes.c_int),
                 ("score_threshold", ctypes.c_float), ("descriptor", ctypes.c_int), ("chip_template", ctypes.c_int),
-                ("chip_padding", ctypes.c_float), ("flip", ctypes.c_int), ("recognition_only", ctypes.c_int)]
+                ("chip_padding", ctypes.c_float), ("flip", ctypes.c_int), ("nets", ctypes.c_int)]
 
 
 class _GalleryOptions(ctypes.Structure):

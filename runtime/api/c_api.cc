@@ -136,7 +136,7 @@ void fg_pipeline_options_init(fg_pipeline_options* o) {
   o->chip_template = 5;
   o->chip_padding = 0.25f;
   o->flip = 0;
-  o->recognition_only = 0;
+  o->nets = FG_NETS_ALL;
 }
 
 fg_status fg_pipeline_open(const fg_pipeline_options* options, fg_pipeline** out) {
@@ -168,7 +168,9 @@ fg_status fg_pipeline_open(const fg_pipeline_options* options, fg_pipeline** out
     po.chip_template = o.chip_template;
     po.chip_padding = o.chip_padding;
     po.flip = o.flip != 0;
-    po.recognition_only = o.recognition_only != 0;
+    if (o.nets != FG_NETS_ALL && o.nets != FG_NETS_DETECTION && o.nets != FG_NETS_RECOGNITION)
+      return fg::api::invalid("fg_pipeline_open: unknown nets");
+    po.nets = facegate::Nets(o.nets);
     auto h = std::make_unique<fg_pipeline>();
     FG_API_RETURN_IF_ERROR(facegate::Pipeline::open(po, &h->p));
     *out = h.release();

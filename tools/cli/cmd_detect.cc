@@ -6,6 +6,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
 
 namespace fg::cli {
@@ -62,12 +63,20 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
 
 namespace {
 
-Json face_json(const PipelineFace& f) {
+// The mean of the 6 landmarks of an eye (iBUG 36..41 left, 42..47 right).
+Point2 eye_centre(const facegate::Landmarks& l, int first) {
+  Point2 c{0, 0};
+  for (int i = first; i < first + 6; ++i) c.x += l[i].x, c.y += l[i].y;
+  c.x /= 6, c.y /= 6;
+  return c;
+}
+
+Json face_json(const facegate::Face& f) {
   Json j;
   j["score"] = json_fixed(f.box.score, 6);
   j["box"] = json_box(f.box.x, f.box.y, f.box.width, f.box.height);
   Json pts = Json::array();
-  for (const Point2& p : f.landmarks) pts.push_back(Json::array({json_fixed(p.x, 2), json_fixed(p.y, 2)}));
+  for (const facegate::Point& p : f.landmarks) pts.push_back(Json::array({json_fixed(p.x, 2), json_fixed(p.y, 2)}));
   j["landmarks68"] = std::move(pts);
   return j;
 }
@@ -92,36 +101,33 @@ int cmd_detect(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("detect", "give at least one image");
-  FacePipelineOptions opt;
-  opt.embed = false;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("detect", args, &opt, &model_dir)) return rc;
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  facegate::PipelineOptions opt;
+  if (int rc = api_options_from_args("detect", args, &opt)) return rc;
+  opt.nets = facegate::Nets::kDetection;  // no encoder: 22 MB of weights detect never uses
+  facegate::Pipeline pipe;
+  if (int rc = api_open(opt, &pipe)) return rc;
   const bool json = args.has("json");
   Json out = Json::array();
-  std::vector<PipelineFace> faces;
+  std::vector<facegate::Face> faces;
   for (size_t k = 0; k < args.positional.size(); ++k) {
     const std::string& path = args.positional[k];
-    Image img;
-    Status s = image_load(path, 3, &img);
-    if (s) s = face_pipeline_run(pipe, img, &faces);
-    if (!s) return failure(s.message());
+    facegate::Image img;
+    if (int rc = api_faces(pipe, path, false, &img, &faces)) return rc;  // no encoder run
     if (json) {
       Json j;
       j["image"] = path;
       j["width"] = img.width;
       j["height"] = img.height;
-      j["input_size"] = opt.detector.input_size;
+      j["input_size"] = opt.detector_input_size;
       j["faces"] = Json::array();
-      for (const PipelineFace& f : faces) j["faces"].push_back(face_json(f));
+      for (const facegate::Face& f : faces) j["faces"].push_back(face_json(f));
       out.push_back(std::move(j));
       continue;
     }
     std::printf("%s: %zu face%s\n", path.c_str(), faces.size(), faces.size() == 1 ? "" : "s");
     for (size_t i = 0; i < faces.size(); ++i) {
-      const PipelineFace& f = faces[i];
-      const Point2 le = landmarks_mean(f.landmarks, 36, 42), re = landmarks_mean(f.landmarks, 42, 48);
+      const facegate::Face& f = faces[i];
+      const Point2 le = eye_centre(f.landmarks, 36), re = eye_centre(f.landmarks, 42);
       std::printf("  face %zu: score %.3f box x %.1f y %.1f w %.1f h %.1f  eyes (%.1f, %.1f) (%.1f, %.1f)\n", i,
                   f.box.score, f.box.x, f.box.y, f.box.width, f.box.height, le.x, le.y, re.x, re.y);
     }

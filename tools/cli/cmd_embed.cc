@@ -7,37 +7,33 @@
 #include "runtime/vision/face_encoder.h"
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
 
-// face-api's FaceMatcher threshold is 0.6 on the Euclidean distance; we threshold the
-// squared distance, so 0.36. (facegate eval lfw reports the best tau for your data.)
-constexpr float kDefaultTau = 0.36f;
-
-const std::set<std::string> kValueOptions = {"models", "backend", "tau"};
+// compare's options: the encoder's (no detector runs on a crop).
+const std::set<std::string> kValueOptions = {"models", "backend", "precision", "net-threads", "tau"};
 const std::set<std::string> kFlagOptions = {"json", "help"};
 
-int open_encoder(const Args& args, FaceEncoder* enc) {
-  Backend backend;
-  std::string error;
-  if (!backend_from_args(args, &backend, &error)) return usage_error("embed", error);
-  Status s = face_encoder_open(model_path(args, "recognition.fgm"), backend, enc);
-  if (!s) return failure(s.message());
-  return kExitOk;
+// A recognition-only pipeline (embed --crop, compare): the images are the face crops.
+int open_encoder(const std::string& command, const Args& args, facegate::Pipeline* pipe) {
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args(command, args, &o)) return rc;
+  o.nets = facegate::Nets::kRecognition;
+  return api_open(o, pipe);
 }
 
-int embed_file(FaceEncoder& enc, const std::string& path, float* out) {
-  Image img;
-  Status s = image_load(path, 3, &img);
-  if (s) s = face_encoder_embed(enc, img, out);
-  if (!s) return failure(s.message());
+int embed_file(facegate::Pipeline& pipe, const std::string& path, facegate::Embedding* out) {
+  facegate::Image img;
+  if (facegate::Status s = facegate::load_image(path, &img); !s) return failure(s.message());  // names the file
+  if (facegate::Status s = pipe.embed_crop(img.view(), out); !s) return failure(path + ": " + s.message());
   return kExitOk;
 }
 
 // One embed record: {"image", ["face", "score", "box",] "embedding"} (face < 0: a crop, no box).
-Json embedding_json(const std::string& path, const float* e, int face = -1, const FaceBox* box = nullptr) {
+Json embedding_json(const std::string& path, const float* e, int face = -1, const facegate::Box* box = nullptr) {
   Json j;
   j["image"] = path;
   if (face >= 0) {
@@ -60,24 +56,21 @@ void print_embedding_text(const std::string& path, const float* e, int face = -1
 
 // Whole photos: detect -> landmarks -> descriptor crop / aligned chip -> encoder, per face.
 int embed_photos(const Args& args) {
-  FacePipelineOptions opt;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("embed", args, &opt, &model_dir)) return rc;
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args("embed", args, &o)) return rc;
+  facegate::Pipeline pipe;
+  if (int rc = api_open(o, &pipe)) return rc;
   const bool json = args.has("json");
-  std::vector<PipelineFace> faces;
+  std::vector<facegate::Face> faces;
   std::vector<std::string> no_face;
   Json out = Json::array();
   for (const std::string& path : args.positional) {
-    Image img;
-    Status s = image_load(path, 3, &img);
-    if (s) s = face_pipeline_run(pipe, img, &faces);
-    if (!s) return failure(s.message());
+    facegate::Image img;
+    if (int rc = api_faces(pipe, path, true, &img, &faces)) return rc;
     if (faces.empty()) no_face.push_back(path);
     for (size_t i = 0; i < faces.size(); ++i) {
-      if (json) out.push_back(embedding_json(path, faces[i].embedding, (int)i, &faces[i].box));
-      else print_embedding_text(path, faces[i].embedding, (int)i);
+      if (json) out.push_back(embedding_json(path, faces[i].embedding.data(), (int)i, &faces[i].box));
+      else print_embedding_text(path, faces[i].embedding.data(), (int)i);
     }
   }
   if (json) json_print(out);
@@ -90,7 +83,7 @@ int embed_photos(const Args& args) {
 int cmd_embed(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "crop", "align", "face-crop"}, &args,
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "crop", "align", "face-crop", "flip"}, &args,
                   &error))
     return usage_error("embed", error);
   if (args.has("help")) {
@@ -115,15 +108,19 @@ int cmd_embed(int argc, char** argv) {
     if (photo.has("face-crop")) photo.flags.insert("crop");
     return embed_photos(photo);
   }
-  FaceEncoder enc;
-  if (int rc = open_encoder(args, &enc)) return rc;
+  if (args.has("align") || args.has("face-crop") || args.has("flip"))
+    return usage_error("embed", "--crop takes the image as the face: --align, --face-crop and --flip do not apply");
+  Args crop = args;
+  crop.flags.erase("crop");  // the pipeline's --crop is the descriptor mode, unused here
+  facegate::Pipeline pipe;
+  if (int rc = open_encoder("embed", crop, &pipe)) return rc;
   const bool json = args.has("json");
   Json out = Json::array();
-  float e[kEmbeddingDim];
+  facegate::Embedding e;
   for (size_t i = 0; i < args.positional.size(); ++i) {
-    if (int rc = embed_file(enc, args.positional[i], e)) return rc;
-    if (json) out.push_back(embedding_json(args.positional[i], e));
-    else print_embedding_text(args.positional[i], e);
+    if (int rc = embed_file(pipe, args.positional[i], &e)) return rc;
+    if (json) out.push_back(embedding_json(args.positional[i], e.data()));
+    else print_embedding_text(args.positional[i], e.data());
   }
   if (json) json_print(out);
   return kExitOk;
@@ -138,18 +135,18 @@ int cmd_compare(int argc, char** argv) {
         "usage: facegate compare [--tau T] [--json] [--backend B] [--models DIR] FACE1 FACE2\n"
         "Squared L2 distance of two face crops' descriptors and the verdict d <= tau\n"
         "(default tau %.2f). Exit code 0: same person, 1: different, 2: usage, 3: bad input.\n",
-        kDefaultTau);
+        facegate::kDefaultTau);
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("compare", "give exactly two images");
-  float tau = kDefaultTau;
+  float tau = facegate::kDefaultTau;
   if (!parse_tau(args, &tau)) return usage_error("compare", "--tau must be a finite number in 0..100");
-  FaceEncoder enc;
-  if (int rc = open_encoder(args, &enc)) return rc;
-  float a[kEmbeddingDim], b[kEmbeddingDim];
-  if (int rc = embed_file(enc, args.positional[0], a)) return rc;
-  if (int rc = embed_file(enc, args.positional[1], b)) return rc;
-  const float d = embedding_distance_sq(a, b);
+  facegate::Pipeline pipe;
+  if (int rc = open_encoder("compare", args, &pipe)) return rc;
+  facegate::Embedding a, b;
+  if (int rc = embed_file(pipe, args.positional[0], &a)) return rc;
+  if (int rc = embed_file(pipe, args.positional[1], &b)) return rc;
+  const float d = facegate::distance(a, b);
   const bool same = d <= tau;
   if (args.has("json")) {
     Json j;

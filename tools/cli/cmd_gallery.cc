@@ -15,6 +15,7 @@
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
 
 namespace fg::cli {
@@ -48,39 +49,41 @@ std::string photo_how(const Photo& p, bool forced_crop) {
 }
 
 // Embeds "the face" of one photo; 0 or kExitFailure (message printed).
-int embed_photo(FacePipeline& pipe, bool as_crop, Photo* photo) {
-  Image img;
-  Status s = image_load(photo->path, 3, &img);
-  std::vector<PipelineFace> faces;
-  if (s && !as_crop) s = face_pipeline_run(pipe, img, &faces);
-  if (!s) return failure(s.message());
+int embed_photo(facegate::Pipeline& pipe, bool as_crop, Photo* photo) {
+  facegate::Image img;
+  std::vector<facegate::Face> faces;
+  if (as_crop) {
+    if (facegate::Status s = facegate::load_image(photo->path, &img); !s) return failure(s.message());
+  } else if (int rc = api_faces(pipe, photo->path, true, &img, &faces)) {
+    return rc;
+  }
   photo->faces = int(faces.size());
   if (!faces.empty()) {
-    const PipelineFace& f = faces[largest_face(faces)];
-    std::copy(f.embedding, f.embedding + kEmbeddingDim, photo->embedding);
+    const facegate::Embedding& e = faces[api_largest_face(faces)].embedding;
+    std::copy(e.begin(), e.end(), photo->embedding);
     return kExitOk;
   }
   photo->whole_image = true;
-  if (Status e = face_encoder_embed(pipe.encoder, img, photo->embedding); !e) return failure(e.with_context(photo->path).message());
+  facegate::Embedding e;
+  if (facegate::Status s = pipe.embed_crop(img.view(), &e); !s) return failure(photo->path + ": " + s.message());
+  std::copy(e.begin(), e.end(), photo->embedding);
   return kExitOk;
 }
 
 // Common setup of enroll / identify: pipeline options (--crop means "image is the face";
 // --face-crop selects the pipeline's axis-aligned descriptor mode, as in `facegate embed`).
-int open_pipeline(const std::string& command, const Args& args, FacePipeline* pipe) {
+int open_pipeline(const std::string& command, const Args& args, facegate::Pipeline* pipe) {
   if (args.has("align") && args.has("face-crop")) return usage_error(command, "--align and --face-crop exclude each other");
   Args a = args;
   a.flags.erase("crop");
   if (a.has("face-crop")) a.flags.insert("crop");
-  FacePipelineOptions opt;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args(command, a, &opt, &model_dir)) return rc;
-  if (Status s = face_pipeline_open(model_dir, opt, pipe); !s) return failure(s.message());
-  return kExitOk;
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args(command, a, &o)) return rc;
+  return api_open(o, pipe);
 }
 
 
-const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "insecure-gallery"};
+const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "flip", "insecure-gallery"};
 
 std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
   std::set<std::string> v = kPipelineValueOptions;
@@ -119,9 +122,9 @@ int cmd_enroll(int argc, char** argv) {
   if (!access.key.loaded && !access.insecure)
     return usage_error("enroll", "give --gallery-key KEYFILE (facegate gallery keygen KEYFILE makes one), or "
                                  "--insecure-gallery for an unauthenticated format-v1 gallery");
-  FacePipeline pipe;
+  facegate::Pipeline pipe;
   if (int rc = open_pipeline("enroll", args, &pipe)) return rc;
-  const std::string model_id = encoder_model_id(pipe.encoder.model);
+  const std::string model_id = pipe.model_id();
   // Embed everything first: a bad photo enrols nothing.
   std::vector<Photo> photos(args.positional.size() - 2);
   for (size_t i = 0; i < photos.size(); ++i) {
@@ -201,9 +204,9 @@ int cmd_identify(int argc, char** argv) {
   io.k = size_t(top);
   GalleryOpenOptions o;
   if (int rc = gallery_access_from_args("identify", args, &o)) return rc;
-  FacePipeline pipe;
+  facegate::Pipeline pipe;
   if (int rc = open_pipeline("identify", args, &pipe)) return rc;
-  o.expected_model_id = encoder_model_id(pipe.encoder.model);
+  o.expected_model_id = pipe.model_id();
   GalleryPtr g;
   if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
   gallery_print_warnings("identify", *g);

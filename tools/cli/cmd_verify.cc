@@ -5,6 +5,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
 
 namespace fg::cli {
@@ -19,18 +20,16 @@ constexpr float kVerifyTauCrop = 0.38f;
 struct Side {
   std::string path;
   int faces = 0;
-  PipelineFace face;
+  facegate::Face face;  // the largest
 };
 
 // 0 ok; kExitFailure (message printed) on a bad file; sets side->faces = 0 when none found.
-int embed_largest(FacePipeline& pipe, Side* side) {
-  Image img;
-  std::vector<PipelineFace> faces;
-  Status s = image_load(side->path, 3, &img);
-  if (s) s = face_pipeline_run(pipe, img, &faces);
-  if (!s) return failure(s.message());
-  side->faces = (int)faces.size();
-  if (!faces.empty()) side->face = faces[largest_face(faces)];
+int embed_largest(facegate::Pipeline& pipe, Side* side) {
+  facegate::Image img;
+  std::vector<facegate::Face> faces;
+  if (int rc = api_faces(pipe, side->path, true, &img, &faces)) return rc;
+  side->faces = int(faces.size());
+  if (!faces.empty()) side->face = faces[api_largest_face(faces)];
   return kExitOk;
 }
 
@@ -47,7 +46,7 @@ int cmd_verify(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop"}, &args, &error))
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop", "flip"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;
   if (args.has("help")) {
@@ -64,12 +63,13 @@ int cmd_verify(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("verify", "give exactly two photos");
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("verify", args, &opt, &model_dir)) return rc;
+  facegate::PipelineOptions po;
+  if (int rc = api_options_from_args("verify", args, &po)) return rc;
+  opt.mode = po.descriptor == facegate::Descriptor::kCrop ? DescriptorMode::kCrop : DescriptorMode::kAlign;
   float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;
   if (!parse_tau(args, &tau)) return usage_error("verify", "--tau must be a finite number in 0..100");
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  facegate::Pipeline pipe;
+  if (int rc = api_open(po, &pipe)) return rc;
   Side side[2];
   for (int i = 0; i < 2; ++i) {
     side[i].path = args.positional[i];
@@ -77,7 +77,7 @@ int cmd_verify(int argc, char** argv) {
   }
   for (const Side& s : side)
     if (s.faces == 0) return failure("no face found in " + s.path);
-  const float d = embedding_distance_sq(side[0].face.embedding, side[1].face.embedding);
+  const float d = facegate::distance(side[0].face.embedding, side[1].face.embedding);
   const bool same = d <= tau;
   if (args.has("json")) {
     Json j;
@@ -86,7 +86,7 @@ int cmd_verify(int argc, char** argv) {
     j["faces1"] = side[0].faces;
     j["faces2"] = side[1].faces;
     for (int i = 0; i < 2; ++i) {
-      const FaceBox& b = side[i].face.box;
+      const facegate::Box& b = side[i].face.box;
       j["box" + std::to_string(i + 1)] = json_box(b.x, b.y, b.width, b.height);
     }
     j["mode"] = descriptor_mode_name(opt.mode);
