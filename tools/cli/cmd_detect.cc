@@ -61,6 +61,29 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
   return kExitOk;
 }
 
+void print_pipeline_options_help(HelpScope scope) {
+  std::printf(
+      "pipeline options (the same names and defaults in every command, docs/cli.md):\n"
+      "  --models DIR       model folder (default: $FG_MODEL_DIR, else next to the binary:\n"
+      "                     ../models, ../share/facegate/models)\n"
+      "  --backend B        native (default: facegate's SIMD kernels), xnnpack, reference\n"
+      "  --precision P      f32 (default) or int8 (the quantized models <name>_int8.fgm)\n"
+      "  --net-threads N    threads inside each net (default 1; 0 = all cores)\n");
+  if (scope == HelpScope::kEncoder) return;
+  std::printf(
+      "  --input-size N     detector resolution, multiple of 32 (default 416; other sizes need\n"
+      "                     detector<N>.fgm)\n"
+      "  --score T          keep detections with score > T, in [0, 1) (default 0.5)\n");
+  if (scope == HelpScope::kDetection) return;
+  std::printf(
+      "embedding options:\n"
+      "  --align            encoder input: the dlib-style aligned chip (default)\n"
+      "  --face-crop        encoder input: face-api's axis-aligned crop instead\n"
+      "  --template 5|68    the aligned chip is fitted to 5 (default) or 68 landmarks\n"
+      "  --padding P        the aligned chip's margin, 0..2 (default 0.25)\n"
+      "  --flip             average with the mirror image's embedding (one more encoder run)\n");
+}
+
 namespace {
 
 // The mean of the 6 landmarks of an eye (iBUG 36..41 left, 42..47 right).
@@ -90,14 +113,11 @@ int cmd_detect(int argc, char** argv) {
     return usage_error("detect", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate detect [--json] [--input-size N] [--score T] [--backend B] [--models DIR]\n"
-        "                       [--net-threads N (threads per net; 0 = all cores)] IMG...\n"
+        "usage: facegate detect [--json] [pipeline options] IMG...\n"
         "Finds faces in whole photos (tiny face detector, NMS IoU 0.4) and their 68 landmarks.\n"
-        "  --input-size N  detector resolution, multiple of 32 (default 416; other sizes need\n"
-        "                  models/detector<N>.fgm)\n"
-        "  --score T       keep boxes with score > T (default 0.5)\n"
-        "  --json          boxes, scores and landmarks (frame pixels) as JSON\n"
+        "  --json             boxes, scores and landmarks (image pixels) as JSON (docs/json.md)\n"
         "Exit code 0 (also when no face is found), 2 usage, 3 bad image or model.\n");
+    print_pipeline_options_help(HelpScope::kDetection);
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("detect", "give at least one image");

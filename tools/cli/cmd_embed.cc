@@ -88,17 +88,16 @@ int cmd_embed(int argc, char** argv) {
     return usage_error("embed", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate embed [--json] [--backend B] [--models DIR] [--align|--face-crop]\n"
-        "                      [--input-size N] [--score T] PHOTO...\n"
-        "       facegate embed --crop [--json] [--backend B] [--models DIR] FACE.png...\n"
+        "usage: facegate embed [--json] [pipeline options] PHOTO...\n"
+        "       facegate embed --crop [--json] [--models DIR] [--backend B] [--precision P]\n"
+        "                      [--net-threads N] FACE.png...\n"
         "Prints one 128-D descriptor per face found in each photo (detector -> landmarks ->\n"
-        "descriptor input -> encoder; JSON adds the box and score). The descriptor input is\n"
-        "the dlib-style aligned chip (--align) or face-api's axis-aligned crop (--face-crop);\n"
-        "the default is the one that scored better on LFW.\n"
-        "--crop: each image already IS the face crop (non-square crops are zero-padded to a\n"
-        "square, as face-api does); no detection. Backend default: native for photos,\n"
-        "reference for --crop.\n"
+        "descriptor input -> encoder; JSON adds the box and score, docs/json.md).\n"
+        "  --crop             each image already IS the face crop (non-square crops are\n"
+        "                     zero-padded to a square, as face-api does); no detection\n"
+        "  --json             one JSON array, a record per face\n"
         "Exit code 3 if a photo has no face (named on stderr) or an image/model is bad.\n");
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("embed", "give at least one image");
@@ -132,10 +131,14 @@ int cmd_compare(int argc, char** argv) {
   if (!parse_args(argc, argv, 2, kValueOptions, kFlagOptions, &args, &error)) return usage_error("compare", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate compare [--tau T] [--json] [--backend B] [--models DIR] FACE1 FACE2\n"
-        "Squared L2 distance of two face crops' descriptors and the verdict d <= tau\n"
-        "(default tau %.2f). Exit code 0: same person, 1: different, 2: usage, 3: bad input.\n",
+        "usage: facegate compare [--tau T] [--json] [pipeline options] FACE1 FACE2\n"
+        "Squared L2 distance of two face crops' descriptors (each image IS the face, as with\n"
+        "embed --crop) and the verdict distance_sq <= tau.\n"
+        "  --tau T            0..100 (default %.2f, verify's)\n"
+        "  --json             one JSON object (docs/json.md)\n"
+        "Exit code 0: same person, 1: different, 2: usage, 3: bad input.\n",
         facegate::kDefaultTau);
+    print_pipeline_options_help(HelpScope::kEncoder);
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("compare", "give exactly two images");

@@ -100,8 +100,8 @@ int cmd_enroll(int argc, char** argv) {
   if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
+        "usage: facegate enroll [--crop] [--json] [--wait S] [pipeline options]\n"
+        "                       --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
         "Adds NAME to the gallery file (created if missing, mode 0600), one record per photo: one photo is\n"
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
@@ -111,6 +111,7 @@ int cmd_enroll(int argc, char** argv) {
         "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
         "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error,\n"
         "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n");
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
@@ -177,8 +178,8 @@ int cmd_identify(int argc, char** argv) {
   if (args.has("help")) {
     std::printf(
         "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
-        "                         [--align|--face-crop] [--backend B] [--models DIR]\n"
-        "                         [--gallery-key KEYFILE | --insecure-gallery] GALLERY PHOTO\n"
+        "                         [--gallery-key KEYFILE | --insecure-gallery] [pipeline options]\n"
+        "                         GALLERY PHOTO\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
         "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
         "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
@@ -186,8 +187,10 @@ int cmd_identify(int argc, char** argv) {
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
         "a v1 gallery, or one without its key, needs --insecure-gallery.\n"
+        "--crop: the image already is the face crop (no detection). --json: docs/json.md.\n"
         "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
         kMatchTau, match_name(kDefaultMatch));
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");

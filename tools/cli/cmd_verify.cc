@@ -46,27 +46,34 @@ int cmd_verify(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop", "flip"}, &args, &error))
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop", "face-crop", "flip"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;
   if (args.has("help")) {
     std::printf(
-        "usage: facegate verify [--tau T] [--align|--crop] [--json] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] [--head HEAD] PHOTO1 PHOTO2\n"
-        "--head HEAD: decide with a trained similarity head (facegate train-head) instead of tau.\n"
-        "1:1 verification: the largest face of each photo is embedded (--align: dlib-style\n"
-        "aligned chip; --crop: face-api's axis-aligned crop; default %s) and the\n"
-        "squared L2 distance is compared with tau (default %.2f align / %.2f crop).\n"
+        "usage: facegate verify [--tau T] [--json] [--head HEAD] [pipeline options] PHOTO1 PHOTO2\n"
+        "1:1 verification: the largest face of each photo is embedded (encoder input: %s\n"
+        "by default) and the squared L2 distance is compared with tau.\n"
+        "  --tau T            same person iff distance_sq <= T, 0..100 (default %.2f)\n"
+        "  --json             one JSON object (docs/json.md)\n"
+        "  --head HEAD        decide with a trained similarity head (facegate train-head) instead\n"
+        "  --crop             the same as --face-crop (kept for scripts written before it)\n"
         "Exit code 0: same person, 1: different, 2: usage, 3: bad input or no face found\n"
         "(the message names the photo).\n",
-        descriptor_mode_name(opt.mode), kVerifyTauAlign, kVerifyTauCrop);
+        descriptor_mode_name(opt.mode), kVerifyTauAlign);
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("verify", "give exactly two photos");
+  if (args.has("face-crop")) {  // --face-crop is verify's --crop, as in embed / enroll / identify
+    if (args.has("crop") || args.has("align")) return usage_error("verify", "--align, --crop and --face-crop exclude each other");
+    args.flags.erase("face-crop");
+    args.flags.insert("crop");
+  }
   facegate::PipelineOptions po;
   if (int rc = api_options_from_args("verify", args, &po)) return rc;
   opt.mode = po.descriptor == facegate::Descriptor::kCrop ? DescriptorMode::kCrop : DescriptorMode::kAlign;
-  float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;
+  float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;  // equal today (eval lfw)
   if (!parse_tau(args, &tau)) return usage_error("verify", "--tau must be a finite number in 0..100");
   facegate::Pipeline pipe;
   if (int rc = api_open(po, &pipe)) return rc;
