@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -315,4 +316,173 @@ TEST_CASE("C++ API: Status codes, unopened handles, embeddings equal the C API's
   ::unsetenv("FG_GALLERY_KEY");
   ::unlink(key.c_str());
   ::unlink(path.c_str());
+}
+
+namespace {
+
+// The internal pipeline's embedding of the largest face, with the given options.
+fg::PipelineFace internal_face(const std::string& path, const fg::FacePipelineOptions& o) {
+  fg::FacePipeline pipe;
+  REQUIRE(fg::face_pipeline_open(std::getenv("FG_MODEL_DIR"), o, &pipe).is_ok());
+  fg::Image img;
+  std::vector<fg::PipelineFace> faces;
+  REQUIRE(fg::image_load(path, 3, &img).is_ok());
+  REQUIRE(fg::face_pipeline_run(pipe, img, &faces).is_ok());
+  REQUIRE(!faces.empty());
+  return faces[fg::largest_face(faces)];
+}
+
+std::string face_crop(const std::string& person, int n) {
+  return std::string(std::getenv("FG_SOURCE_DIR")) + "/samples/faces/" + person + "/" + person + std::to_string(n) + ".png";
+}
+
+}  // namespace
+
+TEST_CASE("C++ API 0.2 options: descriptor, chip template/padding, flip equal the internal pipeline's") {
+  struct Case {
+    facegate::Descriptor d;
+    int tmpl;
+    float padding;
+    bool flip;
+  };
+  for (const Case& c : {Case{facegate::Descriptor::kCrop, 5, 0.25f, false}, Case{facegate::Descriptor::kAlign, 68, 0.5f, false},
+                        Case{facegate::Descriptor::kAlign, 5, 0.25f, true}}) {
+    INFO("descriptor " << int(c.d) << " template " << c.tmpl << " padding " << c.padding << " flip " << c.flip);
+    facegate::PipelineOptions o;
+    o.descriptor = c.d;
+    o.chip_template = c.tmpl;
+    o.chip_padding = c.padding;
+    o.flip = c.flip;
+    facegate::Pipeline pipe;
+    REQUIRE(facegate::Pipeline::open(o, &pipe).is_ok());
+    facegate::Embedding e;
+    REQUIRE(pipe.embed_file(sample("amy3.png"), &e).is_ok());
+    fg::FacePipelineOptions fo;
+    fo.mode = c.d == facegate::Descriptor::kCrop ? fg::DescriptorMode::kCrop : fg::DescriptorMode::kAlign;
+    fo.chip.tmpl = c.tmpl == 5 ? fg::FaceChipTemplate::kFivePoint : fg::FaceChipTemplate::kSixtyEightPoint;
+    fo.chip.padding = c.padding;
+    fo.flip_average = c.flip;
+    const fg::PipelineFace want = internal_face(sample("amy3.png"), fo);
+    CHECK(std::memcmp(e.data(), want.embedding, sizeof want.embedding) == 0);
+    // ...and differs from the default options' embedding (the option reached the pipeline).
+    const fg::PipelineFace plain = internal_face(sample("amy3.png"), fg::FacePipelineOptions{});
+    CHECK(std::memcmp(e.data(), plain.embedding, sizeof plain.embedding) != 0);
+  }
+  facegate::PipelineOptions bad;
+  facegate::Pipeline pipe;
+  bad.chip_template = 7;
+  CHECK(facegate::Pipeline::open(bad, &pipe).code() == facegate::StatusCode::kInvalidArgument);
+  bad = facegate::PipelineOptions{};
+  bad.chip_padding = 3.f;
+  CHECK(facegate::Pipeline::open(bad, &pipe).code() == facegate::StatusCode::kInvalidArgument);
+  bad = facegate::PipelineOptions{};
+  bad.descriptor = facegate::Descriptor(9);
+  CHECK(facegate::Pipeline::open(bad, &pipe).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK_FALSE(pipe.is_open());
+}
+
+TEST_CASE("C++ / C API 0.2: Nets::kRecognition + embed_crop equal the internal encoder on a face crop") {
+  // A model folder holding only the encoder: a kRecognition pipeline needs nothing else.
+  const std::string dir = "/tmp/fg_test_api_" + std::to_string(::getpid()) + "_recog";
+  REQUIRE(std::system(("mkdir -p " + dir + " && ln -sf " + std::getenv("FG_MODEL_DIR") + "/recognition.fgm " + dir +
+                       "/recognition.fgm").c_str()) == 0);
+  facegate::PipelineOptions o;
+  o.model_dir = dir;
+  o.backend = facegate::Backend::kReference;
+  o.nets = facegate::Nets::kRecognition;
+  facegate::Pipeline pipe;
+  const facegate::Status s = facegate::Pipeline::open(o, &pipe);
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
+  facegate::Image img;
+  REQUIRE(facegate::load_image(face_crop("amy", 1), &img).is_ok());
+  facegate::Embedding e;
+  REQUIRE(pipe.embed_crop(img.view(), &e).is_ok());
+  fg::FaceEncoder enc;
+  REQUIRE(fg::face_encoder_open(dir + "/recognition.fgm", fg::Backend::kReference, &enc).is_ok());
+  fg::Image internal;
+  REQUIRE(fg::image_load(face_crop("amy", 1), 3, &internal).is_ok());
+  float want[fg::kEmbeddingDim];
+  REQUIRE(fg::face_encoder_embed(enc, internal, want).is_ok());
+  CHECK(std::memcmp(e.data(), want, sizeof want) == 0);
+  CHECK(pipe.model_id() == fg::encoder_model_id(enc.model));
+  // The detector side is refused by name, not crashed on.
+  std::vector<facegate::Box> boxes;
+  const facegate::Status d = pipe.detect(img.view(), &boxes);
+  CHECK(d.code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(d.message().find("kRecognition") != std::string::npos);
+  CHECK(pipe.embed(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
+  // With every net the same folder is refused: it has no detector.
+  o.nets = facegate::Nets::kAll;
+  facegate::Pipeline full;
+  const facegate::Status f = facegate::Pipeline::open(o, &full);
+  CHECK(f.code() == facegate::StatusCode::kBadInput);
+  CHECK(f.message().find("detector.fgm") != std::string::npos);
+
+  // C: the same numbers through fg_pipeline_embed_crop; a pre-0.2 struct_size gets defaults.
+  fg_pipeline_options co;
+  fg_pipeline_options_init(&co);
+  CHECK(co.descriptor == FG_DESCRIPTOR_ALIGN);
+  CHECK(co.chip_template == 5);
+  CHECK(co.flip == 0);
+  CHECK(co.nets == FG_NETS_ALL);
+  co.model_dir = dir.c_str();
+  co.backend = FG_BACKEND_REFERENCE;
+  co.nets = FG_NETS_RECOGNITION;
+  fg_pipeline* p = nullptr;
+  REQUIRE_MESSAGE(fg_pipeline_open(&co, &p) == FG_OK, std::string(fg_last_error()));
+  const fg_image ci{img.rgb.data(), img.width, img.height, 0};
+  float ce[FG_EMBEDDING_DIM];
+  REQUIRE(fg_pipeline_embed_crop(p, &ci, ce, FG_EMBEDDING_DIM) == FG_OK);
+  CHECK(std::memcmp(ce, want, sizeof want) == 0);
+  CHECK(fg_pipeline_embed_crop(p, &ci, ce, 3) == FG_ERR_INVALID_ARGUMENT);
+  fg_box box{};
+  CHECK(fg_pipeline_embed(p, &ci, ce, FG_EMBEDDING_DIM, &box) == FG_ERR_INVALID_ARGUMENT);
+  fg_pipeline_close(p);
+  fg_pipeline_options_init(&co);
+  co.struct_size = offsetof(fg_pipeline_options, descriptor);  // a 0.1 program
+  co.descriptor = 99;                                          // beyond its struct: never read
+  p = nullptr;
+  CHECK(fg_pipeline_open(&co, &p) == FG_OK);
+  fg_pipeline_close(p);
+  fg_pipeline_options_init(&co);
+  co.descriptor = 99;
+  CHECK(fg_pipeline_open(&co, &p) == FG_ERR_INVALID_ARGUMENT);
+  (void)std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("C++ API 0.2: Nets::kDetection: boxes and landmarks equal kAll's, embedding calls refused") {
+  facegate::PipelineOptions o;
+  facegate::Pipeline all, det;
+  REQUIRE(facegate::Pipeline::open(o, &all).is_ok());
+  o.nets = facegate::Nets::kDetection;
+  REQUIRE(facegate::Pipeline::open(o, &det).is_ok());
+  facegate::Image img;
+  REQUIRE(facegate::load_image(sample("bbt3.jpg"), &img).is_ok());
+  std::vector<facegate::Face> a, d;
+  REQUIRE(all.faces(img.view(), &a).is_ok());
+  REQUIRE(det.faces(img.view(), &d, false).is_ok());
+  REQUIRE(a.size() >= 3);
+  REQUIRE(d.size() == a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(std::memcmp(&a[i].box, &d[i].box, sizeof a[i].box) == 0);
+    CHECK(std::memcmp(a[i].landmarks.data(), d[i].landmarks.data(), sizeof a[i].landmarks) == 0);
+    CHECK(d[i].embedding[0] == 0.f);  // no encoder ran
+  }
+  // faces(..., false) on a full pipeline: the same boxes, no embedding.
+  std::vector<facegate::Face> nf;
+  REQUIRE(all.faces(img.view(), &nf, false).is_ok());
+  REQUIRE(nf.size() == a.size());
+  CHECK(std::memcmp(nf[0].landmarks.data(), a[0].landmarks.data(), sizeof a[0].landmarks) == 0);
+  CHECK(nf[0].embedding[0] == 0.f);
+  facegate::Embedding e;
+  CHECK(det.faces(img.view(), &d).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed_crop(img.view(), &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.embed_box(img.view(), a[0].box, &e).code() == facegate::StatusCode::kInvalidArgument);
+  CHECK(det.model_id().empty());
+  fg_pipeline_options co;
+  fg_pipeline_options_init(&co);
+  co.nets = 5;
+  fg_pipeline* p = nullptr;
+  CHECK(fg_pipeline_open(&co, &p) == FG_ERR_INVALID_ARGUMENT);
 }

@@ -47,6 +47,15 @@ typedef enum fg_status {
 
 typedef enum fg_backend { FG_BACKEND_REFERENCE = 0, FG_BACKEND_NATIVE = 1, FG_BACKEND_XNNPACK = 2 } fg_backend;
 typedef enum fg_precision { FG_PRECISION_F32 = 0, FG_PRECISION_INT8 = 1 } fg_precision;
+/* What the encoder sees of a detected face: the aligned chip (dlib-style, default) or
+   face-api's axis-aligned crop. */
+/* Which nets fg_pipeline_open loads (a call needing another fails with FG_ERR_INVALID_ARGUMENT). */
+typedef enum fg_nets {
+  FG_NETS_ALL = 0,         /* detector + landmarks + encoder */
+  FG_NETS_DETECTION = 1,   /* detector + landmarks: detect, landmarks */
+  FG_NETS_RECOGNITION = 2  /* encoder only: fg_pipeline_embed_crop, fg_pipeline_model_id */
+} fg_nets;
+typedef enum fg_descriptor { FG_DESCRIPTOR_ALIGN = 0, FG_DESCRIPTOR_CROP = 1 } fg_descriptor;
 
 typedef struct fg_pipeline fg_pipeline;
 typedef struct fg_gallery fg_gallery;
@@ -83,6 +92,12 @@ typedef struct fg_pipeline_options {
   int threads;           /* 1; threads inside each net, 0 = all cores */
   int detector_input_size; /* 416 */
   float score_threshold;   /* 0.5 */
+  /* Added in 0.2 (struct_size versioning: older callers' smaller struct gets the defaults). */
+  int descriptor;          /* an fg_descriptor: FG_DESCRIPTOR_ALIGN */
+  int chip_template;       /* 5; or 68: the aligned chip is fitted to 5 or 68 landmarks */
+  float chip_padding;      /* 0.25: the aligned chip's margin, 0..2 */
+  int flip;                /* 0; 1: embedding = mean of the face's and its mirror's */
+  int nets;                /* an fg_nets: FG_NETS_ALL */
 } fg_pipeline_options;
 
 typedef struct fg_gallery_options {
@@ -137,6 +152,8 @@ FACEGATE_API fg_status fg_pipeline_embed(fg_pipeline* p, const fg_image* image, 
                                          fg_box* face);
 FACEGATE_API fg_status fg_pipeline_embed_file(fg_pipeline* p, const char* path, float* embedding, size_t dim,
                                               fg_box* face);
+/* The embedding of an image that already is the face crop (no detection). Added in 0.2. */
+FACEGATE_API fg_status fg_pipeline_embed_crop(fg_pipeline* p, const fg_image* image, float* embedding, size_t dim);
 /* 1:1 on the largest face of each file: *distance = ||f(a) - f(b)||^2, *same = distance <= tau. */
 FACEGATE_API fg_status fg_pipeline_verify_files(fg_pipeline* p, const char* path_a, const char* path_b, float tau,
                                                 float* distance, int* same);

@@ -74,7 +74,8 @@ class _Match(ctypes.Structure):
 class _PipelineOptions(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t), ("model_dir", ctypes.c_char_p), ("backend", ctypes.c_int),
                 ("precision", ctypes.c_int), ("threads", ctypes.c_int), ("detector_input_size", ctypes.c_int),
-                ("score_threshold", ctypes.c_float)]
+                ("score_threshold", ctypes.c_float), ("descriptor", ctypes.c_int), ("chip_template", ctypes.c_int),
+                ("chip_padding", ctypes.c_float), ("flip", ctypes.c_int), ("nets", ctypes.c_int)]
 
 
 class _GalleryOptions(ctypes.Structure):
@@ -170,17 +171,21 @@ class _Handle:
 
 class Pipeline(_Handle):
     """Detector + landmarks + encoder. backend: "native" | "xnnpack" | "reference";
-    precision: "f32" | "int8"; threads: threads inside each net (0 = all cores)."""
+    precision: "f32" | "int8"; threads: threads inside each net (0 = all cores); descriptor:
+    "align" (aligned chip) | "crop" (face-api's crop); flip: average with the mirror image."""
 
     _close_fn = "fg_pipeline_close"
     _backends = {"reference": 0, "native": 1, "xnnpack": 2}
     _precisions = {"f32": 0, "int8": 1}
+    _descriptors = {"align": 0, "crop": 1}
 
-    def __init__(self, model_dir=None, backend="native", precision="f32", threads=1):
+    def __init__(self, model_dir=None, backend="native", precision="f32", threads=1, descriptor="align", flip=False):
         if backend not in self._backends:
             raise ValueError("backend must be one of " + ", ".join(self._backends))
         if precision not in self._precisions:
             raise ValueError("precision must be f32 or int8")
+        if descriptor not in self._descriptors:
+            raise ValueError("descriptor must be align or crop")
         opts = _PipelineOptions()
         _lib.fg_pipeline_options_init(ctypes.byref(opts))
         self._model_dir = _path(model_dir) if model_dir else None  # kept alive for the call
@@ -188,6 +193,8 @@ class Pipeline(_Handle):
         opts.backend = self._backends[backend]
         opts.precision = self._precisions[precision]
         opts.threads = int(threads)
+        opts.descriptor = self._descriptors[descriptor]
+        opts.flip = 1 if flip else 0
         self._h = _P()
         _check(_lib.fg_pipeline_open(ctypes.byref(opts), ctypes.byref(self._h)))
 

@@ -42,8 +42,9 @@ facegate::Status image_from_view(const facegate::ImageView& v, fg::Image* out);
 
 // The model folder: `requested` if set, else $FG_MODEL_DIR (either must hold the models), else share/facegate/models next to
 // the installed library (or executable, for a static link), else the compiled-in install path.
-// The first candidate holding detector.fgm wins; the error lists what was tried.
-facegate::Status resolve_model_dir(const std::string& requested, std::string* out);
+// The first candidate holding `probe` (detector.fgm; recognition.fgm for a recognition-only
+// pipeline) wins; the error lists what was tried.
+facegate::Status resolve_model_dir(const std::string& requested, std::string* out, const std::string& probe = "detector.fgm");
 
 }  // namespace fg::api
 

@@ -132,6 +132,11 @@ void fg_pipeline_options_init(fg_pipeline_options* o) {
   o->threads = 1;
   o->detector_input_size = 416;
   o->score_threshold = 0.5f;
+  o->descriptor = FG_DESCRIPTOR_ALIGN;
+  o->chip_template = 5;
+  o->chip_padding = 0.25f;
+  o->flip = 0;
+  o->nets = FG_NETS_ALL;
 }
 
 fg_status fg_pipeline_open(const fg_pipeline_options* options, fg_pipeline** out) {
@@ -157,6 +162,15 @@ fg_status fg_pipeline_open(const fg_pipeline_options* options, fg_pipeline** out
     po.threads = o.threads;
     po.detector_input_size = o.detector_input_size;
     po.score_threshold = o.score_threshold;
+    if (o.descriptor != FG_DESCRIPTOR_ALIGN && o.descriptor != FG_DESCRIPTOR_CROP)
+      return fg::api::invalid("fg_pipeline_open: unknown descriptor");
+    po.descriptor = o.descriptor == FG_DESCRIPTOR_CROP ? facegate::Descriptor::kCrop : facegate::Descriptor::kAlign;
+    po.chip_template = o.chip_template;
+    po.chip_padding = o.chip_padding;
+    po.flip = o.flip != 0;
+    if (o.nets != FG_NETS_ALL && o.nets != FG_NETS_DETECTION && o.nets != FG_NETS_RECOGNITION)
+      return fg::api::invalid("fg_pipeline_open: unknown nets");
+    po.nets = facegate::Nets(o.nets);
     auto h = std::make_unique<fg_pipeline>();
     FG_API_RETURN_IF_ERROR(facegate::Pipeline::open(po, &h->p));
     *out = h.release();
@@ -228,6 +242,19 @@ fg_status fg_pipeline_embed(fg_pipeline* p, const fg_image* image, float* embedd
     FG_API_RETURN_IF_ERROR(p->p.embed(v, &e, &b));
     std::memcpy(embedding, e.data(), sizeof e);
     if (face) *face = to_c(b);
+    return facegate::Status::ok();
+  });
+}
+
+fg_status fg_pipeline_embed_crop(fg_pipeline* p, const fg_image* image, float* embedding, size_t dim) {
+  return call("fg_pipeline_embed_crop", [&]() -> facegate::Status {
+    if (!p) return fg::api::invalid("pipeline is null");
+    FG_API_RETURN_IF_ERROR(check_dim(embedding, dim, "embedding"));
+    facegate::ImageView v;
+    FG_API_RETURN_IF_ERROR(view_of(image, &v));
+    facegate::Embedding e;
+    FG_API_RETURN_IF_ERROR(p->p.embed_crop(v, &e));
+    std::memcpy(embedding, e.data(), sizeof e);
     return facegate::Status::ok();
   });
 }

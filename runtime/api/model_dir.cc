@@ -15,9 +15,9 @@
 namespace fg::api {
 namespace {
 
-bool has_models(const std::string& dir) {
+bool has_models(const std::string& dir, const std::string& probe) {
   struct stat st;
-  return !dir.empty() && ::stat((dir + "/detector.fgm").c_str(), &st) == 0;
+  return !dir.empty() && ::stat((dir + "/" + probe).c_str(), &st) == 0;
 }
 
 // The folder of the module (libfacegate.so, or the executable a static libfacegate.a was
@@ -32,17 +32,18 @@ std::string module_dir() {
 
 }  // namespace
 
-facegate::Status resolve_model_dir(const std::string& requested, std::string* out) {
+facegate::Status resolve_model_dir(const std::string& requested, std::string* out, const std::string& probe) {
   if (!requested.empty()) {
-    if (!has_models(requested))
-      return facegate::Status(facegate::StatusCode::kBadInput, "model folder " + requested + " has no detector.fgm");
+    if (!has_models(requested, probe))
+      return facegate::Status(facegate::StatusCode::kBadInput, "cannot open model file " + requested + "/" + probe +
+                                  ": the model folder has no " + probe);
     *out = requested;
     return facegate::Status::ok();
   }
   // An explicit override is obeyed or refused, never silently skipped.
   if (const char* env = std::getenv("FG_MODEL_DIR"); env && *env) {
-    if (!has_models(env))
-      return facegate::Status(facegate::StatusCode::kBadInput, std::string("FG_MODEL_DIR=") + env + " has no detector.fgm");
+    if (!has_models(env, probe))
+      return facegate::Status(facegate::StatusCode::kBadInput, std::string("FG_MODEL_DIR=") + env + " has no " + probe);
     *out = env;
     return facegate::Status::ok();
   }
@@ -55,7 +56,7 @@ facegate::Status resolve_model_dir(const std::string& requested, std::string* ou
   tried.push_back(FG_API_INSTALL_MODEL_DIR);
   std::string list;
   for (const std::string& dir : tried) {
-    if (has_models(dir)) {
+    if (has_models(dir, probe)) {
       *out = dir;
       return facegate::Status::ok();
     }

@@ -18,7 +18,10 @@ using fg::api::guarded;
 using fg::api::invalid;
 
 struct Pipeline::Impl {
-  fg::FacePipeline pipe;
+  fg::FacePipeline pipe;  // Nets::kRecognition: only pipe.encoder is open
+  Nets nets = Nets::kAll;
+  bool has_detector() const { return nets != Nets::kRecognition; }
+  bool has_encoder() const { return nets != Nets::kDetection; }
   std::string model_dir;
   fg::Image frame;  // the caller's view copied in; reused so a stream of one size stops allocating
 };
@@ -49,8 +52,17 @@ void copy_landmarks(const std::vector<fg::Point2>& pts, Landmarks* out) {
 
 Status no_pipeline() { return invalid("pipeline is not open"); }
 
+// A call needing a net the pipeline did not load (PipelineOptions::nets).
+Status no_detector(const char* call) {
+  return invalid(std::string(call) + ": the pipeline was opened with Nets::kRecognition (no detector)");
+}
+Status no_encoder(const char* call) {
+  return invalid(std::string(call) + ": the pipeline was opened with Nets::kDetection (no encoder)");
+}
+
 // Every stage for every face, on the caller's view.
 Status run_all(Pipeline::Impl& impl, const ImageView& image, std::vector<fg::PipelineFace>* found) {
+  if (!impl.has_detector()) return no_detector("Pipeline");
   FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl.frame));
   return from_internal(fg::face_pipeline_run(impl.pipe, impl.frame, found));
 }
@@ -98,9 +110,24 @@ Status Pipeline::open(const PipelineOptions& o, Pipeline* out) {
     fo.net_threads = o.threads;
     fo.detector.input_size = o.detector_input_size;
     fo.detector.score_threshold = o.score_threshold;
+    if (o.descriptor != Descriptor::kAlign && o.descriptor != Descriptor::kCrop) return invalid("unknown descriptor");
+    fo.mode = o.descriptor == Descriptor::kAlign ? fg::DescriptorMode::kAlign : fg::DescriptorMode::kCrop;
+    if (o.chip_template != 5 && o.chip_template != 68) return invalid("chip_template must be 5 or 68");
+    fo.chip.tmpl = o.chip_template == 5 ? fg::FaceChipTemplate::kFivePoint : fg::FaceChipTemplate::kSixtyEightPoint;
+    if (!(o.chip_padding >= 0.f && o.chip_padding <= 2.f)) return invalid("chip_padding must be in [0, 2]");
+    fo.chip.padding = o.chip_padding;
+    fo.flip_average = o.flip;
     auto impl = std::make_unique<Impl>();
-    if (Status s = fg::api::resolve_model_dir(o.model_dir, &impl->model_dir); !s) return s;
-    if (fg::Status s = fg::face_pipeline_open(impl->model_dir, fo, &impl->pipe); !s) return from_internal(s);
+    if (o.nets != Nets::kAll && o.nets != Nets::kDetection && o.nets != Nets::kRecognition) return invalid("unknown nets");
+    impl->nets = o.nets;
+    fo.embed = impl->has_encoder();
+    const bool encoder_only = o.nets == Nets::kRecognition;
+    const char* probe = encoder_only ? (fo.int8 ? "recognition_int8.fgm" : "recognition.fgm") : "detector.fgm";
+    if (Status s = fg::api::resolve_model_dir(o.model_dir, &impl->model_dir, probe); !s) return s;
+    fg::Status s = encoder_only
+                       ? fg::face_encoder_open(impl->model_dir + "/" + probe, fo.backend, &impl->pipe.encoder, fo.net_threads)
+                       : fg::face_pipeline_open(impl->model_dir, fo, &impl->pipe);
+    if (!s) return from_internal(s);
     out->impl_ = std::move(impl);
     return Status::ok();
   });
@@ -109,6 +136,7 @@ Status Pipeline::open(const PipelineOptions& o, Pipeline* out) {
 Status Pipeline::detect(const ImageView& image, std::vector<Box>* boxes) {
   return guarded("Pipeline::detect", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (!impl_->has_detector()) return no_detector("detect");
     if (!boxes) return invalid("detect: boxes is null");
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
     std::vector<fg::FaceBox> found;
@@ -122,6 +150,7 @@ Status Pipeline::detect(const ImageView& image, std::vector<Box>* boxes) {
 Status Pipeline::landmarks(const ImageView& image, const Box& box, Landmarks* out) {
   return guarded("Pipeline::landmarks", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (!impl_->has_detector()) return no_detector("landmarks");
     if (!out) return invalid("landmarks: out is null");
     FG_API_RETURN_IF_ERROR(check_box(box));
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
@@ -136,6 +165,8 @@ Status Pipeline::landmarks(const ImageView& image, const Box& box, Landmarks* ou
 Status Pipeline::embed_box(const ImageView& image, const Box& box, Embedding* out) {
   return guarded("Pipeline::embed_box", [&]() -> Status {
     if (!impl_) return no_pipeline();
+    if (!impl_->has_detector()) return no_detector("embed_box");
+    if (!impl_->has_encoder()) return no_encoder("embed_box");
     if (!out) return invalid("embed_box: out is null");
     FG_API_RETURN_IF_ERROR(check_box(box));
     FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
@@ -148,12 +179,18 @@ Status Pipeline::embed_box(const ImageView& image, const Box& box, Embedding* ou
   });
 }
 
-Status Pipeline::faces(const ImageView& image, std::vector<Face>* out) {
+Status Pipeline::faces(const ImageView& image, std::vector<Face>* out, bool with_embeddings) {
   return guarded("Pipeline::faces", [&]() -> Status {
     if (!impl_) return no_pipeline();
     if (!out) return invalid("faces: out is null");
+    if (with_embeddings && !impl_->has_encoder()) return no_encoder("faces");
     std::vector<fg::PipelineFace> found;
-    FG_API_RETURN_IF_ERROR(run_all(*impl_, image, &found));
+    // face_pipeline_run reads options.embed per call: switch the encoder off for this one.
+    const bool embed = impl_->pipe.options.embed;
+    impl_->pipe.options.embed = with_embeddings;
+    const Status s = run_all(*impl_, image, &found);
+    impl_->pipe.options.embed = embed;
+    FG_API_RETURN_IF_ERROR(s);
     out->assign(found.size(), Face{});
     for (size_t i = 0; i < found.size(); ++i) {
       (*out)[i].box = to_box(found[i].box);
@@ -164,10 +201,21 @@ Status Pipeline::faces(const ImageView& image, std::vector<Face>* out) {
   });
 }
 
+Status Pipeline::embed_crop(const ImageView& image, Embedding* out) {
+  return guarded("Pipeline::embed_crop", [&]() -> Status {
+    if (!impl_) return no_pipeline();
+    if (!out) return invalid("embed_crop: out is null");
+    if (!impl_->has_encoder()) return no_encoder("embed_crop");
+    FG_API_RETURN_IF_ERROR(fg::api::image_from_view(image, &impl_->frame));
+    return from_internal(fg::face_encoder_embed(impl_->pipe.encoder, impl_->frame, out->data()));
+  });
+}
+
 Status Pipeline::embed(const ImageView& image, Embedding* out, Box* face) {
   return guarded("Pipeline::embed", [&]() -> Status {
     if (!impl_) return no_pipeline();
     if (!out) return invalid("embed: out is null");
+    if (!impl_->has_encoder()) return no_encoder("embed");
     std::vector<fg::PipelineFace> found;
     FG_API_RETURN_IF_ERROR(run_all(*impl_, image, &found));
     if (found.empty()) return Status(StatusCode::kNoFace, "no face found");
@@ -225,7 +273,7 @@ Status Pipeline::verify_files(const std::string& a, const std::string& b, float 
 }
 
 std::string Pipeline::model_id() const {
-  if (!impl_) return "";
+  if (!impl_ || !impl_->has_encoder()) return "";
   try {
     return fg::encoder_model_id(impl_->pipe.encoder.model);
   } catch (...) {

@@ -57,6 +57,18 @@ class FacegateTest(unittest.TestCase):
                 self.assertEqual(len(g), 0)
             self.assertIsNone(g._h)
 
+    def test_descriptor_and_flip_options(self):
+        plain = facegate.embed(sample("amy3.png"))
+        for kwargs in ({"descriptor": "crop"}, {"flip": True}):
+            with facegate.Pipeline(**kwargs) as p:
+                e = p.embed(sample("amy3.png"))
+                self.assertEqual(len(e), 128)
+                self.assertNotEqual(list(e), list(plain))  # the option reached the pipeline
+                same, _ = p.verify(sample("amy3.png"), sample("amy4.png"))
+                self.assertTrue(same)
+        with self.assertRaises(ValueError):
+            facegate.Pipeline(descriptor="sideways")
+
     def test_errors(self):
         with self.assertRaises(facegate.Error) as cm:
             facegate.embed("/nonexistent.jpg")

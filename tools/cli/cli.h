@@ -96,6 +96,10 @@ int gallery_migrate_cmd(const Args& args);
 // --backend (default native) / --models / --input-size / --score / --align|--crop /
 // --template 5|68 / --padding -> options + the model directory. Returns 0 or an exit code.
 extern const std::set<std::string> kPipelineValueOptions;
+// The help lines of those options, the same in every command that takes them (docs/cli.md has
+// the table). The lines a command prints depend on the nets it runs:
+enum class HelpScope { kAll, kDetection /* detect */, kEncoder /* compare, embed --crop */ };
+void print_pipeline_options_help(HelpScope scope = HelpScope::kAll);
 int pipeline_options_from_args(const std::string& command, const Args& args, FacePipelineOptions* opt,
                                std::string* model_dir);
 

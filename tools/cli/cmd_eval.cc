@@ -11,6 +11,7 @@
 
 #include "runtime/eval/lfw_eval.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -79,39 +80,48 @@ Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) 
 void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
                 DistanceMetric metric, const VerificationReport& r, size_t images, const std::vector<std::string>& fallback, int fallback_pairs,
                 int low_score, int off_centre, double seconds) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return;
-  std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"mode\": \"%s\",\n  \"template\": %d,\n  \"padding\": %.3f,\n", dir.c_str(),
-               descriptor_mode_name(opt.mode), opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68, opt.chip.padding);
-  std::fprintf(f, "  \"detector_input_size\": %d,\n  \"score_threshold\": %.3f,\n  \"backend\": \"%s\",\n",
-               opt.detector.input_size, opt.detector.score_threshold, backend_name(opt.backend));
-  std::fprintf(f, "  \"flip_average\": %s,\n  \"jitter\": %d,\n  \"refine_landmarks\": %s,\n  \"distance\": \"%s\",\n",
-               opt.flip_average ? "true" : "false", opt.jitter, opt.refine_landmarks ? "true" : "false",
-               distance_metric_name(metric));
-  std::fprintf(f, "  \"landmark_flip\": %s,\n  \"multi_view\": %s,\n  \"off_centre_only_images\": %d,\n",
-               opt.landmark_flip ? "true" : "false", opt.multi_view ? "true" : "false", off_centre);
-  std::fprintf(f, "  \"pairs\": %d,\n  \"same_pairs\": %d,\n  \"images\": %zu,\n  \"seconds\": %.1f,\n",
-               r.same_pairs + r.different_pairs, r.same_pairs, images, seconds);
-  std::fprintf(f, "  \"folds\": [");
-  for (size_t i = 0; i < r.folds.size(); ++i)
-    std::fprintf(f, "%s\n    {\"fold\": %d, \"tau\": %.6f, \"accuracy\": %.6f, \"pairs\": %d}", i ? "," : "",
-                 r.folds[i].fold + 1, r.folds[i].threshold, r.folds[i].accuracy, r.folds[i].pairs);
-  std::fprintf(f, "\n  ],\n  \"threshold_from_same_fold\": %s,\n", r.threshold_from_same_fold ? "true" : "false");
-  std::fprintf(f, "  \"mean_accuracy\": %.6f,\n  \"std_accuracy\": %.6f,\n", r.mean_accuracy, r.std_accuracy);
-  std::fprintf(f, "  \"best_tau\": %.6f,\n  \"best_tau_accuracy\": %.6f,\n", r.best_tau, r.best_tau_accuracy);
-  std::fprintf(f, "  \"tar_at_far_1e-2\": %.6f,\n  \"tau_at_far_1e-2\": %.6f,\n", r.tar_at_far_1e2, r.tau_at_far_1e2);
-  std::fprintf(f, "  \"tar_at_far_1e-3\": %.6f,\n  \"tau_at_far_1e-3\": %.6f,\n", r.tar_at_far_1e3, r.tau_at_far_1e3);
-  std::fprintf(f, "  \"found_only_at_low_score\": %d,\n  \"low_score_threshold\": %.2f,\n", low_score,
-               kLfwRetryScoreThreshold);
-  std::fprintf(f, "  \"no_face_images\": %zu,\n  \"no_face_handling\": \"centre box -> landmarks -> descriptor\",\n",
-               fallback.size());
-  std::fprintf(f, "  \"pairs_with_no_face_image\": %d,\n  \"no_face_list\": [", fallback_pairs);
-  for (size_t i = 0; i < fallback.size(); ++i) std::fprintf(f, "%s\"%s\"", i ? ", " : "", fallback[i].c_str());
-  std::fprintf(f, "],\n  \"roc\": [");
-  for (size_t i = 0; i < r.roc.size(); ++i)
-    std::fprintf(f, "%s[%.6f, %.6f, %.6f]", i ? ", " : "", r.roc[i].threshold, r.roc[i].far, r.roc[i].tar);
-  std::fprintf(f, "]\n}\n");
-  std::fclose(f);
+  Json j;
+  j["dataset"] = dir;
+  j["mode"] = descriptor_mode_name(opt.mode);
+  j["template"] = opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68;
+  j["padding"] = json_fixed(opt.chip.padding, 3);
+  j["detector_input_size"] = opt.detector.input_size;
+  j["score_threshold"] = json_fixed(opt.detector.score_threshold, 3);
+  j["backend"] = backend_name(opt.backend);
+  j["flip_average"] = opt.flip_average;
+  j["jitter"] = opt.jitter;
+  j["refine_landmarks"] = opt.refine_landmarks;
+  j["distance"] = distance_metric_name(metric);
+  j["landmark_flip"] = opt.landmark_flip;
+  j["multi_view"] = opt.multi_view;
+  j["off_centre_only_images"] = off_centre;
+  j["pairs"] = r.same_pairs + r.different_pairs;
+  j["same_pairs"] = r.same_pairs;
+  j["images"] = images;
+  j["seconds"] = json_fixed(seconds, 1);
+  j["folds"] = Json::array();
+  for (const auto& fold : r.folds)
+    j["folds"].push_back({{"fold", fold.fold + 1}, {"tau", json_fixed(fold.threshold, 6)},
+                          {"accuracy", json_fixed(fold.accuracy, 6)}, {"pairs", fold.pairs}});
+  j["threshold_from_same_fold"] = r.threshold_from_same_fold;
+  j["mean_accuracy"] = json_fixed(r.mean_accuracy, 6);
+  j["std_accuracy"] = json_fixed(r.std_accuracy, 6);
+  j["best_tau"] = json_fixed(r.best_tau, 6);
+  j["best_tau_accuracy"] = json_fixed(r.best_tau_accuracy, 6);
+  j["tar_at_far_1e-2"] = json_fixed(r.tar_at_far_1e2, 6);
+  j["tau_at_far_1e-2"] = json_fixed(r.tau_at_far_1e2, 6);
+  j["tar_at_far_1e-3"] = json_fixed(r.tar_at_far_1e3, 6);
+  j["tau_at_far_1e-3"] = json_fixed(r.tau_at_far_1e3, 6);
+  j["found_only_at_low_score"] = low_score;
+  j["low_score_threshold"] = json_fixed(kLfwRetryScoreThreshold, 2);
+  j["no_face_images"] = fallback.size();
+  j["no_face_handling"] = "centre box -> landmarks -> descriptor";
+  j["pairs_with_no_face_image"] = fallback_pairs;
+  j["no_face_list"] = fallback;
+  j["roc"] = Json::array();
+  for (const auto& p : r.roc)
+    j["roc"].push_back({json_fixed(p.threshold, 6), json_fixed(p.far, 6), json_fixed(p.tar, 6)});
+  if (!json_write_file(path, j)) std::fprintf(stderr, "facegate eval: cannot write %s\n", path.c_str());
 }
 
 // Per-image pipeline output for offline analysis (failure inspection, view combinations).

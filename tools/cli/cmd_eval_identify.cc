@@ -11,6 +11,7 @@
 #include "runtime/eval/identify_eval.h"
 #include "runtime/core/model.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -55,27 +56,39 @@ void print_row(const Row& r) {
 
 void write_json(const std::string& path, const std::string& dir, const IdentifyPlanOptions& po,
                 const FacePipelineOptions& opt, size_t images, size_t cached, size_t no_face, double seconds, const std::vector<Row>& rows) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return;
-  std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"seed\": %u,\n  \"mode\": \"%s\",\n  \"detector_input_size\": %d,\n",
-               dir.c_str(), po.seed, descriptor_mode_name(opt.mode), opt.detector.input_size);
-  std::fprintf(f, "  \"backend\": \"%s\",\n  \"images\": %zu,\n  \"images_from_cache\": %zu,\n  \"no_face_images\": %zu,\n",
-               backend_name(opt.backend), images, cached, no_face);
-  std::fprintf(f, "  \"embed_seconds\": %.1f,\n", seconds);
-  std::fprintf(f, "  \"runs\": [");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    std::fprintf(f, "%s\n    {\"gallery\": \"%s\", \"match\": \"%s\", \"people\": %zu, \"records\": %zu, \"mated\": %zu, "
-                    "\"non_mated\": %zu, \"rank1\": %.6f", i ? "," : "", r.label.c_str(), r.match.c_str(), r.people,
-                 r.records, r.report.mated, r.report.non_mated, r.report.rank1);
-    for (const FpirPoint& p : r.report.points)
-      std::fprintf(f, ", \"fnir_at_fpir_%g\": %.6f, \"tau_at_fpir_%g\": %.6f, \"fpir_achieved_%g\": %.6f", p.target_fpir,
-                   p.fnir, p.target_fpir, p.tau, p.target_fpir, p.fpir);
-    std::fprintf(f, ", \"default_tau\": %.4f, \"fpir_at_default_tau\": %.6f, \"fnir_at_default_tau\": %.6f}", kMatchTau,
-                 r.fpir_default, r.fnir_default);
+  Json j;
+  j["dataset"] = dir;
+  j["seed"] = po.seed;
+  j["mode"] = descriptor_mode_name(opt.mode);
+  j["detector_input_size"] = opt.detector.input_size;
+  j["backend"] = backend_name(opt.backend);
+  j["images"] = images;
+  j["images_from_cache"] = cached;
+  j["no_face_images"] = no_face;
+  j["embed_seconds"] = json_fixed(seconds, 1);
+  j["runs"] = Json::array();
+  for (const Row& r : rows) {
+    Json run;
+    run["gallery"] = r.label;
+    run["match"] = r.match;
+    run["people"] = r.people;
+    run["records"] = r.records;
+    run["mated"] = r.report.mated;
+    run["non_mated"] = r.report.non_mated;
+    run["rank1"] = json_fixed(r.report.rank1, 6);
+    for (const FpirPoint& p : r.report.points) {
+      char at[32];
+      std::snprintf(at, sizeof at, "%g", p.target_fpir);
+      run[std::string("fnir_at_fpir_") + at] = json_fixed(p.fnir, 6);
+      run[std::string("tau_at_fpir_") + at] = json_fixed(p.tau, 6);
+      run[std::string("fpir_achieved_") + at] = json_fixed(p.fpir, 6);
+    }
+    run["default_tau"] = json_fixed(kMatchTau, 4);
+    run["fpir_at_default_tau"] = json_fixed(r.fpir_default, 6);
+    run["fnir_at_default_tau"] = json_fixed(r.fnir_default, 6);
+    j["runs"].push_back(std::move(run));
   }
-  std::fprintf(f, "\n  ]\n}\n");
-  std::fclose(f);
+  if (!json_write_file(path, j)) std::fprintf(stderr, "facegate eval identify: cannot write %s\n", path.c_str());
 }
 
 }  // namespace

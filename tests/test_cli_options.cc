@@ -1,0 +1,88 @@
+// Option manners of the facegate CLI (docs/cli.md): the same option names and defaults in
+// every command that takes them, --precision everywhere (compare included), --face-crop /
+// --flip where they apply, and the options that do not apply refused (exit 2).
+#include <string>
+
+#include "test_util.h"
+
+using namespace fg_test;
+
+namespace {
+
+CommandResult run(const std::string& args) { return run_command(tool_command("facegate") + " " + args + " 2>&1"); }
+std::string photo(const std::string& name) { return test_data_dir() + "/pipeline/" + name; }
+std::string frame(const std::string& name) { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames/" + name; }
+
+// The distance_sq of a verify / compare --json output.
+double distance_of(const std::string& out) {
+  const size_t p = out.find("\"distance_sq\": ");
+  REQUIRE(p != std::string::npos);
+  return std::stod(out.substr(p + 15));
+}
+
+}  // namespace
+
+TEST_CASE("every pipeline command's --help lists the shared options with the same defaults") {
+  for (const char* cmd : {"verify", "compare", "embed", "detect", "enroll", "identify", "verify-head"}) {
+    INFO(cmd);
+    const CommandResult r = run(std::string(cmd) + " --help");
+    CHECK(r.exit_code == 0);
+    for (const char* opt : {"--models DIR", "--backend B        native (default", "--precision P      f32 (default)",
+                            "--net-threads N    threads inside each net (default 1"})
+      CHECK_MESSAGE(contains(r.out, opt), opt);
+    const bool detector = std::string(cmd) != "compare";
+    CHECK(contains(r.out, "--input-size N     detector resolution, multiple of 32 (default 416") == detector);
+    const bool embedding = detector && std::string(cmd) != "detect";
+    CHECK(contains(r.out, "--face-crop") == embedding);
+    CHECK(contains(r.out, "--flip") == embedding);
+  }
+  // One tau default for 1:1 and 1:K on the CLI: verify's (the LFW optimum).
+  for (const char* cmd : {"verify", "compare", "identify"}) CHECK(contains(run(std::string(cmd) + " --help").out, "0.38"));
+}
+
+TEST_CASE("compare takes --precision and --net-threads; bad values are usage errors") {
+  const std::string a = sample_face("amy", 1), b = sample_face("amy", 2);
+  const CommandResult f32 = run("compare --json " + a + " " + b);
+  const CommandResult int8 = run("compare --json --precision int8 " + a + " " + b);
+  REQUIRE(f32.exit_code == 0);
+  REQUIRE(int8.exit_code == 0);
+  // The int8 encoder is another model: close to f32's distance, not equal to it.
+  CHECK(distance_of(int8.out) != distance_of(f32.out));
+  CHECK(std::abs(distance_of(int8.out) - distance_of(f32.out)) < 0.05);
+  CHECK(run("compare --net-threads 2 " + a + " " + b).exit_code == 0);
+  CommandResult r = run("compare --precision f16 " + a + " " + b);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "--precision must be f32 or int8"));
+  CHECK(run("compare --net-threads -1 " + a + " " + b).exit_code == 2);
+  CHECK(run("embed --crop --precision f16 " + a).exit_code == 2);
+}
+
+TEST_CASE("--face-crop means the same in verify as in embed; --flip changes the embedding") {
+  const std::string a = frame("amy3.png"), b = frame("amy4.png");
+  const CommandResult crop = run("verify --json --crop " + a + " " + b);
+  const CommandResult face_crop = run("verify --json --face-crop " + a + " " + b);
+  REQUIRE(crop.exit_code == 0);
+  CHECK(face_crop.out == crop.out);
+  const CommandResult plain = run("verify --json " + a + " " + b);
+  CHECK(distance_of(plain.out) != distance_of(crop.out));
+  CHECK(run("verify --face-crop --align " + a + " " + b).exit_code == 2);
+  const CommandResult flip = run("verify --json --flip " + a + " " + b);
+  REQUIRE(flip.exit_code == 0);
+  CHECK(distance_of(flip.out) != distance_of(plain.out));
+  // embed --face-crop gives the embedding verify --face-crop compared.
+  CHECK(run("embed --face-crop " + a).out != run("embed " + a).out);
+  CHECK(run("embed --flip " + a).out != run("embed " + a).out);
+}
+
+TEST_CASE("options that do not apply are refused, not ignored") {
+  const std::string img = photo("bbt4.jpg");
+  CommandResult r = run("detect --align " + img);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "unknown option --align"));
+  r = run("embed --crop --flip " + sample_face("amy", 1));
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "--crop takes the image as the face"));
+  CHECK(run("compare --align " + sample_face("amy", 1) + " " + sample_face("amy", 2)).exit_code == 2);
+  // --opt=value works for the shared options too.
+  CHECK(run("detect --input-size=320 " + img).exit_code == 0);
+}
