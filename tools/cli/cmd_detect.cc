@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "runtime/vision/face_pipeline.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {
@@ -75,7 +76,9 @@ void print_face_json(const PipelineFace& f, bool last) {
 int cmd_detect(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help"}, &args, &error))
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert("annotate");
+  if (!parse_args(argc, argv, 2, values, {"json", "help"}, &args, &error))
     return usage_error("detect", error);
   if (args.has("help")) {
     std::printf(
@@ -86,10 +89,13 @@ int cmd_detect(int argc, char** argv) {
         "                  models/detector<N>.fgm)\n"
         "  --score T       keep boxes with score > T (default 0.5)\n"
         "  --json          boxes, scores and landmarks (frame pixels) as JSON\n"
+        "  --annotate OUT.jpg  the image with boxes, scores and landmarks drawn (one image only)\n"
         "Exit code 0 (also when no face is found), 2 usage, 3 bad image or model.\n");
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("detect", "give at least one image");
+  const std::string annotate = args.value("annotate");
+  if (!annotate.empty() && args.positional.size() != 1) return usage_error("detect", "--annotate takes one image");
   FacePipelineOptions opt;
   opt.embed = false;
   std::string model_dir;
@@ -105,6 +111,8 @@ int cmd_detect(int argc, char** argv) {
     Status s = image_load(path, 3, &img);
     if (s) s = face_pipeline_run(pipe, img, &faces);
     if (!s) return failure(s.message());
+    if (!annotate.empty())
+      if (int rc = annotate_detect(annotate, img, faces)) return rc;
     if (json) {
       std::printf("  {\"image\": \"%s\", \"width\": %d, \"height\": %d, \"input_size\": %d, \"faces\": [\n",
                   path.c_str(), img.width, img.height, opt.detector.input_size);

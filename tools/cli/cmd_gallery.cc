@@ -14,6 +14,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {
@@ -178,7 +179,7 @@ int cmd_enroll(int argc, char** argv) {
 int cmd_identify(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"match", "top"}), kPhotoFlags, &args, &error))
+  if (!parse_args(argc, argv, 2, photo_values({"match", "top", "annotate"}), kPhotoFlags, &args, &error))
     return usage_error("identify", error);
   if (args.has("help")) {
     std::printf(
@@ -188,6 +189,7 @@ int cmd_identify(int argc, char** argv) {
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
         "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
         "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
+        "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn.\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
@@ -222,6 +224,10 @@ int cmd_identify(int argc, char** argv) {
   std::vector<IdentifyMatch> best;
   if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
   const bool recognized = !best.empty() && best[0].distance <= tau;
+  if (!args.value("annotate").empty())
+    if (int rc = annotate_identify(args.value("annotate"), pipe, photo.path, args.has("crop"), best.empty() ? "" : best[0].name,
+                                   best.empty() ? 0 : best[0].distance, tau, recognized))
+      return rc;
   if (args.has("json")) {
     std::printf("{\"photo\": %s, \"faces\": %d, \"whole_image\": %s, \"match\": \"%s\", \"tau\": %.4f, \"recognized\": %s, ",
                 json_string(photo.path).c_str(), photo.faces, photo.whole_image ? "true" : "false", match.c_str(), tau,

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/vision/face_pipeline.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 
 namespace fg::cli {
@@ -46,7 +47,9 @@ int cmd_verify(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop"}, &args, &error))
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert("annotate");
+  if (!parse_args(argc, argv, 2, values, {"json", "help", "align", "crop"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;
   if (args.has("help")) {
@@ -54,6 +57,7 @@ int cmd_verify(int argc, char** argv) {
         "usage: facegate verify [--tau T] [--align|--crop] [--json] [--input-size N] [--score T]\n"
         "                       [--backend B] [--models DIR] [--head HEAD] PHOTO1 PHOTO2\n"
         "--head HEAD: decide with a trained similarity head (facegate train-head) instead of tau.\n"
+        "--annotate OUT.jpg: both photos side by side, faces, landmarks, distance and verdict drawn.\n"
         "1:1 verification: the largest face of each photo is embedded (--align: dlib-style\n"
         "aligned chip; --crop: face-api's axis-aligned crop; default %s) and the\n"
         "squared L2 distance is compared with tau (default %.2f align / %.2f crop).\n"
@@ -78,6 +82,9 @@ int cmd_verify(int argc, char** argv) {
     if (s.faces == 0) return failure("no face found in " + s.path);
   const float d = embedding_distance_sq(side[0].face.embedding, side[1].face.embedding);
   const bool same = d <= tau;
+  if (!args.value("annotate").empty())
+    if (int rc = annotate_verify(args.value("annotate"), side[0].path, side[0].face, side[1].path, side[1].face, d, tau, same))
+      return rc;
   if (args.has("json")) {
     std::printf("{\"image1\": \"%s\", \"image2\": \"%s\", \"faces1\": %d, \"faces2\": %d, ", side[0].path.c_str(),
                 side[1].path.c_str(), side[0].faces, side[1].faces);
