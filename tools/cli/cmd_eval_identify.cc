@@ -11,6 +11,7 @@
 #include "runtime/eval/identify_eval.h"
 #include "runtime/core/model.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -85,7 +86,7 @@ int cmd_eval_identify(int argc, char** argv) {
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
   for (const char* v : {"json", "k", "non-mated", "mated-per-person", "multi-people", "seed", "cache"}) values.insert(v);
-  if (!parse_args(argc, argv, 3, values, {"help", "align", "crop"}, &args, &error))
+  if (!parse_args(argc, argv, 3, values, {"help", "align", "crop", "quiet"}, &args, &error))
     return usage_error("eval identify", error);
   IdentifyPlanOptions po;
   if (args.has("help")) {
@@ -101,7 +102,8 @@ int cmd_eval_identify(int argc, char** argv) {
         "whose FPIR <= target). Multi-photo: enrolled people with >= 4 photos (at most\n"
         "--multi-people, default %d, 0 = skip) get 3 records, probed with their next 2 photos:\n"
         "min-over-records vs mean-embedding matching.\n"
-        "Embeddings are cached in --cache (default /tmp/facegate-identify-<model>.emb).\n",
+        "Embeddings are cached in --cache (default /tmp/facegate-identify-<model>.emb).\n"
+        "--quiet: no progress line (terminal: images embedded, rate, ETA; else one summary).\n",
         po.mated_per_person, po.non_mated, po.multi_people);
     return kExitOk;
   }
@@ -134,12 +136,20 @@ int cmd_eval_identify(int argc, char** argv) {
 
   IdentifyPlan plan;
   if (Status s = identify_lfw_plan(dir, po, &plan); !s) return failure(s.message());
-  std::fprintf(stderr, "eval identify: %zu images to embed (%d thread(s), cache %s)...\n", plan.images.size(), run.threads,
+  if (!args.has("quiet"))
+    std::fprintf(stderr, "eval identify: %zu images to embed (%d thread(s), cache %s)...\n", plan.images.size(), run.threads,
                cache.empty() ? "off" : cache.c_str());
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<LfwImageResult> emb;
   size_t cached = 0;
+  // The total is only known inside (images not in the cache): set on the first call.
+  Progress progress = progress_begin("eval identify", "images embedded", 0, args.has("quiet"));
+  run.on_image_done = [&](size_t done, size_t total) {
+    progress.total = total;
+    progress_update(&progress, done);
+  };
   if (Status s = identify_embed_cached(run, plan.images, cache, key, &emb, &cached); !s) return failure(s.message());
+  progress_end(&progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   size_t no_face = 0;
   for (const LfwImageResult& r : emb) no_face += r.fallback ? 1 : 0;

@@ -16,6 +16,7 @@
 #include "runtime/gallery/gallery.h"
 #include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -107,7 +108,9 @@ std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
 int cmd_enroll(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
+  std::set<std::string> flags = kPhotoFlags;
+  flags.insert("quiet");
+  if (!parse_args(argc, argv, 2, photo_values({"wait"}), flags, &args, &error)) return usage_error("enroll", error);
   if (args.has("help")) {
     std::printf(
         "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
@@ -116,6 +119,7 @@ int cmd_enroll(int argc, char** argv) {
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
         "--crop: every image already is a face crop (no detection).\n"
+        "--quiet: no progress line (many photos on a terminal: photos done, rate, ETA on stderr).\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY; `facegate gallery keygen` makes one): records are\n"
         "signed (format v2). Without a key only --insecure-gallery enrols (format v1, no MAC).\n"
         "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
@@ -137,10 +141,13 @@ int cmd_enroll(int argc, char** argv) {
   const std::string model_id = encoder_model_id(pipe.encoder.model);
   // Embed everything first: a bad photo enrols nothing.
   std::vector<Photo> photos(args.positional.size() - 2);
+  Progress progress = progress_begin("enroll", "photos", photos.size(), args.has("quiet"));
   for (size_t i = 0; i < photos.size(); ++i) {
     photos[i].path = args.positional[i + 2];
     if (int rc = embed_photo(pipe, args.has("crop"), &photos[i])) return rc;
+    progress_update(&progress, i + 1);
   }
+  progress_end(&progress);
   GalleryPtr g;
   bool created = false;
   if (int rc = open_gallery_waiting("enroll", args, [&] {
