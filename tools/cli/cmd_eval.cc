@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/eval/curve_plots.h"
 #include "runtime/eval/lfw_eval.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/progress.h"
@@ -75,6 +76,15 @@ Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) 
     lx = x, ly = y;
   }
   return image_write_png(path, img);
+}
+
+// --plot: SVG when the name ends in .svg (runtime/eval/curve_plots.h), else the PNG above.
+Status write_roc_plot(const std::string& path, const VerificationReport& r, size_t pairs) {
+  if (path.size() < 4 || path.compare(path.size() - 4, 4, ".svg") != 0) return write_roc_png(path, r.roc);
+  char title[128];
+  std::snprintf(title, sizeof title, "LFW verification ROC: %zu pairs, accuracy %.2f%%, TAR %.2f%% at FAR 1e-3", pairs,
+                100 * r.mean_accuracy, 100 * r.tar_at_far_1e3);
+  return svg_plot_write(path, roc_svg_plot(r.roc, title));
 }
 
 void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
@@ -172,7 +182,7 @@ int cmd_eval(int argc, char** argv) {
   if (args.has("help") || args.positional.empty()) {
     std::printf(
         "usage: facegate eval lfw DIR [--pairs FILE] [--folds 1-10] [--align|--crop] [--template 5|68]\n"
-        "                     [--padding P] [--json OUT] [--plot ROC.png] [--threads N] [--input-size N]\n"
+        "                     [--padding P] [--json OUT] [--plot ROC.png|ROC.svg] [--threads N] [--input-size N]\n"
         "                     [--backend B] [--models DIR] [--flip|--no-flip] [--jitter N]\n"
         "                     [--refine-landmarks] [--landmark-flip|--no-landmark-flip]\n"
         "                     [--multi-view|--no-multi-view] [--quiet]\n"
@@ -184,7 +194,8 @@ int cmd_eval(int argc, char** argv) {
         "centre box, counted). For each\n"
         "fold, tau maximising accuracy on the other chosen folds is tested on it.\n"
         "Prints fold accuracies, mean +- std (sample), best global tau, TAR at FAR 1e-2/1e-3.\n"
-        "--plot: ROC PNG, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02).\n"
+        "--plot: ROC, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02); SVG when\n"
+        "the name ends in .svg, else PNG.\n"
         "--quiet: no progress line (on a terminal, stderr shows images done, rate and ETA;\n"
         "elsewhere one summary line).\n"
         "Test-time options: --flip averages the embeddings of the chip and its mirror image\n"
@@ -322,7 +333,7 @@ int cmd_eval(int argc, char** argv) {
   if (!args.value("dump").empty())
     if (Status s = write_dump(args.value("dump"), paths, emb); !s) return failure(s.message());
   if (!args.value("plot").empty())
-    if (Status s = write_roc_png(args.value("plot"), r.roc); !s) return failure(s.message());
+    if (Status s = write_roc_plot(args.value("plot"), r, chosen.size()); !s) return failure(s.message());
   return kExitOk;
 }
 

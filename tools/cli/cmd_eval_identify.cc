@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/eval/curve_plots.h"
 #include "runtime/eval/identify_eval.h"
 #include "runtime/core/model.h"
 #include "tools/cli/cli.h"
@@ -45,6 +46,7 @@ struct Row {
   size_t people = 0, records = 0;
   IdentifyReport report;
   double fpir_default = 0, fnir_default = 0;  // at identify's default tau (kMatchTau)
+  std::vector<DetPoint> det;                  // --plot
 };
 
 void print_row(const Row& r) {
@@ -79,6 +81,18 @@ void write_json(const std::string& path, const std::string& dir, const IdentifyP
   std::fclose(f);
 }
 
+// One DET curve per row ("K=1000 min", "multi mean"...).
+Status write_det_plot(const std::string& path, const std::vector<Row>& rows, const IdentifyPlanOptions& po) {
+  std::vector<DetCurve> curves;
+  for (const Row& r : rows)
+    curves.push_back({(r.label == "multi" ? "multi-photo" : r.label) + " (" + r.match + ", " +
+                          std::to_string(r.report.mated) + " mated)",
+                      r.det});
+  char title[128];
+  std::snprintf(title, sizeof title, "LFW 1:K identification DET (seed %u, %d non-mated probes)", po.seed, po.non_mated);
+  return svg_plot_write(path, det_svg_plot(curves, title));
+}
+
 }  // namespace
 
 int cmd_eval_identify(int argc, char** argv) {
@@ -94,6 +108,7 @@ int cmd_eval_identify(int argc, char** argv) {
         "usage: facegate eval identify LFW_DIR [--k 10,100,1000] [--non-mated N] [--mated-per-person N]\n"
         "                              [--multi-people N] [--seed S] [--json OUT] [--cache FILE|none]\n"
         "                              [--threads N] [--align|--crop] [--input-size N] [--backend B]\n"
+        "                              [--plot DET.svg] [--quiet]\n"
         "1:K identification (NIST FRTE 1:N style). From one seeded shuffle of the people with >= 2\n"
         "photos, the first K are enrolled with their first photo (nested galleries); mated probes\n"
         "are their next photos (at most --mated-per-person, default %d); non-mated probes are the\n"
@@ -103,12 +118,16 @@ int cmd_eval_identify(int argc, char** argv) {
         "--multi-people, default %d, 0 = skip) get 3 records, probed with their next 2 photos:\n"
         "min-over-records vs mean-embedding matching.\n"
         "Embeddings are cached in --cache (default /tmp/facegate-identify-<model>.emb).\n"
+        "--plot DET.svg: the DET curve of each gallery (FNIR vs FPIR, log axes) as SVG.\n"
         "--quiet: no progress line (terminal: images embedded, rate, ETA; else one summary).\n",
         po.mated_per_person, po.non_mated, po.multi_people);
     return kExitOk;
   }
   if (args.positional.size() != 1) return usage_error("eval identify", "give the LFW folder: eval identify DIR");
   const std::string dir = args.positional[0];
+  const std::string plot = args.value("plot");
+  if (!plot.empty() && (plot.size() < 4 || plot.compare(plot.size() - 4, 4, ".svg") != 0))
+    return usage_error("eval identify", "--plot writes SVG: give a name ending in .svg");
   if (!args.value("k").empty() && !parse_ks(args.value("k"), &po.ks))
     return usage_error("eval identify", "--k must be like 10,100,1000");
   int seed = int(po.seed % 1000000000), threads = 2;
@@ -143,7 +162,7 @@ int cmd_eval_identify(int argc, char** argv) {
   std::vector<LfwImageResult> emb;
   size_t cached = 0;
   // The total is only known inside (images not in the cache): set on the first call.
-  Progress progress = progress_begin("eval identify", "images embedded", 0, args.has("quiet"));
+  Progress progress = progress_begin("eval identify", "images", 0, args.has("quiet"));
   run.on_image_done = [&](size_t done, size_t total) {
     progress.total = total;
     progress_update(&progress, done);
@@ -167,6 +186,7 @@ int cmd_eval_identify(int argc, char** argv) {
     FG_RETURN_IF_ERROR(identify_report(outcomes, kFpirTargets, &r.report));
     r.fpir_default = identify_fpir(outcomes, kMatchTau);
     r.fnir_default = identify_fnir(outcomes, kMatchTau);
+    r.det = identify_det_curve(outcomes);
     rows.push_back(r);
     return Status::ok();
   };
@@ -190,6 +210,8 @@ int cmd_eval_identify(int argc, char** argv) {
   }
   if (!args.value("json").empty())
     write_json(args.value("json"), dir, po, run.pipeline, plan.images.size(), cached, no_face, seconds, rows);
+  if (!plot.empty())
+    if (Status s = write_det_plot(plot, rows, po); !s) return failure(s.message());
   return kExitOk;
 }
 
