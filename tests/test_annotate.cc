@@ -183,4 +183,8 @@ TEST_CASE("--annotate: an unwritable OUT is exit 3 with a message; two images is
   CHECK(contains(r.out, "--annotate takes one image"));
   r = run("detect --annotate");
   CHECK(r.exit_code == 2);
+  // eval identify draws SVG only: another extension is a usage error before any work.
+  r = run("eval identify --plot det.png /nonexistent-lfw");
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "--plot writes SVG"));
 }
