@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "runtime/vision/face_pipeline.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
@@ -109,18 +110,23 @@ Json face_json(const facegate::Face& f) {
 int cmd_detect(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help"}, &args, &error))
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert("annotate");
+  if (!parse_args(argc, argv, 2, values, {"json", "help"}, &args, &error))
     return usage_error("detect", error);
   if (args.has("help")) {
     std::printf(
         "usage: facegate detect [--json] [pipeline options] IMG...\n"
         "Finds faces in whole photos (tiny face detector, NMS IoU 0.4) and their 68 landmarks.\n"
         "  --json             boxes, scores and landmarks (image pixels) as JSON (docs/json.md)\n"
+        "  --annotate OUT.jpg boxes, scores and landmarks drawn on the image (one image only)\n"
         "Exit code 0 (also when no face is found), 2 usage, 3 bad image or model.\n");
     print_pipeline_options_help(HelpScope::kDetection);
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("detect", "give at least one image");
+  const std::string annotate = args.value("annotate");
+  if (!annotate.empty() && args.positional.size() != 1) return usage_error("detect", "--annotate takes one image");
   facegate::PipelineOptions opt;
   if (int rc = api_options_from_args("detect", args, &opt)) return rc;
   opt.nets = facegate::Nets::kDetection;  // no encoder: 22 MB of weights detect never uses
@@ -133,6 +139,8 @@ int cmd_detect(int argc, char** argv) {
     const std::string& path = args.positional[k];
     facegate::Image img;
     if (int rc = api_faces(pipe, path, false, &img, &faces)) return rc;  // no encoder run
+    if (!annotate.empty())
+      if (int rc = annotate_detect(annotate, img, faces)) return rc;
     if (json) {
       Json j;
       j["image"] = path;

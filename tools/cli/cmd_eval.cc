@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "runtime/eval/curve_plots.h"
 #include "runtime/eval/lfw_eval.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -75,6 +77,15 @@ Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) 
     lx = x, ly = y;
   }
   return image_write_png(path, img);
+}
+
+// --plot: SVG when the name ends in .svg (runtime/eval/curve_plots.h), else the PNG above.
+Status write_roc_plot(const std::string& path, const VerificationReport& r, size_t pairs) {
+  if (path.size() < 4 || path.compare(path.size() - 4, 4, ".svg") != 0) return write_roc_png(path, r.roc);
+  char title[128];
+  std::snprintf(title, sizeof title, "LFW verification ROC: %zu pairs, accuracy %.2f%%, TAR %.2f%% at FAR 1e-3", pairs,
+                100 * r.mean_accuracy, 100 * r.tar_at_far_1e3);
+  return svg_plot_write(path, roc_svg_plot(r.roc, title));
 }
 
 void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
@@ -175,16 +186,16 @@ int cmd_eval(int argc, char** argv) {
   values.insert({"json", "jitter", "distance", "dump", "centre-offset"});
   if (!parse_args(argc, argv, 2, values,
                   {"help", "align", "crop", "flip", "no-flip", "refine-landmarks", "landmark-flip",
-                   "no-landmark-flip", "multi-view", "no-multi-view"}, &args,
+                   "no-landmark-flip", "multi-view", "no-multi-view", "quiet"}, &args,
                   &error))
     return usage_error("eval", error);
   if (args.has("help") || args.positional.empty()) {
     std::printf(
         "usage: facegate eval lfw DIR [--pairs FILE] [--folds 1-10] [--align|--crop] [--template 5|68]\n"
-        "                     [--padding P] [--json OUT] [--plot ROC.png] [--threads N] [--input-size N]\n"
+        "                     [--padding P] [--json OUT] [--plot ROC.png|ROC.svg] [--threads N] [--input-size N]\n"
         "                     [--backend B] [--models DIR] [--flip|--no-flip] [--jitter N]\n"
         "                     [--refine-landmarks] [--landmark-flip|--no-landmark-flip]\n"
-        "                     [--multi-view|--no-multi-view]\n"
+        "                     [--multi-view|--no-multi-view] [--quiet]\n"
         "                     [--distance l2sq|cosine] [--dump EMBEDDINGS.tsv] [--centre-offset F]\n"
         "Detector input defaults to %d here (LFW faces are large in the frame; 416 misses many).\n"
         "LFW View 2: every image of the chosen folds' pairs goes through the pipeline (the\n"
@@ -193,7 +204,10 @@ int cmd_eval(int argc, char** argv) {
         "centre box, counted). For each\n"
         "fold, tau maximising accuracy on the other chosen folds is tested on it.\n"
         "Prints fold accuracies, mean +- std (sample), best global tau, TAR at FAR 1e-2/1e-3.\n"
-        "--plot: ROC PNG, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02).\n"
+        "--plot: ROC, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02); SVG when\n"
+        "the name ends in .svg, else PNG.\n"
+        "--quiet: no progress line (on a terminal, stderr shows images done, rate and ETA;\n"
+        "elsewhere one summary line).\n"
         "Test-time options: --flip averages the embeddings of the chip and its mirror image\n"
         "(default %s here), --jitter N adds N shifted/zoomed chips (0..%d), --refine-landmarks\n"
         "runs the landmark net again on a box centred on its first answer, --landmark-flip\n"
@@ -237,6 +251,7 @@ int cmd_eval(int argc, char** argv) {
   // Distinct images of the chosen pairs, each embedded once.
   std::map<std::string, int> index;
   std::vector<std::string> paths;
+  std::vector<int> image_fold;  // the fold an image first appears in: the progress line's "fold k/n"
   std::vector<std::pair<int, int>> pair_images;
   std::vector<LfwPair> chosen;
   for (const LfwPair& p : pairs) {
@@ -245,7 +260,7 @@ int cmd_eval(int argc, char** argv) {
     for (int k = 0; k < 2; ++k) {
       const std::string path = lfw_image_path(dir, k ? p.name2 : p.name1, k ? p.n2 : p.n1);
       auto it = index.emplace(path, (int)paths.size());
-      if (it.second) paths.push_back(path);
+      if (it.second) paths.push_back(path), image_fold.push_back(p.fold);
       ids[k] = it.first->second;
     }
     pair_images.push_back({ids[0], ids[1]});
@@ -261,11 +276,17 @@ int cmd_eval(int argc, char** argv) {
       return usage_error("eval", "--centre-offset must be in [0, 1] (0: any face)");
     run.max_centre_offset = v;
   }
-  std::fprintf(stderr, "eval lfw: %zu pairs, %zu images, mode %s, %d thread(s)...\n", chosen.size(), paths.size(),
+  if (!args.has("quiet"))
+    std::fprintf(stderr, "eval lfw: %zu pairs, %zu images, mode %s, %d thread(s)...\n", chosen.size(), paths.size(),
                descriptor_mode_name(opt.mode), run.threads);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<LfwImageResult> emb;
+  Progress progress = progress_begin("eval lfw", "images", paths.size(), args.has("quiet"));
+  run.on_image_done = [&](size_t done, size_t) {
+    progress_update(&progress, done, "fold " + std::to_string(image_fold[done - 1] + 1) + "/" + std::to_string(num_folds));
+  };
   if (Status s = lfw_embed_images(run, paths, &emb); !s) return failure(s.message());
+  progress_end(&progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::vector<double> dist;
@@ -322,7 +343,7 @@ int cmd_eval(int argc, char** argv) {
   if (!args.value("dump").empty())
     if (Status s = write_dump(args.value("dump"), paths, emb); !s) return failure(s.message());
   if (!args.value("plot").empty())
-    if (Status s = write_roc_png(args.value("plot"), r.roc); !s) return failure(s.message());
+    if (Status s = write_roc_plot(args.value("plot"), r, chosen.size()); !s) return failure(s.message());
   return kExitOk;
 }
 

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "runtime/eval/curve_plots.h"
 #include "runtime/eval/identify_eval.h"
 #include "runtime/core/model.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -45,6 +47,7 @@ struct Row {
   size_t people = 0, records = 0;
   IdentifyReport report;
   double fpir_default = 0, fnir_default = 0;  // at identify's default tau (kMatchTau)
+  std::vector<DetPoint> det;                  // --plot
 };
 
 void print_row(const Row& r) {
@@ -91,6 +94,18 @@ void write_json(const std::string& path, const std::string& dir, const IdentifyP
   if (!json_write_file(path, j)) std::fprintf(stderr, "facegate eval identify: cannot write %s\n", path.c_str());
 }
 
+// One DET curve per row ("K=1000 min", "multi mean"...).
+Status write_det_plot(const std::string& path, const std::vector<Row>& rows, const IdentifyPlanOptions& po) {
+  std::vector<DetCurve> curves;
+  for (const Row& r : rows)
+    curves.push_back({(r.label == "multi" ? "multi-photo" : r.label) + " (" + r.match + ", " +
+                          std::to_string(r.report.mated) + " mated)",
+                      r.det});
+  char title[128];
+  std::snprintf(title, sizeof title, "LFW 1:K identification DET (seed %u, %d non-mated probes)", po.seed, po.non_mated);
+  return svg_plot_write(path, det_svg_plot(curves, title));
+}
+
 }  // namespace
 
 int cmd_eval_identify(int argc, char** argv) {
@@ -98,7 +113,7 @@ int cmd_eval_identify(int argc, char** argv) {
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
   for (const char* v : {"json", "k", "non-mated", "mated-per-person", "multi-people", "seed", "cache"}) values.insert(v);
-  if (!parse_args(argc, argv, 3, values, {"help", "align", "crop"}, &args, &error))
+  if (!parse_args(argc, argv, 3, values, {"help", "align", "crop", "quiet"}, &args, &error))
     return usage_error("eval identify", error);
   IdentifyPlanOptions po;
   if (args.has("help")) {
@@ -106,6 +121,7 @@ int cmd_eval_identify(int argc, char** argv) {
         "usage: facegate eval identify LFW_DIR [--k 10,100,1000] [--non-mated N] [--mated-per-person N]\n"
         "                              [--multi-people N] [--seed S] [--json OUT] [--cache FILE|none]\n"
         "                              [--threads N] [--align|--crop] [--input-size N] [--backend B]\n"
+        "                              [--plot DET.svg] [--quiet]\n"
         "1:K identification (NIST FRTE 1:N style). From one seeded shuffle of the people with >= 2\n"
         "photos, the first K are enrolled with their first photo (nested galleries); mated probes\n"
         "are their next photos (at most --mated-per-person, default %d); non-mated probes are the\n"
@@ -114,12 +130,17 @@ int cmd_eval_identify(int argc, char** argv) {
         "whose FPIR <= target). Multi-photo: enrolled people with >= 4 photos (at most\n"
         "--multi-people, default %d, 0 = skip) get 3 records, probed with their next 2 photos:\n"
         "min-over-records vs mean-embedding matching.\n"
-        "Embeddings are cached in --cache (default /tmp/facegate-identify-<model>.emb).\n",
+        "Embeddings are cached in --cache (default /tmp/facegate-identify-<model>.emb).\n"
+        "--plot DET.svg: the DET curve of each gallery (FNIR vs FPIR, log axes) as SVG.\n"
+        "--quiet: no progress line (terminal: images embedded, rate, ETA; else one summary).\n",
         po.mated_per_person, po.non_mated, po.multi_people);
     return kExitOk;
   }
   if (args.positional.size() != 1) return usage_error("eval identify", "give the LFW folder: eval identify DIR");
   const std::string dir = args.positional[0];
+  const std::string plot = args.value("plot");
+  if (!plot.empty() && (plot.size() < 4 || plot.compare(plot.size() - 4, 4, ".svg") != 0))
+    return usage_error("eval identify", "--plot writes SVG: give a name ending in .svg");
   if (!args.value("k").empty() && !parse_ks(args.value("k"), &po.ks))
     return usage_error("eval identify", "--k must be like 10,100,1000");
   int seed = int(po.seed % 1000000000), threads = 2;
@@ -147,12 +168,20 @@ int cmd_eval_identify(int argc, char** argv) {
 
   IdentifyPlan plan;
   if (Status s = identify_lfw_plan(dir, po, &plan); !s) return failure(s.message());
-  std::fprintf(stderr, "eval identify: %zu images to embed (%d thread(s), cache %s)...\n", plan.images.size(), run.threads,
+  if (!args.has("quiet"))
+    std::fprintf(stderr, "eval identify: %zu images to embed (%d thread(s), cache %s)...\n", plan.images.size(), run.threads,
                cache.empty() ? "off" : cache.c_str());
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<LfwImageResult> emb;
   size_t cached = 0;
+  // The total is only known inside (images not in the cache): set on the first call.
+  Progress progress = progress_begin("eval identify", "images", 0, args.has("quiet"));
+  run.on_image_done = [&](size_t done, size_t total) {
+    progress.total = total;
+    progress_update(&progress, done);
+  };
   if (Status s = identify_embed_cached(run, plan.images, cache, key, &emb, &cached); !s) return failure(s.message());
+  progress_end(&progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   size_t no_face = 0;
   for (const LfwImageResult& r : emb) no_face += r.fallback ? 1 : 0;
@@ -170,6 +199,7 @@ int cmd_eval_identify(int argc, char** argv) {
     FG_RETURN_IF_ERROR(identify_report(outcomes, kFpirTargets, &r.report));
     r.fpir_default = identify_fpir(outcomes, kMatchTau);
     r.fnir_default = identify_fnir(outcomes, kMatchTau);
+    r.det = identify_det_curve(outcomes);
     rows.push_back(r);
     return Status::ok();
   };
@@ -193,6 +223,8 @@ int cmd_eval_identify(int argc, char** argv) {
   }
   if (!args.value("json").empty())
     write_json(args.value("json"), dir, po, run.pipeline, plan.images.size(), cached, no_face, seconds, rows);
+  if (!plot.empty())
+    if (Status s = write_det_plot(plot, rows, po); !s) return failure(s.message());
   return kExitOk;
 }
 

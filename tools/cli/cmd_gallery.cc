@@ -14,9 +14,11 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -99,7 +101,9 @@ int cmd_enroll(int argc, char** argv) {
     if (std::string(argv[i]) == "--live" || std::string(argv[i]).rfind("--live=", 0) == 0) return cmd_enroll_live(argc, argv);
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
+  std::set<std::string> flags = kPhotoFlags;
+  flags.insert("quiet");
+  if (!parse_args(argc, argv, 2, photo_values({"wait"}), flags, &args, &error)) return usage_error("enroll", error);
   if (args.has("help")) {
     std::printf(
         "usage: facegate enroll [--crop] [--json] [--wait S] [pipeline options]\n"
@@ -108,6 +112,7 @@ int cmd_enroll(int argc, char** argv) {
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
         "--crop: every image already is a face crop (no detection).\n"
+        "--quiet: no progress line (many photos on a terminal: photos done, rate, ETA on stderr).\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY; `facegate gallery keygen` makes one): records are\n"
         "signed (format v2). Without a key only --insecure-gallery enrols (format v1, no MAC).\n"
         "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
@@ -131,10 +136,13 @@ int cmd_enroll(int argc, char** argv) {
   const std::string model_id = pipe.model_id();
   // Embed everything first: a bad photo enrols nothing.
   std::vector<Photo> photos(args.positional.size() - 2);
+  Progress progress = progress_begin("enroll", "photos", photos.size(), args.has("quiet"));
   for (size_t i = 0; i < photos.size(); ++i) {
     photos[i].path = args.positional[i + 2];
     if (int rc = embed_photo(pipe, args.has("crop"), &photos[i])) return rc;
+    progress_update(&progress, i + 1);
   }
+  progress_end(&progress);
   GalleryPtr g;
   bool created = false;
   if (int rc = open_gallery_waiting("enroll", args, [&] {
@@ -176,7 +184,7 @@ int cmd_enroll(int argc, char** argv) {
 int cmd_identify(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"match", "top"}), kPhotoFlags, &args, &error))
+  if (!parse_args(argc, argv, 2, photo_values({"match", "top", "annotate"}), kPhotoFlags, &args, &error))
     return usage_error("identify", error);
   if (args.has("help")) {
     std::printf(
@@ -186,6 +194,7 @@ int cmd_identify(int argc, char** argv) {
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
         "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
         "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
+        "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn.\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
@@ -222,6 +231,10 @@ int cmd_identify(int argc, char** argv) {
   std::vector<IdentifyMatch> best;
   if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
   const bool recognized = !best.empty() && best[0].distance <= tau;
+  if (!args.value("annotate").empty())
+    if (int rc = annotate_identify(args.value("annotate"), pipe, photo.path, args.has("crop"), best.empty() ? "" : best[0].name,
+                                   best.empty() ? 0 : best[0].distance, tau, recognized))
+      return rc;
   if (args.has("json")) {
     Json j;
     j["image"] = photo.path;

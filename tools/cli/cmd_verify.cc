@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/vision/face_pipeline.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/cli_api.h"
 #include "tools/cli/json_out.h"
@@ -46,7 +47,9 @@ int cmd_verify(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop", "face-crop", "flip"}, &args, &error))
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert("annotate");
+  if (!parse_args(argc, argv, 2, values, {"json", "help", "align", "crop", "face-crop", "flip"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;
   if (args.has("help")) {
@@ -58,6 +61,7 @@ int cmd_verify(int argc, char** argv) {
         "  --json             one JSON object (docs/json.md)\n"
         "  --head HEAD        decide with a trained similarity head (facegate train-head) instead\n"
         "  --crop             the same as --face-crop (kept for scripts written before it)\n"
+        "  --annotate OUT.jpg both photos side by side, faces, landmarks, distance and verdict drawn\n"
         "Exit code 0: same person, 1: different, 2: usage, 3: bad input or no face found\n"
         "(the message names the photo).\n",
         descriptor_mode_name(opt.mode), kVerifyTauAlign);
@@ -86,6 +90,9 @@ int cmd_verify(int argc, char** argv) {
     if (s.faces == 0) return failure("no face found in " + s.path);
   const float d = facegate::distance(side[0].face.embedding, side[1].face.embedding);
   const bool same = d <= tau;
+  if (!args.value("annotate").empty())
+    if (int rc = annotate_verify(args.value("annotate"), side[0].path, side[0].face, side[1].path, side[1].face, d, tau, same))
+      return rc;
   if (args.has("json")) {
     Json j;
     j["image1"] = side[0].path;
