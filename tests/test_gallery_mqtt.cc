@@ -320,3 +320,126 @@ TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restar
   CHECK(rc == 0);
   CHECK(lines_with(log3, "\"decision\":\"grant\"").size() == 10);
 }
+
+namespace {
+
+// new.fgg's people (amy, sheldon: real embeddings, so frames still decide) + `synthetic`
+// random people, built in /dev/shm when there is one (10,000 fdatasync'd appends take ~50 s
+// on a disk, 0.2 s there), then copied next to the doors.
+std::string big_gallery(const Fixture& f, int synthetic) {
+  fg::GalleryOpenOptions o;
+  REQUIRE(fg::gallery_key_from_flag_or_env("", &o.key).is_ok());
+  fg::GalleryPtr src;
+  REQUIRE(fg::gallery_open(f.new_gallery, o, &src).is_ok());
+  const std::string work = path_exists("/dev/shm") ? "/dev/shm/fg_galmqtt_" + std::to_string(::getpid()) + ".fgg"
+                                                   : f.dir + "/big_work.fgg";
+  ::unlink(work.c_str());
+  fg::GalleryCreateOptions c;
+  c.model_id = fg::gallery_info(*src).model_id;
+  c.key = o.key;
+  fg::GalleryPtr g;
+  REQUIRE(fg::gallery_create(work, c, &g).is_ok());
+  std::vector<float> e;
+  uint64_t id = 0;
+  for (const fg::GalleryRecord& r : fg::gallery_list(*src)) {
+    REQUIRE(fg::gallery_embedding(*src, r.record_id, &e).is_ok());
+    REQUIRE(fg::gallery_enroll(g.get(), r.name, e.data(), e.size(), &id).is_ok());
+  }
+  std::mt19937 rng(17);
+  std::normal_distribution<float> n(0.f, 0.09f);  // norm ~1, like the descriptors
+  e.assign(128, 0.f);
+  char name[32];
+  for (int p = 0; p < synthetic; ++p) {
+    for (float& x : e) x = n(rng);
+    std::snprintf(name, sizeof name, "synthetic-%05d", p);
+    REQUIRE(fg::gallery_enroll(g.get(), name, e.data(), e.size(), &id).is_ok());
+  }
+  g.reset();
+  const std::string out = copy_of(work, f.dir + "/big.fgg");
+  ::unlink(work.c_str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("gallery mqtt: 3 doors switch to a republished 10,002-person gallery while deciding (measured)") {
+  Fixture& f = fixture();
+  // Timing is measured natively; under qemu a frame is ~10x slower and the figure says
+  // nothing about a board. Visible skip there (as test_door_mqtt's fault run).
+  if (!exec_prefix().empty()) {
+    MESSAGE("SKIPPED under emulation: the 3-door gallery switch is measured natively only");
+    return;
+  }
+  const int people = std::atoi(env_or("FG_GALLERY_MQTT_PEOPLE", "10000").c_str());
+  REQUIRE(people >= 1);
+  const std::string big = big_gallery(f, people);
+  Broker b;
+  broker_setup(&b, f.dir + "/b3");
+  b.start();
+  const std::string topic = "site/building";
+  const std::string source = frame("amy3.png") + "," + frame("sheldon3.png");
+  std::vector<pid_t> doors;
+  std::vector<std::string> logs;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = "door" + std::to_string(i);
+    const std::string gallery = copy_of(f.new_gallery, f.dir + "/" + id + ".fgg");
+    logs.push_back(f.dir + "/audit_" + id + ".jsonl");
+    doors.push_back(spawn(door_cmd(f, b, id, gallery, topic, source, logs.back(), "", f.dir + "/" + id + ".out")));
+  }
+  for (const std::string& log : logs) REQUIRE(wait_lines(log, "\"decision\":", 10, 60));
+  const double t_publish = unix_now_s();
+  std::string out;
+  REQUIRE(publish(f, b, big, topic, "--sign-key " + f.sign_key, &out) == 0);
+  const double publish_s = unix_now_s() - t_publish;
+  for (const std::string& log : logs) {
+    INFO(log);
+    CHECK(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 30));
+  }
+  // A second of frames on the new gallery, then stop.
+  std::vector<size_t> decided(3);
+  for (size_t i = 0; i < 3; ++i) decided[i] = lines_with(logs[i], "\"decision\":").size();
+  for (size_t i = 0; i < 3; ++i) wait_lines(logs[i], "\"decision\":", decided[i] + 20, 30);
+  for (pid_t p : doors) ::kill(p, SIGTERM);
+  for (pid_t p : doors) CHECK(wait_exit(p, 60) == 0);
+  std::ostringstream report;
+  report << "gallery switch: " << people + 2 << " people, " << read_bytes(big).size() << " bytes; publish "
+         << publish_s * 1000 << " ms (CLI start to manifest acknowledged);";
+  double worst = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    INFO(file_text(f.dir + "/door" + std::to_string(i + 1) + ".out"));
+    const std::vector<Json> snap = lines_with(logs[i], "\"event\":\"gallery_snapshot\"");
+    REQUIRE(snap.size() == 1);
+    CHECK(snap[0]["people"] == people + 2);
+    CHECK(snap[0]["in_use"] == true);
+    const double t_installed = parse_time_s(snap[0]["time"]);
+    const double latency = t_installed - t_publish;
+    worst = std::max(worst, latency);
+    // The only switch: the complete old file -> the complete new one; nothing refused.
+    const std::vector<Json> changed = lines_with(logs[i], "\"event\":\"gallery_changed\"");
+    REQUIRE(changed.size() == 1);
+    CHECK(changed[0]["before_people"] == 2);
+    CHECK(changed[0]["people"] == people + 2);
+    CHECK(changed[0]["rejected"] == 0);
+    CHECK(lines_with(logs[i], "\"event\":\"gallery_rejected\"").empty());
+    CHECK(lines_with(logs[i], "\"event\":\"gallery_refused\"").empty());
+    // No frame lost: one decision per frame, frames 1..N without a hole, N = the stop count.
+    const std::vector<Json> dec = lines_with(logs[i], "\"decision\":");
+    for (size_t k = 0; k < dec.size(); ++k) REQUIRE(dec[k]["frame"] == (int64_t)k + 1);
+    CHECK((long)dec.size() == stop_frames(logs[i]));
+    double max_gap = 0, prev = -1;
+    int grants_after = 0;
+    for (const Json& d : dec) {
+      const double t = parse_time_s(d["time"]);
+      if (prev >= 0) max_gap = std::max(max_gap, t - prev);
+      prev = t;
+      grants_after += t > t_installed && d["decision"] == "grant";
+    }
+    CHECK(grants_after >= 5);  // the real people still decide on the big gallery
+    report << " door" << i + 1 << ": installed " << latency * 1000 << " ms after publish, " << dec.size()
+           << " frames (0 lost), max gap between decisions " << max_gap * 1000 << " ms, stages "
+           << snap[0]["stages_ms"].dump() << ";";
+  }
+  MESSAGE(report.str());
+  std::printf("%s\n", report.str().c_str());
+  CHECK(worst < 10.0);  // target 2 s (docs/mqtt.md has the figure); generous for a loaded CI machine
+}

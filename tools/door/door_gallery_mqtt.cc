@@ -98,6 +98,7 @@ struct DoorGalleryMqtt {
   std::mutex asm_mu;
   SnapshotAssembler assembler;
   double pending_since = 0;
+  double first_message_s = 0;  // of the snapshot being assembled (stages_ms)
   // Both threads, briefly: what the door thread has to do.
   std::mutex out_mu;
   struct Ready {
@@ -105,6 +106,7 @@ struct DoorGalleryMqtt {
     int64_t published_unix_us = 0;
     size_t people = 0, records = 0;
     std::string tmp;
+    double first_s = 0, complete_s = 0, ready_s = 0;  // monotonic: first message, assembled, verified
   };
   std::vector<Ready> ready;
   std::vector<std::string> refusals;
@@ -120,7 +122,7 @@ void refuse(DoorGalleryMqtt& g, const std::string& reason) {
 
 // Network thread, no lock held: the verified bytes become GALLERY.mqtt-<seq>.tmp, opened the
 // way the door opens its gallery. Only a file that passes goes to the door thread.
-void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifest& m) {
+void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifest& m, double first_s, double complete_s) {
   const std::string tmp = g.gallery_path + ".mqtt-" + std::to_string(m.sequence) + ".tmp";
   if (Status s = write_synced(tmp, bytes); !s) {
     ::unlink(tmp.c_str());
@@ -145,6 +147,9 @@ void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifes
   r.people = info.persons;
   r.records = info.live_records;
   r.tmp = tmp;
+  r.first_s = first_s;
+  r.complete_s = complete_s;
+  r.ready_s = mono_s();
   std::lock_guard<std::mutex> lk(g.out_mu);
   g.ready.push_back(std::move(r));
 }
@@ -172,6 +177,7 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
   std::string reason, bytes;
   SnapshotManifest m;
   bool complete = false;
+  double first_s = 0;
   {
     std::lock_guard<std::mutex> lk(g.asm_mu);
     SnapshotAssembler& a = g.assembler;
@@ -185,11 +191,14 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
     } else {
       return;
     }
+    if (g.first_message_s == 0) g.first_message_s = mono_s();
     if (a.pending && g.pending_since == 0) g.pending_since = mono_s();
     if (step == SnapshotStep::kComplete) {
       Status s = snapshot_assembler_take(&a, &bytes, &m);
       if (s) {
         complete = true;
+        first_s = g.first_message_s;
+        g.first_message_s = 0;
         a.installed = m.sequence;  // the retained copy after a reconnect is not assembled again
       } else {
         reason = s.message();
@@ -198,9 +207,10 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
     }
     if (!a.pending) g.pending_since = 0;
     if (step != SnapshotStep::kRefused) reason.clear();
+    else g.first_message_s = 0;
   }
   if (!reason.empty()) refuse(g, reason);
-  if (complete) prepare(g, bytes, m);
+  if (complete) prepare(g, bytes, m, first_s, mono_s());
 }
 
 void on_connect(mosquitto* m, void* p, int rc) {
@@ -247,6 +257,7 @@ void log_refused(Door& d, const DoorGalleryMqtt& g, const std::string& reason) {
 }
 
 void install(Door& d, DoorGalleryMqtt& g, const DoorGalleryMqtt::Ready& r) {
+  const double t_wait_end = mono_s();
   if (r.sequence <= g.installed.load()) {
     ::unlink(r.tmp.c_str());
     return;
@@ -265,16 +276,23 @@ void install(Door& d, DoorGalleryMqtt& g, const DoorGalleryMqtt::Ready& r) {
   else
     std::fprintf(stderr, "facegate-door: warning: cannot record the gallery sequence in %s\n", seq.c_str());
   g.installed = r.sequence;
+  const double t_install = mono_s();
   door_gallery_poll(d);  // now, not at the next once-a-second check: swaps in the verified file
+  const double t_done = mono_s();
   const bool in_use = gallery_loaded_stamp(*d.gallery) == gallery_file_stamp(g.gallery_path);
   const int64_t now_us = (int64_t)std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
-  char tail[400];
+  // Where the time went: receiving the messages, verifying + writing the temporary file (network
+  // thread), waiting for the next frame boundary, renaming + re-reading (door thread).
+  char tail[600];
   std::snprintf(tail, sizeof tail,
                 ",\"sequence\":%llu,\"published\":\"%s\",\"people\":%zu,\"records\":%zu,\"bytes\":%llu,"
-                "\"since_publish_ms\":%.1f,\"in_use\":%s}",
+                "\"since_publish_ms\":%.1f,\"stages_ms\":{\"receive\":%.1f,\"verify\":%.1f,\"wait\":%.1f,"
+                "\"rename\":%.1f,\"reload\":%.1f},\"in_use\":%s}",
                 (unsigned long long)r.sequence, iso_time_us(r.published_unix_us).c_str(), r.people, r.records,
-                (unsigned long long)r.bytes, (now_us - r.published_unix_us) / 1000.0, in_use ? "true" : "false");
+                (unsigned long long)r.bytes, (now_us - r.published_unix_us) / 1000.0,
+                (r.complete_s - r.first_s) * 1e3, (r.ready_s - r.complete_s) * 1e3, (t_wait_end - r.ready_s) * 1e3,
+                (t_install - t_wait_end) * 1e3, (t_done - t_install) * 1e3, in_use ? "true" : "false");
   std::fprintf(stderr, "facegate-door: gallery snapshot %llu installed from %s: %zu people\n",
                (unsigned long long)r.sequence, g.topic.c_str(), r.people);
   door_write_line(d, head("gallery_snapshot") + ",\"topic\":" + json_string(g.topic) + tail);
