@@ -443,3 +443,75 @@ TEST_CASE("gallery mqtt: 3 doors switch to a republished 10,002-person gallery w
   std::printf("%s\n", report.str().c_str());
   CHECK(worst < 10.0);  // target 2 s (docs/mqtt.md has the figure); generous for a loaded CI machine
 }
+
+TEST_CASE("gallery mqtt: mqtts:// with a CA made here; a wrong CA is refused with a clear error") {
+  Fixture& f = fixture();
+  const std::string openssl = find_program("openssl");
+  if (openssl.empty()) {
+    MESSAGE("SKIPPED: openssl not installed (apt-get install openssl): no certificates for the TLS broker");
+    std::printf("SKIPPED: openssl not installed\n");
+    return;
+  }
+  const std::string dir = f.dir + "/b4";
+  ::mkdir(dir.c_str(), 0700);
+  // A CA, a server certificate it signs for 127.0.0.1 (IP SAN: the host name libmosquitto
+  // checks), and a second, unrelated CA.
+  const std::string q = " 2>&1";
+  for (const std::string& cmd :
+       {openssl + " req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/ca.key -out " + dir +
+            "/ca.crt -days 2 -subj /CN=facegate-test-ca" + q,
+        openssl + " req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/wrong.key -out " + dir +
+            "/wrong.crt -days 2 -subj /CN=facegate-wrong-ca" + q,
+        openssl + " req -newkey rsa:2048 -nodes -keyout " + dir + "/server.key -out " + dir +
+            "/server.csr -subj /CN=127.0.0.1" + q,
+        "printf 'subjectAltName=IP:127.0.0.1\\n' > " + dir + "/ext.cnf",
+        openssl + " x509 -req -in " + dir + "/server.csr -CA " + dir + "/ca.crt -CAkey " + dir + "/ca.key -CAcreateserial -out " +
+            dir + "/server.crt -days 2 -extfile " + dir + "/ext.cnf" + q}) {
+    const CommandResult r = run_command(cmd);
+    INFO(cmd << "\n" << r.out);
+    REQUIRE(r.exit_code == 0);
+  }
+  Broker b;
+  b.tls_cert = dir + "/server.crt";
+  b.tls_key = dir + "/server.key";
+  broker_setup(&b, dir);
+  b.start();
+  REQUIRE(contains(b.url("door"), "mqtts://"));
+  const std::string ca = " --mqtt-cafile " + dir + "/ca.crt", wrong = " --mqtt-cafile " + dir + "/wrong.crt";
+  const std::string topic = "site/tls";
+  // The right CA: events delivered, a snapshot published and installed over TLS.
+  const std::string gallery = copy_of(f.old_gallery, f.dir + "/door4.fgg"), log = f.dir + "/audit4.jsonl";
+  const pid_t door = spawn(door_cmd(f, b, "d4", gallery, topic, frame("sheldon3.png"), log, ca, f.dir + "/door4.out"));
+  REQUIRE(wait_lines(log, "\"decision\":", 3, 60));
+  std::string out;
+  CHECK(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + ca, &out) == 0);
+  {
+    INFO(out << file_text(f.dir + "/door4.out"));
+    CHECK(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 30));
+    CHECK(wait_lines(log, "\"person\":\"sheldon\"", 1, 30));
+  }
+  ::kill(door, SIGTERM);
+  CHECK(wait_exit(door, 30) == 0);
+  const std::vector<Json> summary = lines_with(log, "\"event\":\"mqtt_summary\"");
+  REQUIRE(summary.size() == 1);
+  CHECK(summary[0]["connects"].get<int64_t>() >= 1);
+  CHECK(summary[0]["delivered"] == summary[0]["events"]);
+  // The wrong CA: the publisher stops with exit 3 and says why; the door runs on its local
+  // file, delivers nothing and says why on stderr.
+  CHECK(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + wrong, &out) == 3);
+  CHECK(contains(out, "certificate verify failed"));
+  CHECK(contains(out, "--mqtt-cafile"));
+  const std::string log_w = f.dir + "/audit4w.jsonl", out_w = f.dir + "/door4w.out";
+  const int rc = wait_exit(spawn(door_cmd(f, b, "d5", copy_of(f.old_gallery, f.dir + "/door5.fgg"), topic,
+                                          frame("amy3.png"), log_w, wrong + " --max-frames 20", out_w)), 120);
+  const std::string door_out = file_text(out_w);
+  INFO(door_out);
+  CHECK(rc == 0);
+  CHECK(lines_with(log_w, "\"decision\":").size() == 20);
+  CHECK(contains(door_out, "certificate verify failed"));
+  CHECK(contains(door_out, "--mqtt-cafile"));
+  const std::vector<Json> s = lines_with(log_w, "\"event\":\"mqtt_summary\"");
+  REQUIRE(s.size() == 1);
+  CHECK(s[0]["connects"] == 0);
+  CHECK(s[0]["delivered"] == 0);
+}

@@ -26,6 +26,13 @@
 
 namespace fg::door {
 
+std::string mqtt_error_hint(const std::string& text) {
+  if (text.find("certificate verify failed") != std::string::npos)
+    return text + ": the broker's certificate is not signed by the CA in --mqtt-cafile (wrong CA file, or a broker "
+                  "certificate without this host name / IP)";
+  return text;
+}
+
 bool gallery_mqtt_topic_valid(const std::string& t) {
   if (t.empty() || t.size() > 200 || t[0] == '$' || t.front() == '/' || t.back() == '/') return false;
   if (t.find("//") != std::string::npos) return false;
@@ -232,7 +239,7 @@ void on_log(mosquitto*, void* p, int level, const char* text) {
   std::lock_guard<std::mutex> lk(g.out_mu);
   if (g.last_log_error == text) return;
   g.last_log_error = text;
-  std::fprintf(stderr, "facegate-door: mqtt (gallery): %s\n", text);
+  std::fprintf(stderr, "facegate-door: mqtt (gallery): %s\n", mqtt_error_hint(text).c_str());
 }
 
 std::string iso_time_us(int64_t unix_us) {

@@ -28,6 +28,8 @@
 
 namespace fg::door {
 
+// libmosquitto's error log text, with what to do about a TLS verification failure.
+std::string mqtt_error_hint(const std::string& log_text);
 // A snapshot topic: 1..200 bytes, no wildcard ('+', '#'), no empty level, no leading '$'.
 bool gallery_mqtt_topic_valid(const std::string& topic);
 

@@ -55,7 +55,7 @@ void on_log(mosquitto*, void* p, int level, const char* text) {
   if (level != MOSQ_LOG_ERR || !text) return;
   auto& s = *static_cast<Pub*>(p);
   std::lock_guard<std::mutex> lk(s.mu);
-  if (s.log_error.empty()) s.log_error = text;
+  if (s.log_error.empty()) s.log_error = mqtt_error_hint(text);
 }
 
 struct MosqDeleter {
