@@ -515,3 +515,47 @@ TEST_CASE("gallery mqtt: mqtts:// with a CA made here; a wrong CA is refused wit
   CHECK(s[0]["connects"] == 0);
   CHECK(s[0]["delivered"] == 0);
 }
+
+TEST_CASE("gallery mqtt: usage errors exit 2, bad files 3") {
+  Fixture& f = fixture();
+  const std::string door = exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " + f.old_gallery +
+                           " --source " + frame("amy3.png") + " ";
+  for (const std::string& bad :
+       {std::string("--gallery-mqtt site/g --gallery-sign-key ") + f.sign_key,  // no --mqtt
+        std::string("--mqtt mqtt://h --door-id d1 --gallery-mqtt site/g"),        // no sign key
+        "--mqtt mqtt://h --door-id d1 --gallery-sign-key " + f.sign_key,          // no topic
+        "--mqtt mqtt://h --door-id d1 --gallery-mqtt 'site/#' --gallery-sign-key " + f.sign_key,
+        "--mqtt mqtt://h --door-id d1 --gallery-mqtt site//g --gallery-sign-key " + f.sign_key}) {
+    const CommandResult r = run_command(door + bad + " 2>&1");
+    INFO(bad << " -> " << r.out);
+    CHECK(r.exit_code == 2);
+  }
+  const CommandResult k = run_command(door + "--mqtt mqtt://127.0.0.1:1 --door-id d1 --gallery-mqtt site/g "
+                                             "--gallery-sign-key " + f.dir + "/missing.key 2>&1");
+  INFO(k.out);
+  CHECK(k.exit_code == 3);
+  const std::string pub = exec_prefix() + " " + cli_bin() + " gallery publish ";
+  for (const std::string& bad :
+       {f.old_gallery + " --topic t --sign-key " + f.sign_key,                           // no --mqtt
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:1 --sign-key " + f.sign_key,           // no --topic
+        f.old_gallery + std::string(" --mqtt mqtt://127.0.0.1:1 --topic t"),             // no key
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:1 --topic 't/+' --sign-key " + f.sign_key,
+        f.old_gallery + " --mqtt mqtts://127.0.0.1:1 --topic t --sign-key " + f.sign_key,  // no CA
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:1 --topic t --sign-key " + f.sign_key + " --chunk-bytes 10",
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:1 --topic t --sign-key " + f.sign_key + " --sequence 0",
+        std::string("--mqtt mqtt://127.0.0.1:1 --topic t --sign-key ") + f.sign_key}) {  // no file
+    const CommandResult r = run_command(pub + bad + " 2>&1");
+    INFO(bad << " -> " << r.out);
+    CHECK(r.exit_code == 2);
+  }
+  for (const std::string& bad :
+       {f.sign_key + " --mqtt mqtt://127.0.0.1:1 --topic t --sign-key " + f.sign_key,  // not a gallery
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:1 --topic t --sign-key " + f.dir + "/missing.key",
+        f.old_gallery + " --mqtt mqtt://127.0.0.1:" + std::to_string(free_port()) + " --topic t --sign-key " + f.sign_key}) {
+    const CommandResult r = run_command(pub + bad + " 2>&1");
+    INFO(bad << " -> " << r.out);
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("facegate: ") != std::string::npos);
+  }
+  CHECK(run_command(pub + "--help").exit_code == 0);
+}
