@@ -1,5 +1,4 @@
 #include "tools/door/mqtt_client.h"
-#include "tools/door/door_gallery_mqtt.h"  // mqtt_error_hint
 
 #include <mosquitto.h>
 
@@ -15,6 +14,8 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "tools/door/door_gallery_mqtt.h"  // mqtt_error_hint
 
 namespace fg::door {
 namespace {
