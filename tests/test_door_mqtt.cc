@@ -15,11 +15,7 @@
 //   4. broker unreachable at start: the door runs and decides; nothing is delivered, all counted
 // FG_MQTT_FAULT_FRAMES (default 300) sets the length of run 3 (README figures: 1000) and
 // FG_MQTT_FAULT_QUEUE its --mqtt-queue (1000; a small one makes drops happen).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "mqtt_broker_fixture.h"
 #include "runtime/gallery/gallery_key.h"
 #include "test_util.h"
 #include "tools/door/mqtt_command.h"
@@ -47,127 +44,6 @@ namespace {
 
 std::string door_bin() { return bin_dir() + "/facegate-door"; }
 std::string source_dir() { return env_or("FG_SOURCE_DIR", "."); }
-
-std::string find_program(const std::string& name) {
-  for (const char* dir : {"/usr/sbin/", "/usr/bin/", "/usr/local/sbin/", "/usr/local/bin/"})
-    if (path_exists(dir + name)) return dir + name;
-  return "";
-}
-
-std::string file_text(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
-
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> out;
-  for (std::string l; std::getline(f, l);) out.push_back(l);
-  return out;
-}
-
-// fork + exec /bin/sh -c "exec CMD": a pid the test can signal and reap.
-pid_t spawn(const std::string& cmd) {
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Exit code, or 128 + signal; -1 if still running after timeout_s (then it is killed).
-int wait_exit(pid_t pid, double timeout_s) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  for (;;) {
-    int st = 0;
-    const pid_t r = ::waitpid(pid, &st, WNOHANG);
-    if (r == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    if (std::chrono::steady_clock::now() > end) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &st, 0);
-      return -1;
-    }
-    sleep_ms(20);
-  }
-}
-
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(s >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(s, (sockaddr*)&a, sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(s, (sockaddr*)&a, &len) == 0);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons((uint16_t)port);
-  const bool ok = ::connect(s, (sockaddr*)&a, sizeof a) == 0;
-  ::close(s);
-  return ok;
-}
-
-// One broker config in its own directory: users "door" (publishes facegate/d1/#, reads its
-// command topic, writes discovery) and "panel" (reads everything, may command the door) and
-// "guest" (may read events only: its commands must not reach the door).
-struct Broker {
-  std::string dir, conf, mosquitto;
-  int port = 0;
-  pid_t pid = -1;
-
-  void setup(const std::string& d) {
-    dir = d;
-    mosquitto = find_program("mosquitto");
-    port = free_port();
-    const std::string passwd = dir + "/passwd", acl = dir + "/acl";
-    const std::string pw = find_program("mosquitto_passwd");
-    REQUIRE(run_command(pw + " -c -b " + passwd + " door doorpw 2>&1").exit_code == 0);
-    REQUIRE(run_command(pw + " -b " + passwd + " panel panelpw 2>&1").exit_code == 0);
-    REQUIRE(run_command(pw + " -b " + passwd + " guest guestpw 2>&1").exit_code == 0);
-    ::chmod(passwd.c_str(), 0600);
-    std::ofstream(acl) << "user door\ntopic readwrite facegate/d1/#\ntopic write homeassistant/#\n\n"
-                          "user panel\ntopic read facegate/#\ntopic read homeassistant/#\n"
-                          "topic write facegate/d1/command\n\n"
-                          "user guest\ntopic read facegate/#\n";
-    ::chmod(acl.c_str(), 0600);
-    // As root, mosquitto would switch to user "mosquitto" and lose access to this directory.
-    const struct passwd* me = ::getpwuid(::getuid());
-    conf = dir + "/mosquitto.conf";
-    std::ofstream(conf) << "listener " << port << " 127.0.0.1\nallow_anonymous false\npassword_file " << passwd
-                        << "\nacl_file " << acl << "\npersistence false\nuser " << (me ? me->pw_name : "root")
-                        << "\nlog_dest file " << dir << "/broker.log\n";
-  }
-  void start() {
-    pid = spawn(mosquitto + " -c " + conf);
-    for (int i = 0; i < 250 && !port_open(port); ++i) sleep_ms(20);
-    REQUIRE_MESSAGE(port_open(port), "mosquitto did not start; see " << dir << "/broker.log");
-  }
-  void kill9() {
-    if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    pid = -1;
-  }
-  ~Broker() { kill9(); }
-  std::string url(const std::string& user) const { return "mqtt://" + user + "@127.0.0.1:" + std::to_string(port); }
-  std::string client_args(const std::string& user, const std::string& pw) const {
-    return "-h 127.0.0.1 -p " + std::to_string(port) + " -u " + user + " -P " + pw;
-  }
-};
 
 struct Fixture {
   std::string dir, gallery, skip;
@@ -319,7 +195,7 @@ TEST_CASE("mqtt: every event equals its audit line; schema; HA discovery keys; a
   const pid_t sub = start_subscriber(b, sub_out);
   const std::string demo = source_dir() + "/samples/frames/door-demo.txt";
   const int rc = wait_exit(spawn(door_cmd(f, "--source @" + demo + " --visit-gap 0.1 --log-frames --log " + log + " --mqtt " + b.url("door") +
-                                              " --ha-discovery", f.dir + "/door1.out")), 120);
+                                              " --ha-discovery", f.dir + "/door1.out")), exec_prefix().empty() ? 120 : 400);
   const std::string door1_out = file_text(f.dir + "/door1.out");  // INFO is lazy: no command inside it
   INFO(door1_out);
   REQUIRE(rc == 0);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_snapshot.h"
 #include "runtime/vision/image.h"
 #include "runtime/core/model.h"
 #include "runtime/core/model_writer.h"
@@ -258,6 +259,40 @@ void door_configs() {
 }
 }  // namespace
 
+// fuzz_gallery_snapshot: [kind][u16 len][bytes] messages (the harness's framing), signed with
+// its fixed key (bytes 0..31): a whole snapshot in both orders, one with a truncated chunk,
+// and a replay after an install.
+void snapshot_frame(std::vector<uint8_t>* out, uint8_t kind, const std::string& msg) {
+  out->push_back(kind);
+  out->push_back((uint8_t)(msg.size() & 0xff));
+  out->push_back((uint8_t)(msg.size() >> 8));
+  out->insert(out->end(), msg.begin(), msg.end());
+}
+void snapshots() {
+  GalleryKey k;
+  for (size_t i = 0; i < kGalleryKeyBytes; ++i) k.bytes[i] = (uint8_t)i;
+  k.loaded = true;
+  std::vector<uint8_t> payload(2500);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = (uint8_t)(i * 31 + 7);
+  SnapshotMessages m, older;
+  check(snapshot_build(payload.data(), payload.size(), 9, 0, 1024, k, &m), "snapshot");
+  check(snapshot_build(payload.data(), 1500, 4, 0, 1024, k, &older), "snapshot");
+  std::vector<uint8_t> a, b, c, d;
+  snapshot_frame(&a, 0x80, m.manifest);
+  for (size_t i = 0; i < m.chunks.size(); ++i) snapshot_frame(&a, (uint8_t)(1 | i << 2), m.chunks[i]);
+  for (size_t i = 0; i < m.chunks.size(); ++i) snapshot_frame(&b, (uint8_t)(1 | i << 2), m.chunks[i]);
+  snapshot_frame(&b, 0x80, m.manifest);
+  snapshot_frame(&c, (uint8_t)(1 | 1 << 2), m.chunks[1].substr(0, 600));
+  snapshot_frame(&c, 0, m.manifest);
+  c.insert(c.end(), {2, 9, 0});  // installed 9
+  snapshot_frame(&d, 0, older.manifest);
+  snapshot_frame(&d, 3, m.manifest);
+  put("fuzz_gallery_snapshot", "manifest_first", a);
+  put("fuzz_gallery_snapshot", "chunks_first", b);
+  put("fuzz_gallery_snapshot", "truncated_chunk", c);
+  put("fuzz_gallery_snapshot", "replay", d);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr, "usage: fuzz_make_seeds CORPUS_DIR TEST_DATA_DIR\n");
@@ -273,6 +308,7 @@ int main(int argc, char** argv) {
   y4ms();
   heads();
   door_configs();
+  snapshots();
   std::printf("seeds written under %s\n", g_root.c_str());
   return 0;
 }

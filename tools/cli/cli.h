@@ -77,6 +77,7 @@ int cmd_enroll(int argc, char** argv);        // cmd_gallery.cc
 int cmd_enroll_live(int argc, char** argv);   // cmd_enroll_live.cc: `enroll --live SOURCE`
 int cmd_identify(int argc, char** argv);      // cmd_gallery.cc
 int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
+int cmd_gallery_publish(int argc, char** argv);  // cmd_gallery_publish.cc: `gallery publish`
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc

@@ -318,6 +318,7 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
 }  // namespace
 
 int cmd_gallery(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[2]) == "publish") return cmd_gallery_publish(argc, argv);  // its own options
   Args args;
   std::string error;
   if (!parse_args(argc, argv, 2, {"gallery-key", "old-key", "wait"}, {"help", "json", "all", "insecure-gallery"}, &args, &error))
@@ -331,6 +332,7 @@ int cmd_gallery(int argc, char** argv) {
         "       facegate gallery keygen KEYFILE                  new key: 32 random bytes, mode 0600\n"
         "       facegate gallery migrate OLD NEW --gallery-key KEYFILE [--old-key KEYFILE]\n"
         "                                  copy OLD's live records into a NEW signed gallery (format v2)\n"
+        "       facegate gallery publish GALLERY --mqtt URL --topic T --sign-key KEYFILE   signed snapshot for doors\n"
         "Reading a gallery: --gallery-key KEYFILE (or $FG_GALLERY_KEY); a v1 gallery, or one without\n"
         "its key, needs --insecure-gallery. remove/compact wait up to --wait SECONDS (5) for another\n"
         "writer to finish. Exit 0 ok, 2 usage, 3 bad gallery / unknown name, 4 busy (still locked after --wait).\n");

@@ -201,6 +201,8 @@ const std::vector<Option>& options() {
          c.mqtt.door_id = v;
          return mqtt_door_id_valid(v);
        }},
+      {"gallery-mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.gallery_topic = v; return !v.empty(); }},
+      {"gallery-sign-key", true, [](DoorConfig& c, const std::string& v) { c.mqtt.gallery_sign_key = v; return !v.empty(); }},
       {"ha-discovery", false, [](DoorConfig& c, const std::string&) { c.mqtt.ha_discovery = true; return true; }},
       {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
       {"version", false, [](DoorConfig& c, const std::string&) { c.version = true; return true; }},
@@ -390,6 +392,8 @@ void door_print_usage(FILE* out) {
       "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"
       "          --mqtt-command-key FILE (32 bytes or 64 hex: HMAC key of signed unlock commands)\n"
       "          --ha-discovery (retained Home Assistant discovery configs under homeassistant/)\n"
+      "          --gallery-mqtt TOPIC --gallery-sign-key KEYFILE: install signed gallery snapshots\n"
+      "          (`facegate gallery publish`) into --gallery FILE while running; refused ones logged\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
       "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n"
       "          --help  --version (version, git description, the ISA the kernels pick)\n"

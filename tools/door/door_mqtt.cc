@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tools/door/door_gallery_mqtt.h"
 #include "tools/door/door_loop.h"
 #include "tools/door/ha_discovery.h"
 #include "tools/door/mqtt_client.h"
@@ -20,10 +21,16 @@ namespace fg::door {
 
 Status door_mqtt_options_check(const DoorMqttOptions& o) {
   if (o.url.empty()) {
-    if (o.ha_discovery || !o.command_key.empty() || !o.password_file.empty() || !o.cafile.empty())
-      return Status::error("--ha-discovery, --mqtt-command-key, --mqtt-password-file and --mqtt-cafile need --mqtt URL");
+    if (o.ha_discovery || !o.command_key.empty() || !o.password_file.empty() || !o.cafile.empty() ||
+        !o.gallery_topic.empty() || !o.gallery_sign_key.empty())
+      return Status::error("--ha-discovery, --mqtt-command-key, --mqtt-password-file, --mqtt-cafile, --gallery-mqtt and "
+                           "--gallery-sign-key need --mqtt URL");
     return Status::ok();
   }
+  if (!o.gallery_topic.empty() && !gallery_mqtt_topic_valid(o.gallery_topic))
+    return Status::error("--gallery-mqtt '" + o.gallery_topic + "': a topic without wildcards (+ #) or empty levels");
+  if (o.gallery_topic.empty() != o.gallery_sign_key.empty())
+    return Status::error("--gallery-mqtt TOPIC and --gallery-sign-key KEYFILE go together (snapshots are always signed)");
   MqttUrl u;
   FG_RETURN_IF_ERROR(mqtt_url_parse(o.url, &u));
   if (o.door_id.empty()) return Status::error("--mqtt needs --door-id ID (its topics are facegate/<ID>/...)");
@@ -50,6 +57,7 @@ struct DoorMqtt {
   int64_t dropped_reported = 0, commands_dropped_reported = 0;
   double next_drop_report_s = 0;
   std::vector<MqttCommandMessage> commands;
+  std::shared_ptr<DoorGalleryMqtt> gallery;  // --gallery-mqtt
 };
 
 namespace {
@@ -146,6 +154,7 @@ Status door_mqtt_open(Door& d) {
   co.subscribe = m->topics.command;
   co.queue_max = (size_t)o.queue;
   FG_RETURN_IF_ERROR(mqtt_client_start(co, &m->client));
+  if (!o.gallery_topic.empty()) FG_RETURN_IF_ERROR(door_gallery_mqtt_open(d, co.url, co.cafile, &m->gallery));
   d.mqtt = m;
   publish_state(d);
   if (o.ha_discovery)
@@ -184,6 +193,7 @@ void door_mqtt_poll(Door& d) {
     if (d.log_failed) break;
     run_command(d, c);
   }
+  if (m.gallery && !d.log_failed) door_gallery_mqtt_poll(d, *m.gallery);
   // Drops: at most one line a second, so a long outage does not flood the log.
   if (now < m.next_drop_report_s) return;
   const MqttStats s = mqtt_client_stats(*m.client);
@@ -204,6 +214,7 @@ void door_mqtt_poll(Door& d) {
 
 void door_mqtt_close(Door& d) {
   if (!d.mqtt || !d.mqtt->client) return;
+  d.mqtt->gallery.reset();
   const MqttStats s = mqtt_client_stop(*d.mqtt->client, 2.0);
   d.mqtt->client.reset();
   const int64_t events = s.offered;  // == delivered + dropped + undelivered

@@ -28,6 +28,8 @@ struct DoorMqttOptions {
   std::string command_key;    // --mqtt-command-key FILE (32 bytes or 64 hex)
   bool ha_discovery = false;  // --ha-discovery
   int queue = 1000;           // --mqtt-queue: events waiting for the broker
+  std::string gallery_topic;     // --gallery-mqtt T: signed gallery snapshots (door_gallery_mqtt.h)
+  std::string gallery_sign_key;  // --gallery-sign-key FILE (32 bytes, mode 0600)
 };
 
 // Whether this build has libmosquitto.

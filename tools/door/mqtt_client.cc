@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "tools/door/door_gallery_mqtt.h"  // mqtt_error_hint
+
 namespace fg::door {
 namespace {
 
@@ -45,6 +47,7 @@ struct MqttClient {
   std::deque<MqttCommandMessage> commands;
   std::thread sender;
   bool loop_started = false;
+  std::string last_log_error;
 };
 
 namespace {
@@ -91,6 +94,17 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
     return;
   }
   c->commands.push_back({msg->topic, std::string(static_cast<const char*>(msg->payload), (size_t)msg->payloadlen)});
+}
+
+// libmosquitto's own errors are the only place a TLS failure (wrong --mqtt-cafile) is named:
+// each distinct one is printed once.
+void on_log(mosquitto*, void* p, int level, const char* text) {
+  if (level != MOSQ_LOG_ERR || !text) return;
+  auto* c = static_cast<MqttClient*>(p);
+  std::lock_guard<std::mutex> lk(c->mu);
+  if (c->last_log_error == text) return;
+  c->last_log_error = text;
+  std::fprintf(stderr, "facegate-door: mqtt: %s\n", mqtt_error_hint(text).c_str());
 }
 
 // Moves messages into libmosquitto while connected and the window has room. NO_CONN from a
@@ -170,6 +184,7 @@ Status mqtt_client_start(const MqttClientOptions& options, MqttClientPtr* out) {
   mosquitto_disconnect_callback_set(c->mosq, on_disconnect);
   mosquitto_publish_callback_set(c->mosq, on_publish);
   mosquitto_message_callback_set(c->mosq, on_message);
+  mosquitto_log_callback_set(c->mosq, on_log);
   const MqttUrl& u = options.url;
   if (!u.user.empty() &&
       mosquitto_username_pw_set(c->mosq, u.user.c_str(), u.password.empty() ? nullptr : u.password.c_str()) != 0)

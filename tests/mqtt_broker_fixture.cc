@@ -1,0 +1,145 @@
+#include "mqtt_broker_fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "test_util.h"
+
+namespace fg_test {
+
+std::string find_program(const std::string& name) {
+  for (const char* dir : {"/usr/sbin/", "/usr/bin/", "/usr/local/sbin/", "/usr/local/bin/"})
+    if (path_exists(dir + name)) return dir + name;
+  return "";
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> out;
+  for (std::string l; std::getline(f, l);) out.push_back(l);
+  return out;
+}
+
+pid_t spawn(const std::string& cmd) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid, double timeout_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  for (;;) {
+    int st = 0;
+    const pid_t r = ::waitpid(pid, &st, WNOHANG);
+    if (r == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (std::chrono::steady_clock::now() > end) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &st, 0);
+      return -1;
+    }
+    sleep_ms(20);
+  }
+}
+
+int free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(s >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(s, (sockaddr*)&a, sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(s, (sockaddr*)&a, &len) == 0);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(int port) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons((uint16_t)port);
+  const bool ok = ::connect(s, (sockaddr*)&a, sizeof a) == 0;
+  ::close(s);
+  return ok;
+}
+
+void Broker::setup(const std::string& d) {
+  setup(d, {{"door", "doorpw"}, {"panel", "panelpw"}, {"guest", "guestpw"}},
+        "user door\ntopic readwrite facegate/d1/#\ntopic write homeassistant/#\n\n"
+        "user panel\ntopic read facegate/#\ntopic read homeassistant/#\n"
+        "topic write facegate/d1/command\n\n"
+        "user guest\ntopic read facegate/#\n");
+}
+
+void Broker::setup(const std::string& d, const std::vector<BrokerUser>& users, const std::string& acl_text) {
+  dir = d;
+  mosquitto = find_program("mosquitto");
+  port = free_port();
+  const std::string passwd = dir + "/passwd", acl = dir + "/acl";
+  const std::string pw = find_program("mosquitto_passwd");
+  ::unlink(passwd.c_str());
+  for (size_t i = 0; i < users.size(); ++i)
+    REQUIRE(run_command(pw + (i == 0 ? " -c" : "") + " -b " + passwd + " " + users[i].name + " " + users[i].password +
+                        " 2>&1").exit_code == 0);
+  ::chmod(passwd.c_str(), 0600);
+  std::ofstream(acl) << acl_text;
+  ::chmod(acl.c_str(), 0600);
+  // As root, mosquitto would switch to user "mosquitto" and lose access to this directory.
+  const struct passwd* me = ::getpwuid(::getuid());
+  conf = dir + "/mosquitto.conf";
+  std::ofstream c(conf);
+  c << "listener " << port << " 127.0.0.1\nallow_anonymous false\npassword_file " << passwd << "\nacl_file " << acl
+    << "\npersistence false\nuser " << (me ? me->pw_name : "root") << "\nlog_dest file " << dir << "/broker.log\n";
+  if (!tls_cert.empty() && !tls_key.empty()) c << "certfile " << tls_cert << "\nkeyfile " << tls_key << "\n";
+}
+
+void Broker::start() {
+  // Its output to a file: a broker left behind by a crashed test must not hold CTest's pipe open.
+  pid = spawn(mosquitto + " -c " + conf + " >>" + dir + "/broker.out 2>&1");
+  for (int i = 0; i < 250 && !port_open(port); ++i) sleep_ms(20);
+  REQUIRE_MESSAGE(port_open(port), "mosquitto did not start; see " << dir << "/broker.log");
+}
+
+void Broker::kill9() {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  pid = -1;
+}
+
+std::string Broker::url(const std::string& user) const {
+  return std::string(tls_cert.empty() ? "mqtt://" : "mqtts://") + user + "@127.0.0.1:" + std::to_string(port);
+}
+
+std::string Broker::client_args(const std::string& user, const std::string& pw) const {
+  return "-h 127.0.0.1 -p " + std::to_string(port) + " -u " + user + " -P " + pw;
+}
+
+}  // namespace fg_test
