@@ -6,6 +6,8 @@
 //   bias         int32 in units of s_x * s_w[c]
 //   activations  int8 asymmetric from a calibrated range [lo, hi] (widened to hold 0):
 //                lo/hi = the (100 - p)th / pth percentile of the values seen, p = 99.999
+//                (exact order statistics, computed on the reference backend: the same
+//                bytes on every architecture, see calibrate_ranges)
 //   boundary     f32 input -> kQuantize -> int8 graph -> kDequantize -> f32 outputs;
 //                a conv / fc writing an output stays f32 (after the kDequantize)
 //   fusion       conv + same-shape add are written as one conv with a residual input
@@ -21,7 +23,11 @@ namespace fg {
 
 struct QuantizeOptions {
   float percentile = 99.999f;                 // of the activation values; 100 = min/max
-  Backend calibration_backend = Backend::kNative;  // runs the f32 model (tight f32 parity)
+  // Runs the f32 model. The reference backend's loops have one summation order and are built
+  // without FMA contraction, so x86 and ARM see bit-identical activations and write
+  // byte-identical int8 files; native kernels sum in an ISA-dependent order (AVX-512 vs NEON
+  // tiles), which moved a range by an ulp and changed the files between architectures.
+  Backend calibration_backend = Backend::kReference;
   bool fuse_residuals = true;
   // A conv / fully connected layer that writes a graph output runs in f32 on a dequantized
   // input: the detector decodes its output through exp(), where one int8 step of the

@@ -1,6 +1,6 @@
 // fg_quantize: f32 facegate model -> int8 model, calibrated on images (docs/quantization.md).
 //   fg_quantize --model in.fgm --out out_int8.fgm --calib DIR_OR_FILE... [--percentile 99.999]
-//               [--backend native|reference] [--no-fuse]
+//               [--backend reference|native] [--no-fuse]
 // Directories are searched recursively for .png/.jpg/.jpeg; recognition expects face chips,
 // landmark68 face crops, detector whole photos.
 #include <dirent.h>
@@ -22,7 +22,8 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "usage: fg_quantize --model IN.fgm --out OUT.fgm --calib DIR_OR_IMAGE [DIR_OR_IMAGE...]\n"
                "                   [--percentile P (default 99.999; 100 = min/max)]\n"
-               "                   [--backend native|reference (runs the f32 model)] [--no-fuse]\n");
+               "                   [--backend reference|native (runs the f32 model; reference, the\n"
+               "                    default, writes the same bytes on every architecture)] [--no-fuse]\n");
   return 2;
 }
 
