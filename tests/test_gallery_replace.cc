@@ -30,16 +30,6 @@ using namespace fg_test;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/fg_gallery_replace_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)!std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
-
 std::vector<float> embedding(uint32_t seed, size_t dim = 128) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> n(0.f, 0.1f);
@@ -65,12 +55,6 @@ std::string nearest(const fg::Gallery& g, const std::vector<float>& q) {
   std::vector<fg::IdentifyMatch> m;
   REQUIRE(fg::gallery_identify(g, q.data(), q.size(), fg::IdentifyOptions{}, &m).is_ok());
   return m.empty() ? "" : m[0].name;
-}
-
-std::vector<uint8_t> read_bytes_of(const std::string& path) { return read_bytes(path); }
-void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);  // in place: same inode, like cp
-  f.write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
 }
 
 // Appends a record the way an attacker with write access but no key would: a valid CRC, a
@@ -105,7 +89,7 @@ uint64_t append_forged(const std::string& path, const std::string& name, const s
 }  // namespace
 
 TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed refresh keeps it") {
-  TempDir dir;
+  TempDir dir("fg_gallery_replace");
   fg::GalleryKey key;
   REQUIRE(fg::gallery_keygen(dir.file("k")).is_ok());
   REQUIRE(fg::gallery_key_load(dir.file("k"), &key).is_ok());
@@ -117,7 +101,7 @@ TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed r
   REQUIRE(fg::gallery_open(live, o, &g).is_ok());
   const std::vector<float> q = embedding(100 + 17);
   CHECK(nearest(*g, q) == "person-17");
-  const std::vector<uint8_t> backup = read_bytes_of(live);
+  const std::vector<uint8_t> backup = read_bytes(live);
 
   // Shrunk under the reader: the scan still runs on the copy (an mmap reader got SIGBUS here).
   REQUIRE(::truncate(live.c_str(), 100) == 0);
@@ -131,7 +115,7 @@ TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed r
 
   // Overwritten in place with another valid gallery (cp backup.fgg live.fgg), then refreshed.
   make_gallery(other, key, 3, 900);
-  write_bytes(live, read_bytes_of(other));
+  write_bytes(live, read_bytes(other));
   CHECK(nearest(*g, q) == "person-17");
   REQUIRE(fg::gallery_refresh(g.get()).is_ok());
   CHECK(fg::gallery_info(*g).persons == 3);
@@ -194,7 +178,7 @@ size_t count_lines(const std::vector<std::string>& lines, const std::string& key
 }
 
 struct DoorFixture {
-  TempDir dir;
+  TempDir dir{"fg_gallery_replace"};
   std::string key, gallery;
   bool ready = false;
 };
@@ -251,7 +235,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   append_forged(forged, "stuart", stuart_embedding(f));
   const std::string fd = frames_dir();
   const std::string frames = " --source " + fd + "/stuart1.png," + fd + "/stuart2.png," + fd + "/amy3.png," + fd +
-                             "/amy4.png --votes 1 --window 1 --cooldown 0 --quiet";
+                             "/amy4.png --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet";
   const std::string log = f.dir.file("forged.jsonl");
   CommandResult r = run_door("--gallery-key " + f.key + " --gallery " + forged + frames + " --log " + log);
   INFO(r.out);
@@ -294,7 +278,7 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   const std::string fd = frames_dir();
   const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery-key " +
                           f.key + " --gallery " + live + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
-                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --quiet --log " + log +
+                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet --log " + log +
                           " >/dev/null 2>&1 </dev/null";
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);

@@ -96,6 +96,26 @@ inline std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
+// Rewrites the file in place (same inode, as cp does), which readers holding it open see.
+inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+// A fresh directory under /tmp, removed with everything in it when the test ends.
+struct TempDir {
+  std::string path;
+  explicit TempDir(const std::string& prefix = "fg_test") {
+    std::string tmpl = "/tmp/" + prefix + "_XXXXXX";
+    REQUIRE(::mkdtemp(&tmpl[0]) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { (void)!std::system(("rm -rf '" + path + "'").c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return path + "/" + name; }
+};
+
 inline std::vector<float> read_f32(const std::string& path) {
   const std::vector<uint8_t> b = read_bytes(path);
   std::vector<float> v(b.size() / 4);
