@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
+#include <limits>
 
 #include "runtime/core/residual_fusion.h"
 #include "runtime/vision/image.h"
@@ -13,37 +13,16 @@
 namespace fg {
 namespace {
 
-// The calibration range of a tensor is an exact order statistic of the values seen, not a
-// histogram bin edge or a sum: selecting values gives the same bytes whatever order they came
-// in, so the int8 files are identical on every architecture (with the reference backend,
-// whose f32 loops have one fixed summation order and no FMA contraction).
-struct Tails {
-  size_t keep = 1;          // floor(tail * count) + 1 values kept on each side
-  std::vector<float> low;   // max-heap of the `keep` smallest values
-  std::vector<float> high;  // min-heap of the `keep` largest values
-};
+// Histogram resolution for the percentile: 4096 bins over [min, max] put the percentile
+// within 1/4096 of the range, far below one int8 step (1/255).
+constexpr int kHistogramBins = 4096;
 
-void tails_add(Tails* t, const float* v, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float x = v[i];
-    if (t->low.size() < t->keep) {
-      t->low.push_back(x);
-      std::push_heap(t->low.begin(), t->low.end());
-    } else if (x < t->low.front()) {
-      std::pop_heap(t->low.begin(), t->low.end());
-      t->low.back() = x;
-      std::push_heap(t->low.begin(), t->low.end());
-    }
-    if (t->high.size() < t->keep) {
-      t->high.push_back(x);
-      std::push_heap(t->high.begin(), t->high.end(), std::greater<float>());
-    } else if (x > t->high.front()) {
-      std::pop_heap(t->high.begin(), t->high.end(), std::greater<float>());
-      t->high.back() = x;
-      std::push_heap(t->high.begin(), t->high.end(), std::greater<float>());
-    }
-  }
-}
+struct Histogram {
+  float lo = std::numeric_limits<float>::infinity();
+  float hi = -std::numeric_limits<float>::infinity();
+  std::vector<uint64_t> bins;
+  uint64_t count = 0;
+};
 
 Status prepare_calibration_net(const Model& m, const QuantizeOptions& o, Net* net) {
   NetOptions opt;
@@ -53,6 +32,20 @@ Status prepare_calibration_net(const Model& m, const QuantizeOptions& o, Net* ne
 }
 
 bool is_activation_tensor(const TensorInfo& t) { return t.role != TensorRole::kConstant; }
+
+// Value at fraction `f` of the sorted samples, read from the histogram (bin edge).
+float histogram_quantile(const Histogram& h, double f, bool from_top) {
+  const double width = (static_cast<double>(h.hi) - h.lo) / kHistogramBins;
+  const double target = f * static_cast<double>(h.count);
+  uint64_t seen = 0;
+  for (int i = 0; i < kHistogramBins; ++i) {
+    const int b = from_top ? kHistogramBins - 1 - i : i;
+    seen += h.bins[b];
+    if (static_cast<double>(seen) > target)
+      return static_cast<float>(from_top ? h.lo + width * (b + 1) : h.lo + width * b);
+  }
+  return from_top ? h.lo : h.hi;
+}
 
 void set_quant(ModelBuilder& mb, int id, QuantParams q) {
   TensorRecord& r = mb.tensors[id].record;
@@ -132,31 +125,48 @@ Status calibrate_ranges(const Model& m, const std::vector<std::vector<float>>& i
   Net net;
   FG_RETURN_IF_ERROR(prepare_calibration_net(m, o, &net));
   const TensorInfo& in = m.tensors[m.inputs[0]];
-  const double tail = (100.0 - o.percentile) / 100.0;
-  std::vector<Tails> tails(m.tensors.size());
-  for (size_t t = 0; t < m.tensors.size(); ++t) {
-    if (!is_activation_tensor(m.tensors[t])) continue;
-    const double total = static_cast<double>(m.tensors[t].elements) * static_cast<double>(inputs.size());
-    tails[t].keep = static_cast<size_t>(std::floor(tail * total)) + 1;
-  }
-  for (const std::vector<float>& x : inputs) {
-    if (x.size() != static_cast<size_t>(in.elements)) return Status::error("calibration input has the wrong size");
-    std::copy(x.begin(), x.end(), net_input(net));
-    net_run(net);
-    for (size_t t = 0; t < m.tensors.size(); ++t) {
-      if (!is_activation_tensor(m.tensors[t])) continue;
-      const float* v = net_tensor(net, static_cast<int>(t));
-      const int64_t n = m.tensors[t].elements;
-      for (int64_t i = 0; i < n; ++i)
-        if (!std::isfinite(v[i])) return Status::error("non-finite activation in " + m.tensors[t].name);
-      tails_add(&tails[t], v, n);
+  std::vector<Histogram> h(m.tensors.size());
+  // Pass 1: min / max. Pass 2 (percentile < 100): histograms over [min, max].
+  const int passes = o.percentile < 100.f ? 2 : 1;
+  for (int pass = 0; pass < passes; ++pass) {
+    for (const std::vector<float>& x : inputs) {
+      if (x.size() != static_cast<size_t>(in.elements)) return Status::error("calibration input has the wrong size");
+      std::copy(x.begin(), x.end(), net_input(net));
+      net_run(net);
+      for (size_t t = 0; t < m.tensors.size(); ++t) {
+        if (!is_activation_tensor(m.tensors[t])) continue;
+        const float* v = net_tensor(net, static_cast<int>(t));
+        const int64_t n = m.tensors[t].elements;
+        Histogram& H = h[t];
+        if (pass == 0) {
+          for (int64_t i = 0; i < n; ++i) {
+            if (!std::isfinite(v[i])) return Status::error("non-finite activation in " + m.tensors[t].name);
+            H.lo = std::min(H.lo, v[i]);
+            H.hi = std::max(H.hi, v[i]);
+          }
+          continue;
+        }
+        if (H.bins.empty()) H.bins.assign(kHistogramBins, 0);
+        const double width = (static_cast<double>(H.hi) - H.lo) / kHistogramBins;
+        for (int64_t i = 0; i < n; ++i) {
+          int b = width > 0 ? static_cast<int>((v[i] - H.lo) / width) : 0;
+          H.bins[std::min(kHistogramBins - 1, std::max(0, b))]++;
+        }
+        H.count += static_cast<uint64_t>(n);
+      }
     }
   }
   ranges->assign(m.tensors.size(), TensorRange{});
+  const double tail = (100.0 - o.percentile) / 100.0;
   for (size_t t = 0; t < m.tensors.size(); ++t) {
-    if (!is_activation_tensor(m.tensors[t]) || tails[t].low.empty()) continue;
-    // Heap tops: the keep-th smallest / largest value = the exact (100 - p)th / pth percentile.
-    (*ranges)[t] = TensorRange{tails[t].low.front(), tails[t].high.front()};
+    if (!is_activation_tensor(m.tensors[t])) continue;
+    const Histogram& H = h[t];
+    TensorRange r{H.lo, H.hi};
+    if (passes == 2 && H.count > 0 && H.hi > H.lo) {
+      r.lo = histogram_quantile(H, tail, false);
+      r.hi = histogram_quantile(H, tail, true);
+    }
+    (*ranges)[t] = r;
   }
   return Status::ok();
 }

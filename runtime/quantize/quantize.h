@@ -6,8 +6,8 @@
 //   bias         int32 in units of s_x * s_w[c]
 //   activations  int8 asymmetric from a calibrated range [lo, hi] (widened to hold 0):
 //                lo/hi = the (100 - p)th / pth percentile of the values seen, p = 99.999
-//                (exact order statistics, computed on the reference backend: the same
-//                bytes on every architecture, see calibrate_ranges)
+//                (read off a 4096-bin histogram over [min, max] of activations computed
+//                on the reference backend: the same bytes on every architecture)
 //   boundary     f32 input -> kQuantize -> int8 graph -> kDequantize -> f32 outputs;
 //                a conv / fc writing an output stays f32 (after the kDequantize)
 //   fusion       conv + same-shape add are written as one conv with a residual input
