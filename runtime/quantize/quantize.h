@@ -7,7 +7,7 @@
 //   activations  int8 asymmetric from a calibrated range [lo, hi] (widened to hold 0):
 //                lo/hi = the (100 - p)th / pth percentile of the values seen, p = 99.999
 //                (read off a 4096-bin histogram over [min, max] of activations computed
-//                on the reference backend: the same bytes on every architecture)
+//                in one summation order on every architecture: the same bytes everywhere)
 //   boundary     f32 input -> kQuantize -> int8 graph -> kDequantize -> f32 outputs;
 //                a conv / fc writing an output stays f32 (after the kDequantize)
 //   fusion       conv + same-shape add are written as one conv with a residual input
@@ -23,10 +23,10 @@ namespace fg {
 
 struct QuantizeOptions {
   float percentile = 99.999f;                 // of the activation values; 100 = min/max
-  // Runs the f32 model. The reference backend's loops have one summation order and are built
-  // without FMA contraction, so x86 and ARM see bit-identical activations and write
-  // byte-identical int8 files; native kernels sum in an ISA-dependent order (AVX-512 vs NEON
-  // tiles), which moved a range by an ulp and changed the files between architectures.
+  // Runs the f32 model. Portable bytes need an order of summation that is the same on every
+  // architecture: the reference backend, or the native backend restricted to its scalar
+  // kernels (FG_MAX_ISA=scalar, what fg_quantize does; 4-5x faster than the reference). Both
+  // are built without FMA contraction. The native SIMD kernels sum in ISA-dependent orders.
   Backend calibration_backend = Backend::kReference;
   bool fuse_residuals = true;
   // A conv / fully connected layer that writes a graph output runs in f32 on a dequantized
