@@ -3,7 +3,8 @@
 #   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci),
 #      then the public API's test under ASan+UBSan
 #   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
-#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), then the exact ARM
+#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), after checking that
+#      the model files it made under qemu equal the host's byte for byte; then the exact ARM
 #      instruction counts against their baseline (bench/arm_cost/ci_check.sh)
 #   3. armhf cross build of the kernel tests + ctest -L kernels under qemu-arm
 # FG_SKIP_CROSS=1 stops after step 1 (for a quick local run). Any failure exits non-zero.
@@ -66,6 +67,8 @@ scripts/sysroot.sh armhf
 step "aarch64: build"
 cmake --preset aarch64 >/dev/null
 cmake --build --preset aarch64 -j "$jobs"
+step "aarch64: its own model files (fg_convert + fg_quantize under qemu) equal the host's byte for byte"
+scripts/check-models-identical.sh build/release build/aarch64
 step "aarch64: tests under qemu -cpu max"
 run_ctest --preset aarch64 -j "$jobs"
 step "aarch64: tests under qemu -cpu cortex-a72"
