@@ -1,7 +1,9 @@
 // The door's liveness policy (docs/liveness.md, issue 13): --liveness off|passive|passive+blink.
 //
-//   per frame (the largest face; with --all-faces every face gets the passive check, the
-//   temporal ones follow the largest):
+//   per frame, for a face within tau of an enrolled person in a visit not yet decided (the
+//   door skips the nets elsewhere: a stranger's photo is "unknown" and opens nothing); the
+//   largest face; with --all-faces every face gets the passive check, the temporal ones
+//   follow the largest:
 //     passive    MiniFASNet live score (runtime/vision/liveness.h) >= --liveness-threshold
 //     identical  the face's thumbnail differs from the previous frame's by <= 0.05 grey
 //                levels: the same still image fed again (runtime/vision/liveness_temporal.h)

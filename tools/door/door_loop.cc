@@ -142,6 +142,7 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   });
   const size_t n_faces = d.cfg.all_faces ? d.order.size() : 1;
   FaceTimes total;
+  bool live_scored = false;
   d.visit_faces.clear();
   d.visit_boxes.clear();
   std::vector<FaceTimes> times;
@@ -154,15 +155,21 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     s = face_pipeline_landmarks(d.pipe, frame, box, &d.face);
     ft.landmarks = ms_since(t);
     t = Clock::now();
-    FaceLiveness live;
-    if (s) live = door_liveness_face(d.liveness, frame, box, d.face.landmarks, t_visit, k == 0);
-    ft.liveness = ms_since(t);
-    t = Clock::now();
     if (s) s = face_pipeline_embed(d.pipe, frame, &d.face);
     ft.embed = ms_since(t);
     t = Clock::now();
     if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
     ft.match = ms_since(t);
+    // Liveness only where it can change the outcome: a face within tau of someone, in a visit
+    // not yet decided. A stranger's photo stays "unknown" (it opens nothing either way), and
+    // the nets' ~3 ms are not spent on it nor on the rest of a decided visit.
+    t = Clock::now();
+    FaceLiveness live;
+    const bool may_open = s && !d.matches.empty() && d.matches[0].distance <= d.cfg.policy.tau &&
+                          (!d.visits.decided || visit_would_start(d.visits, t_visit));
+    if (may_open) live = door_liveness_face(d.liveness, frame, box, d.face.landmarks, t_visit, k == 0);
+    live_scored = live_scored || live.checked;
+    ft.liveness = ms_since(t);
     total.landmarks += ft.landmarks;
     total.liveness += ft.liveness;
     total.embed += ft.embed;
@@ -179,7 +186,7 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     times.push_back(ft);
   }
   latency_record(d.stats, Stage::kLandmarks, total.landmarks);
-  if (d.cfg.liveness.mode != LivenessMode::kOff) latency_record(d.stats, Stage::kLiveness, total.liveness);
+  if (live_scored) latency_record(d.stats, Stage::kLiveness, total.liveness);
   latency_record(d.stats, Stage::kEmbed, total.embed);
   latency_record(d.stats, Stage::kMatch, total.match);
   const double decided_ms = ms_since(t_frame);

@@ -1,7 +1,7 @@
 // One door: the opened pipeline, gallery, policy, actuator and log, and what one frame does:
 //
-//   detect -> for the largest face (or every face, largest first): landmarks -> liveness
-//   (door_liveness.h) -> embed -> nearest enrolled person -> visit (door_visit.h) -> one audit line per visit verdict ->
+//   detect -> for the largest face (or every face, largest first): landmarks -> embed ->
+//   nearest enrolled person -> liveness (door_liveness.h; within tau, visit undecided) -> visit (door_visit.h) -> one audit line per visit verdict ->
 //   (grant) actuator; per-frame lines only with --log-frames
 //
 // Frames without a face produce no audit line (a door camera sees nobody most of the day);
