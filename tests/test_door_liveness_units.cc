@@ -76,6 +76,21 @@ TEST_CASE("a held grant that never passes ends as spoof; one failed frame among 
   CHECK(out.liveness.identical_fails == 1);
 }
 
+TEST_CASE("faces refused by a quality gate cast no vote and are not evidence of an attack") {
+  VisitTracker v;
+  VisitStep st;
+  for (int i = 1; i <= 4; ++i) visit_step(v, i, 0.1 * i, {face("amy", 0.1f, false, false, "quality:pose")}, &st);
+  CHECK(st.faces[0].verdict == Verdict::kDeny);
+  VisitVerdict out;
+  REQUIRE(visit_end(v, "stop", &out));
+  CHECK(out.verdict == Verdict::kDeny);
+  CHECK(out.person == "amy");
+  CHECK(out.liveness.quality_fails == 4);
+  CHECK(out.liveness.spoof_frames == 0);
+  CHECK(out.liveness.quality_gate == "pose");
+  CHECK(out.reason.find("face quality: pose") != std::string::npos);
+}
+
 TEST_CASE("liveness options: modes by name, ranges") {
   LivenessMode m;
   CHECK(liveness_mode_from_name("passive+blink", &m));

@@ -50,6 +50,15 @@ FaceLiveness door_liveness_face(DoorLiveness& l, const Image& frame, const FaceB
   const DoorLivenessOptions& o = l.options;
   if (o.mode == LivenessMode::kOff) return f;
   f.checked = true;
+  // Quality before liveness: the nets and the landmark checks are not meant to judge a face
+  // that is cut off, tiny, turned away or blurred.
+  const FaceQuality q = measure_face_quality(frame, box, landmarks68, 1);
+  if (const char* gate = check_face_quality(q, o.quality)) {
+    f.live = false;
+    f.may_grant = false;
+    f.check = std::string("quality:") + gate;
+    return f;
+  }
   // A frame whose score cannot be computed is not live (fail closed).
   if (!liveness_score(l.nets, frame, box, &f.score)) f.score = -1.f;
   const bool passive = f.score >= o.threshold;

@@ -4,6 +4,10 @@
 //   door skips the nets elsewhere: a stranger's photo is "unknown" and opens nothing); the
 //   largest face; with --all-faces every face gets the passive check, the temporal ones
 //   follow the largest:
+//     quality    first, the face quality gates (runtime/vision/face_quality.h: clipped,
+//                small, pose, blurry; not "faces": the door decides per face): a face
+//                failing one casts no vote but is not evidence of an attack either
+//                (FaceLiveness::check "quality:<gate>", counted apart from spoof frames)
 //     passive    MiniFASNet live score (runtime/vision/liveness.h) >= --liveness-threshold
 //     identical  the face's thumbnail differs from the previous frame's by <= 0.05 grey
 //                levels: the same still image fed again (runtime/vision/liveness_temporal.h)
@@ -23,6 +27,7 @@
 
 #include "runtime/core/executor.h"
 #include "runtime/vision/detector_decode.h"
+#include "runtime/vision/face_quality.h"
 #include "runtime/vision/image.h"
 #include "runtime/vision/landmarks_decode.h"
 #include "runtime/vision/liveness.h"
@@ -44,6 +49,7 @@ struct DoorLivenessOptions {
   int planar_min_steps = 3;
   float planar_min_fraction = 0.8f;
   BlinkOptions blink;
+  FaceQualityLimits quality;
 };
 
 // Checks 1 <= votes <= window <= 1000 and threshold in [0, 1].

@@ -32,6 +32,17 @@ void close_visit(VisitTracker& v, const char* why, VisitStep* out_step, VisitVer
       std::snprintf(buf, sizeof buf, "liveness: %s failed (%d of %lld frames failed a check%s)", lv.check.c_str(),
                     lv.spoof_frames, (long long)v.cur.frames, lv.held ? "; a grant was held back" : "");
       r.reason = buf;
+    } else if (v.deny_person.empty() && lv.quality_fails > 0 && !v.cur.best_person.empty() &&
+               v.cur.best_distance <= v.policy.options.tau) {
+      // Matched, but every matching face failed a quality gate: refused, not an attack.
+      r.verdict = Verdict::kDeny;
+      r.person = v.cur.best_person;
+      r.votes = 0;
+      r.distance = v.cur.best_distance;
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "face quality: %s gate failed (%d of %lld frames)", lv.quality_gate.c_str(),
+                    lv.quality_fails, (long long)v.cur.frames);
+      r.reason = buf;
     } else if (!v.deny_person.empty()) {
       r.verdict = Verdict::kDeny;
       r.person = v.deny_person;
@@ -85,6 +96,11 @@ void note_liveness(VisitLiveness& lv, const FaceLiveness& f) {
   }
   if (f.live) {
     ++lv.live_frames;
+    return;
+  }
+  if (f.check.compare(0, 8, "quality:") == 0) {
+    ++lv.quality_fails;
+    lv.quality_gate = f.check.substr(8);
     return;
   }
   ++lv.spoof_frames;
@@ -165,6 +181,7 @@ void visit_step(VisitTracker& v, int64_t frame, double t, const std::vector<Visi
       d.person = f.person;
       d.distance = f.distance;
       d.reason = "liveness: " + f.liveness.check + " check failed, no vote";
+      if (f.liveness.check.compare(0, 8, "quality:") == 0) d.verdict = Verdict::kDeny;  // not an attack
       out->faces.push_back(d);
       continue;
     }

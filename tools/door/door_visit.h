@@ -42,7 +42,9 @@ struct FaceLiveness {
   bool checked = false;
   bool live = true;
   bool may_grant = true;
-  std::string check;   // the failed check: "passive", "identical", "planar" (frame), "blink", "passive_n_of_m" (visit)
+  // The failed check: "passive", "identical", "planar" (frame), "blink", "passive_n_of_m"
+  // (visit), or "quality:<gate>" (face_quality.h; no vote, not evidence of an attack).
+  std::string check;
   float score = -1.f;  // passive live score
   int blinks = 0;      // blinks in the visit so far
   float similarity_residual = -1.f, homography_residual = -1.f;  // last judged planarity step
@@ -54,6 +56,8 @@ struct VisitLiveness {
   bool checked = false;
   int live_frames = 0, spoof_frames = 0;
   int passive_fails = 0, identical_fails = 0, planar_fails = 0;
+  int quality_fails = 0;  // faces refused by a quality gate: no vote, not counted as spoof
+  std::string quality_gate;  // the last failed gate
   bool held = false;     // a grant was held back by the visit's checks
   std::string check;     // the last failed check
   float score_min = -1.f, score_max = -1.f, score_last = -1.f;

@@ -86,11 +86,11 @@ std::string door_liveness_json(const Door& d, const VisitLiveness& lv) {
                 ",\"liveness\":{\"mode\":\"%s\",\"threshold\":%.3f,\"n\":%d,\"m\":%d,\"score_last\":%.4f,"
                 "\"score_min\":%.4f,\"score_max\":%.4f,\"live_frames\":%d,\"spoof_frames\":%d,\"passive_fails\":%d,"
                 "\"identical_fails\":%d,\"planar_fails\":%d,\"blinks\":%d,\"similarity_residual\":%.4f,"
-                "\"homography_residual\":%.4f,\"held\":%s,\"failed\":",
+                "\"homography_residual\":%.4f,\"quality_fails\":%d,\"held\":%s,\"failed\":",
                 liveness_mode_name(o.mode), o.threshold, o.votes, o.window, lv.score_last, lv.score_min, lv.score_max,
                 lv.live_frames, lv.spoof_frames, lv.passive_fails, lv.identical_fails, lv.planar_fails, lv.blinks,
-                lv.similarity_residual, lv.homography_residual, lv.held ? "true" : "false");
-  return buf + json_string(lv.check) + "}";
+                lv.similarity_residual, lv.homography_residual, lv.quality_fails, lv.held ? "true" : "false");
+  return buf + json_string(lv.check) + ",\"quality_gate\":" + json_string(lv.quality_gate) + "}";
 }
 
 namespace {
