@@ -5,12 +5,15 @@
 //              EAR = (|p2-p6| + |p3-p5|) / (2 |p1-p4|); a blink is a dip below
 //              closed_ratio x the open level that recovers above reopen_ratio x it within
 //              max_closed_s (a human blink lasts 0.1-0.4 s; longer is eyes held shut).
-//   planarity  landmarks of frame t-1 -> frame t: least-squares similarity (4 dof) and
+//   planarity  landmarks of one frame -> another (the door: the visit's first checked face ->
+//              the current one, so motion accumulates): least-squares similarity (4 dof) and
 //              homography (8 dof, DLT with Hartley normalisation). A flat photo or screen
 //              tilted in front of the camera moves its points by a homography that a
 //              similarity cannot explain; a turning head fits neither (the nose and the
 //              jaw line are at other depths than the eyes). Residuals are RMS point errors
-//              divided by the inter-ocular distance (outer corners 36, 45) of frame t-1.
+//              divided by the inter-ocular distance (outer corners 36, 45) of the first frame.
+//              Measured with the 68-point net (docs/liveness.md): its noise and face-shape
+//              prior keep real tilted photos from fitting, so the door's check rarely fires.
 //   identical  mean absolute difference of 32x32 grey thumbnails of consecutive face boxes:
 //              a repeated frame (a still image fed as a stream) gives exactly 0; the door's
 //              threshold is far below what a live camera's noise and motion give.
