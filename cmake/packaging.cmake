@@ -33,6 +33,7 @@ endforeach()
 install(DIRECTORY ${PROJECT_BINARY_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models
         COMPONENT libfacegate0 FILES_MATCHING PATTERN "*.fgm" PATTERN "CMakeFiles" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/models/upstream/LICENSE-face-api
+              ${PROJECT_SOURCE_DIR}/models/liveness/LICENSE-Silent-Face-Anti-Spoofing
         DESTINATION ${CMAKE_INSTALL_DATADIR}/facegate/models COMPONENT libfacegate0)
 
 # Bundled shared libraries: the soname file and the real file behind it (install(FILES)

@@ -17,7 +17,7 @@ n=$1 bin=$2 models=$3 src=$4
 work=${5:-$(mktemp -d /tmp/fg_kill_loop_XXXXXX)}
 mkdir -p "$work"
 prefix=${FG_EXEC_PREFIX:-}
-door="$prefix $bin/facegate-door --models $models"
+door="$prefix $bin/facegate-door --liveness off --models $models"  # broadcast stills: docs/liveness.md
 log=$work/audit.jsonl
 rm -f "$log" "$log".* "$work"/out_* "$work"/gallery.fgg "$work"/gallery.key
 # An authenticated gallery (format v2), its key found through $FG_GALLERY_KEY.

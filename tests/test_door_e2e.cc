@@ -30,8 +30,10 @@ using Run = CommandResult;
 
 std::string door_bin() { return bin_dir() + "/facegate-door"; }
 
+// --liveness off: the bundled frames are broadcast stills the passive net rejects (docs/liveness.md);
+// these cases test recognition and visits (tests/test_door_liveness.cc tests liveness).
 Run run_door(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args;
+  std::string cmd = exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " " + args;
   cmd += stdin_file.empty() ? " </dev/null" : " <" + stdin_file;
   cmd += " 2>&1";
   return run_command(cmd);
@@ -270,7 +272,7 @@ TEST_CASE("SIGTERM mid-stream: exit 0, every log line complete, actuator calls m
   if (!f.ready) return;
   const std::string fd = frames_dir();
   const std::string log = f.dir + "/term.jsonl", actions = f.dir + "/term.actions";
-  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " +
+  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery " +
                           f.gallery + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
                           "/stuart1.png --loop 0 --cooldown 0 --visit-gap 0 --votes 1 --window 1 --quiet --log " + log +
                           command_actuator(actions) +

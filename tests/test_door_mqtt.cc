@@ -62,7 +62,7 @@ Fixture& fixture() {
     if (find_program(p).empty()) f.skip = std::string(p) + " not installed (apt-get install mosquitto mosquitto-clients)";
   if (f.skip.empty() && (!path_exists(door_bin()) || !path_exists(model_dir() + "/recognition.fgm")))
     f.skip = "facegate-door or the model files are not built";
-  if (f.skip.empty() && contains(run_command(door_bin() + " --help").out, "no libmosquitto"))
+  if (f.skip.empty() && contains(run_command(exec_prefix() + " " + door_bin() + " --help 2>&1").out, "no libmosquitto"))
     f.skip = "facegate-door was built without libmosquitto";
   if (!f.skip.empty()) {
     std::printf("SKIPPED: %s\n", f.skip.c_str());
@@ -75,7 +75,7 @@ Fixture& fixture() {
   REQUIRE(fg::gallery_keygen(key).is_ok());
   ::setenv("FG_GALLERY_KEY", key.c_str(), 1);
   const std::string faces = source_dir() + "/samples/faces/";
-  const CommandResult r = run_command(exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " +
+  const CommandResult r = run_command(exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery " +
                                       f.gallery + " --enroll amy=" + faces + "amy/amy1.png," + faces +
                                       "amy/amy2.png --enroll sheldon=" + faces + "sheldon/sheldon1.png," + faces +
                                       "sheldon/sheldon2.png 2>&1");
@@ -86,7 +86,7 @@ Fixture& fixture() {
 }
 
 std::string door_cmd(const Fixture& f, const std::string& args, const std::string& out) {
-  return exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " + f.gallery +
+  return exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery " + f.gallery +
          " --mqtt-password-file " + f.dir + "/doorpw --door-id d1 --quiet " + args + " >" + out + " 2>&1 </dev/null";
 }
 
@@ -463,7 +463,7 @@ TEST_CASE("mqtt: broker unreachable at start: the door runs and counts what it c
 
 TEST_CASE("mqtt: usage errors exit 2, unreadable files 3") {
   Fixture& f = fixture();
-  const std::string base = exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery " + f.gallery +
+  const std::string base = exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery " + f.gallery +
                            " --source " + source_dir() + "/samples/frames/amy3.png ";
   for (const char* bad : {"--mqtt http://h --door-id d1", "--mqtt mqtt://h:99999 --door-id d1", "--mqtt mqtt://h",
                           "--mqtt mqtt://h --door-id a/b", "--door-id ''", "--ha-discovery",

@@ -17,7 +17,8 @@ using namespace fg_test;
 
 namespace {
 
-std::string door_cmd() { return tool_command("facegate-door") + " --models " + model_dir(); }
+// --liveness off: the bundled frames are broadcast stills the passive net rejects (docs/liveness.md).
+std::string door_cmd() { return tool_command("facegate-door") + " --liveness off --models " + model_dir(); }
 std::string src_dir() { return env_or("FG_SOURCE_DIR", "."); }
 std::string frames() { return src_dir() + "/samples/frames"; }
 

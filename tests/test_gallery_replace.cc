@@ -152,7 +152,7 @@ std::string door_bin() { return bin_dir() + "/facegate-door"; }
 std::string frames_dir() { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames"; }
 
 CommandResult run_door(const std::string& args) {
-  return run_command(exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args + " </dev/null 2>&1");
+  return run_command(exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " " + args + " </dev/null 2>&1");
 }
 
 std::vector<std::string> lines_of(const std::string& path) {
@@ -253,7 +253,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   CHECK(contains(r.out, "failed the MAC check"));
   // Control: without the MAC check the same file grants the forged person.
   const std::string weak_log = f.dir.file("forged-insecure.jsonl");
-  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --models " + model_dir() +
+  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() +
                   " --insecure-gallery --gallery " + forged + frames + " --log " + weak_log + " </dev/null 2>&1");
   REQUIRE(r.exit_code == 0);
   lines = lines_of(weak_log);
@@ -262,7 +262,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   CHECK(weak_grants >= 1);
   CHECK(count_lines(lines, "event", "gallery_insecure") == 1);
   // And no key at all is a startup error, not a silent insecure run.
-  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --models " + model_dir() +
+  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() +
                   " --gallery " + forged + frames + " </dev/null 2>&1");
   CHECK(r.exit_code == 3);
   CHECK(contains(r.out, "--gallery-key"));
@@ -276,7 +276,7 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   write_bytes(backup, read_bytes(f.gallery));
   const std::string log = f.dir.file("replace.jsonl");
   const std::string fd = frames_dir();
-  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery-key " +
+  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery-key " +
                           f.key + " --gallery " + live + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
                           "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet --log " + log +
                           " >/dev/null 2>&1 </dev/null";

@@ -15,6 +15,10 @@
 
 namespace fg {
 
+// The shipped live-score threshold (a frame is live when score >= it): chosen on NUAA people
+// 1-5, reported on people 6-9 (docs/liveness.md, `facegate eval pad`).
+constexpr float kLivenessThreshold = 0.30f;
+
 struct LivenessCrop {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // inclusive corners, as upstream's _get_new_box
 };

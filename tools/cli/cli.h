@@ -82,6 +82,7 @@ int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval ide
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
 int cmd_audit(int argc, char** argv);         // cmd_audit.cc: `audit verify`
+int cmd_eval_pad(int argc, char** argv);      // cmd_eval_pad.cc: `eval pad` (liveness)
 
 // Gallery access (cmd_gallery_key.cc), for every command that opens a gallery:
 // --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery (accept a v1 file, or a

@@ -18,7 +18,7 @@ const Command kCommands[] = {
     {"compare", fg::cli::cmd_compare, "two face crops -> squared L2 distance and verdict"},
     {"detect", fg::cli::cmd_detect, "whole photo -> face boxes, scores, 68 landmarks"},
     {"verify", fg::cli::cmd_verify, "two photos -> 1:1 verdict on the largest face of each"},
-    {"eval", fg::cli::cmd_eval, "eval lfw DIR: LFW pairs.txt 10-fold accuracy, ROC, TAR@FAR"},
+    {"eval", fg::cli::cmd_eval, "eval lfw DIR: LFW pairs.txt 10-fold accuracy, ROC, TAR@FAR; eval pad DIR: liveness APCER/BPCER"},
     {"enroll", fg::cli::cmd_enroll, "add a person to a gallery file from one or more photos"},
     {"identify", fg::cli::cmd_identify, "photo -> nearest enrolled person, or not recognized (1:K)"},
     {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY; keygen KEYFILE; migrate OLD NEW"},
@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   // `eval identify` (cmd_eval_identify.cc): the 1:K protocol; other datasets go to cmd_eval.
   if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "identify"))
     return fg::cli::cmd_eval_identify(argc, argv);
+  if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "pad")) return fg::cli::cmd_eval_pad(argc, argv);
   for (const Command& c : kCommands)
     if (!std::strcmp(argv[1], c.name)) return c.run(argc, argv);
   std::fprintf(stderr, "facegate: unknown command '%s'\n", argv[1]);

@@ -127,6 +127,25 @@ const std::vector<Option>& options() {
          c.policy.window = (int)x;
          return true;
        }},
+      {"liveness", true, [](DoorConfig& c, const std::string& v) { return liveness_mode_from_name(v, &c.liveness.mode); }},
+      {"liveness-threshold", true, [](DoorConfig& c, const std::string& v) {
+         double x;
+         if (!double_in(v, 0, 1, &x)) return false;
+         c.liveness.threshold = (float)x;
+         return true;
+       }},
+      {"liveness-votes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.liveness.votes = (int)x;
+         return true;
+       }},
+      {"liveness-window", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.liveness.window = (int)x;
+         return true;
+       }},
       {"cooldown", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, kMaxCooldownS, &c.policy.cooldown_s); }},
       {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
       {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
@@ -307,6 +326,7 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
   if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
+  if (!door_liveness_options_valid(cfg->liveness, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
@@ -366,6 +386,11 @@ void door_print_usage(FILE* out) {
       "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
+      "liveness: --liveness off|passive|passive+blink (passive; docs/liveness.md): a frame votes only\n"
+      "          when its face scores >= --liveness-threshold T (0.30, chosen on NUAA; 0..1) and is not a\n"
+      "          repeat of the previous frame nor a tilted flat picture; a grant needs --liveness-votes N (2)\n"
+      "          of the last --liveness-window M (3) frames live, and with passive+blink a blink in the visit;\n"
+      "          a visit failing them ends as `spoof`\n"
       "visits:   one verdict per visit (a face appears .. gone for --visit-gap SEC, 1.5; 0..3600): grant\n"
       "          at the frame reaching the votes, else deny/unknown when the visit ends; --visit-max SEC\n"
       "          (60; > gap, <= 86400) ends a long one; times are frame times: Y4M rate, image lists\n"

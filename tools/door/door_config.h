@@ -17,6 +17,7 @@
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
+#include "tools/door/door_liveness.h"
 #include "tools/door/door_mqtt.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/snapshot.h"
@@ -42,6 +43,7 @@ struct DoorConfig {
     return o;
   }();
   PolicyOptions policy;
+  DoorLivenessOptions liveness;    // --liveness off|passive|passive+blink (door_liveness.h)
   VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
   SnapshotOptions snapshots;       // --snapshots DIR ... (snapshot.h)
   bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)

@@ -46,7 +46,7 @@ void maybe_refresh_gallery(Door& d) {
 }
 
 struct FaceTimes {
-  double landmarks = 0, embed = 0, match = 0;
+  double landmarks = 0, liveness = 0, embed = 0, match = 0;
 };
 
 }  // namespace
@@ -74,6 +74,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   if (cfg.source.empty()) return Status::ok();  // enrol-only run
   FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
   d->next_gallery_check_s = 1.0;  // first check a second from now
+  FG_RETURN_IF_ERROR(door_liveness_open(cfg.liveness, model_dir, cfg.pipeline.backend, &d->liveness));
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
   if (Status s = audit_log_open(cfg.log, &d->log); !s) {
     d->log_failed = true;  // the caller exits with kExitLogFailure
@@ -83,8 +84,9 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   FG_RETURN_IF_ERROR(snapshot_open(cfg.snapshots, &d->snapshots));
   const GalleryInfo info = gallery_info(*d->gallery);
   char detail[256];
-  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
-                info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window);
+  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames, liveness %s",
+                info.persons, info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window,
+                liveness_mode_name(cfg.liveness.mode));
   door_event(*d, "start", detail);
   door_gallery_watch_start(*d);  // records the file's stamp; logs refused records
   return Status::ok();
@@ -141,9 +143,12 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   });
   const size_t n_faces = d.cfg.all_faces ? d.order.size() : 1;
   FaceTimes total;
+  bool live_scored = false;
   d.visit_faces.clear();
   d.visit_boxes.clear();
   std::vector<FaceTimes> times;
+  // A new visit starts its liveness afresh (blink, planarity, N of M).
+  if (visit_would_start(d.visits, t_visit)) door_liveness_reset(d.liveness);
   for (size_t k = 0; k < n_faces; ++k) {
     const FaceBox& box = d.boxes[d.order[k]];
     FaceTimes ft;
@@ -156,7 +161,18 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     t = Clock::now();
     if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
     ft.match = ms_since(t);
+    // Liveness only where it can change the outcome: a face within tau of someone, in a visit
+    // not yet decided. A stranger's photo stays "unknown" (it opens nothing either way), and
+    // the nets' ~3 ms are not spent on it nor on the rest of a decided visit.
+    t = Clock::now();
+    FaceLiveness live;
+    const bool may_open = s && !d.matches.empty() && d.matches[0].distance <= d.cfg.policy.tau &&
+                          (!d.visits.decided || visit_would_start(d.visits, t_visit));
+    if (may_open) live = door_liveness_face(d.liveness, frame, box, d.face.landmarks, t_visit, k == 0);
+    live_scored = live_scored || live.checked;
+    ft.liveness = ms_since(t);
     total.landmarks += ft.landmarks;
+    total.liveness += ft.liveness;
     total.embed += ft.embed;
     total.match += ft.match;
     if (!s) {  // a face the aligner/encoder could not handle: reported, not decided
@@ -166,11 +182,12 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     }
     ++d.counters.faces;
     const bool any = !d.matches.empty();
-    d.visit_faces.push_back({any ? d.matches[0].name : "", any ? d.matches[0].distance : -1.f});
+    d.visit_faces.push_back({any ? d.matches[0].name : "", any ? d.matches[0].distance : -1.f, live});
     d.visit_boxes.push_back(box);
     times.push_back(ft);
   }
   latency_record(d.stats, Stage::kLandmarks, total.landmarks);
+  if (live_scored) latency_record(d.stats, Stage::kLiveness, total.liveness);
   latency_record(d.stats, Stage::kEmbed, total.embed);
   latency_record(d.stats, Stage::kMatch, total.match);
   const double decided_ms = ms_since(t_frame);
@@ -199,9 +216,10 @@ void door_close(Door& d) {
   actuator_close(d.actuator);
   if (d.log.fd >= 0) {
     char detail[200];
-    std::snprintf(detail, sizeof detail, "frames %lld, visits %lld, grants %lld, denies %lld, unknown %lld, bad frames %lld",
+    std::snprintf(detail, sizeof detail,
+                  "frames %lld, visits %lld, grants %lld, denies %lld, unknown %lld, spoof %lld, bad frames %lld",
                   (long long)d.counters.frames, (long long)d.counters.visits, (long long)d.counters.grants, (long long)d.counters.denies,
-                  (long long)d.counters.unknowns, (long long)d.counters.bad_frames);
+                  (long long)d.counters.unknowns, (long long)d.counters.spoofs, (long long)d.counters.bad_frames);
     door_event(d, "stop", detail);
   }
   door_mqtt_close(d);

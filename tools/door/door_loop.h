@@ -1,7 +1,7 @@
 // One door: the opened pipeline, gallery, policy, actuator and log, and what one frame does:
 //
 //   detect -> for the largest face (or every face, largest first): landmarks -> embed ->
-//   nearest enrolled person -> visit (door_visit.h) -> one audit line per visit verdict ->
+//   nearest enrolled person -> liveness (door_liveness.h; within tau, visit undecided) -> visit (door_visit.h) -> one audit line per visit verdict ->
 //   (grant) actuator; per-frame lines only with --log-frames
 //
 // Frames without a face produce no audit line (a door camera sees nobody most of the day);
@@ -20,6 +20,7 @@
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
 #include "tools/door/door_config.h"
+#include "tools/door/door_liveness.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/latency_stats.h"
 #include "tools/door/snapshot.h"
@@ -28,7 +29,7 @@ namespace fg::door {
 
 struct DoorCounters {
   int64_t frames = 0, bad_frames = 0, no_face = 0, faces = 0;
-  int64_t grants = 0, denies = 0, unknowns = 0, errors = 0;  // verdicts: one per visit
+  int64_t grants = 0, denies = 0, unknowns = 0, spoofs = 0, errors = 0;  // verdicts: one per visit
   int64_t visits = 0;
 };
 
@@ -38,6 +39,7 @@ struct Door {
   std::string model_id;
   GalleryPtr gallery;
   VisitTracker visits;  // visits and the decision policy (visits.policy), door_visit.h
+  DoorLiveness liveness;  // nets + per-visit temporal state (door_liveness.h)
   VisitEvidence evidence;  // the current visit's best face
   VisitStep visit_step;    // scratch: this frame's visit outcome
   std::vector<VisitFace> visit_faces;

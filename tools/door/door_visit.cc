@@ -1,5 +1,8 @@
 #include "tools/door/door_visit.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace fg::door {
 namespace {
 
@@ -19,7 +22,28 @@ void close_visit(VisitTracker& v, const char* why, VisitStep* out_step, VisitVer
   *was_pending = !v.decided;
   if (!v.decided) {
     r.face = -1;
-    if (!v.deny_person.empty()) {
+    const VisitLiveness& lv = v.cur.liveness;
+    if (lv.checked && (lv.held || (lv.spoof_frames > 0 && lv.spoof_frames >= lv.live_frames))) {
+      r.verdict = Verdict::kSpoof;
+      r.person = !v.deny_person.empty() ? v.deny_person : v.cur.best_person;
+      r.votes = v.deny_votes;
+      r.distance = !v.deny_person.empty() ? v.deny_distance : v.cur.best_distance;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "liveness: %s failed (%d of %lld frames failed a check%s)", lv.check.c_str(),
+                    lv.spoof_frames, (long long)v.cur.frames, lv.held ? "; a grant was held back" : "");
+      r.reason = buf;
+    } else if (v.deny_person.empty() && lv.quality_fails > 0 && !v.cur.best_person.empty() &&
+               v.cur.best_distance <= v.policy.options.tau) {
+      // Matched, but every matching face failed a quality gate: refused, not an attack.
+      r.verdict = Verdict::kDeny;
+      r.person = v.cur.best_person;
+      r.votes = 0;
+      r.distance = v.cur.best_distance;
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "face quality: %s gate failed (%d of %lld frames)", lv.quality_gate.c_str(),
+                    lv.quality_fails, (long long)v.cur.frames);
+      r.reason = buf;
+    } else if (!v.deny_person.empty()) {
       r.verdict = Verdict::kDeny;
       r.person = v.deny_person;
       r.votes = v.deny_votes;
@@ -50,6 +74,43 @@ bool visit_options_valid(const VisitOptions& o, std::string* error) {
   else return true;
   return false;
 }
+
+bool visit_would_start(const VisitTracker& v, double t) {
+  return !v.active || t - v.last_seen_s > v.options.gap_s + 1e-9 || t - v.cur.start_s >= v.options.max_s;
+}
+
+namespace {
+
+void note_liveness(VisitLiveness& lv, const FaceLiveness& f) {
+  if (!f.checked) return;
+  lv.checked = true;
+  if (f.score >= 0) {
+    lv.score_last = f.score;
+    lv.score_min = lv.score_min < 0 ? f.score : std::min(lv.score_min, f.score);
+    lv.score_max = std::max(lv.score_max, f.score);
+  }
+  lv.blinks = std::max(lv.blinks, f.blinks);
+  if (f.homography_residual >= 0) {
+    lv.similarity_residual = f.similarity_residual;
+    lv.homography_residual = f.homography_residual;
+  }
+  if (f.live) {
+    ++lv.live_frames;
+    return;
+  }
+  if (f.check.compare(0, 8, "quality:") == 0) {
+    ++lv.quality_fails;
+    lv.quality_gate = f.check.substr(8);
+    return;
+  }
+  ++lv.spoof_frames;
+  lv.check = f.check;
+  if (f.check == "passive") ++lv.passive_fails;
+  else if (f.check == "identical") ++lv.identical_fails;
+  else if (f.check == "planar") ++lv.planar_fails;
+}
+
+}  // namespace
 
 void visit_step(VisitTracker& v, int64_t frame, double t, const std::vector<VisitFace>& faces, VisitStep* out) {
   out->verdicts.clear();
@@ -113,7 +174,22 @@ void visit_step(VisitTracker& v, int64_t frame, double t, const std::vector<Visi
       out->faces.push_back(d);
       continue;
     }
-    Decision d = policy_decide(v.policy, frame, t, f.person, f.distance);
+    note_liveness(v.cur.liveness, f.liveness);
+    if (!f.liveness.live) {  // no vote: the face may be a photo or a screen
+      Decision d;
+      d.verdict = Verdict::kSpoof;
+      d.person = f.person;
+      d.distance = f.distance;
+      d.reason = "liveness: " + f.liveness.check + " check failed, no vote";
+      if (f.liveness.check.compare(0, 8, "quality:") == 0) d.verdict = Verdict::kDeny;  // not an attack
+      out->faces.push_back(d);
+      continue;
+    }
+    Decision d = policy_decide(v.policy, frame, t, f.person, f.distance, f.liveness.may_grant);
+    if (d.held) {
+      v.cur.liveness.held = true;
+      v.cur.liveness.check = f.liveness.check;
+    }
     out->faces.push_back(d);
     if (d.verdict == Verdict::kGrant || (d.cooldown && final_face < 0)) {
       final_face = (int)k;

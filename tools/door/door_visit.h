@@ -6,7 +6,7 @@
 //                         a visit still pending then gets deny (a known face, too few votes)
 //                         or unknown (no face within tau)                       -> line then
 //
-// One verdict per visit: grant / deny / unknown (room for spoof: Verdict). A grant is decided
+// One verdict per visit: grant / deny / unknown / spoof. A grant is decided
 // at the frame that reaches the votes, so the door opens without waiting for the visit to end.
 // Time is the source's frame time (seconds; Y4M frame rate, --frame-interval for image lists,
 // the monotonic clock for a camera) so tests replaying files are deterministic. Votes start
@@ -34,10 +34,42 @@ struct VisitOptions {
   double max_s = 60.0;
 };
 
+// Liveness (door_liveness.h) of one face. A face that is not `live` casts no vote; a grant
+// waits while `may_grant` is false. A visit that ends undecided is `spoof` when at least half
+// of its faces failed a frame check, or when a grant was held back (blink, N of M).
+// The defaults (liveness off) let every face vote.
+struct FaceLiveness {
+  bool checked = false;
+  bool live = true;
+  bool may_grant = true;
+  // The failed check: "passive", "identical", "planar" (frame), "blink", "passive_n_of_m"
+  // (visit), or "quality:<gate>" (face_quality.h; no vote, not evidence of an attack).
+  std::string check;
+  float score = -1.f;  // passive live score
+  int blinks = 0;      // blinks in the visit so far
+  float similarity_residual = -1.f, homography_residual = -1.f;  // last judged planarity step
+  float thumb_diff = -1.f;  // grey-level difference to the previous frame's face
+};
+
+// A visit's liveness summary (the audit line's "liveness" object).
+struct VisitLiveness {
+  bool checked = false;
+  int live_frames = 0, spoof_frames = 0;
+  int passive_fails = 0, identical_fails = 0, planar_fails = 0;
+  int quality_fails = 0;  // faces refused by a quality gate: no vote, not counted as spoof
+  std::string quality_gate;  // the last failed gate
+  bool held = false;     // a grant was held back by the visit's checks
+  std::string check;     // the last failed check
+  float score_min = -1.f, score_max = -1.f, score_last = -1.f;
+  int blinks = 0;
+  float similarity_residual = -1.f, homography_residual = -1.f;
+};
+
 // One decided face of a frame: its nearest enrolled person (empty: gallery empty).
 struct VisitFace {
   std::string person;
   float distance = -1.f;
+  FaceLiveness liveness;
 };
 
 struct VisitVerdict {
@@ -56,6 +88,7 @@ struct VisitVerdict {
   bool at_end = false;  // decided when the visit ended (its best face is the evidence)
   int face = -1;        // mid-visit: index of the deciding face in this frame's faces
   std::string end_reason;  // at_end: "gone", "max_length", "stream_end", "track_lost"
+  VisitLiveness liveness;
 };
 
 struct VisitStep {
@@ -100,6 +133,10 @@ struct VisitTracker {
 
 // Checks gap (0..3600 s) and max length (> gap, <= 86400 s).
 bool visit_options_valid(const VisitOptions& o, std::string* error);
+
+// True when a face at time `t` would start a new visit (none open, gone too long, too long):
+// the door resets its per-visit liveness state (door_liveness.h) before the frame's checks.
+bool visit_would_start(const VisitTracker& v, double t);
 
 // One frame at time `t` with `faces` (possibly none). Frames must come in order.
 void visit_step(VisitTracker& v, int64_t frame, double t, const std::vector<VisitFace>& faces, VisitStep* out);

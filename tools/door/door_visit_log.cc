@@ -22,10 +22,13 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
     ++d.counters.grants;
   } else if (v.verdict == Verdict::kUnknown) {
     ++d.counters.unknowns;
+  } else if (v.verdict == Verdict::kSpoof) {
+    ++d.counters.spoofs;
   } else {
     ++d.counters.denies;
   }
-  const bool known = v.verdict != Verdict::kUnknown;
+  // A spoof names no one as present: "person" is unknown, "nearest" the face it resembles.
+  const bool known = v.verdict == Verdict::kGrant || v.verdict == Verdict::kDeny;
   const PolicyOptions& po = d.visits.policy.options;
   char nums[512];
   std::snprintf(nums, sizeof nums,
@@ -48,6 +51,7 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
                 (long long)v.visit, (long long)v.frames, (long long)v.first_frame, v.start_s, v.end_s, v.best_distance);
   line += visit;
   if (v.at_end) line += ",\"ended\":" + json_string(v.end_reason);
+  line += door_liveness_json(d, v.liveness);
   std::string snapshot;
   line += snapshot_line_fields(d, v, e, &snapshot);
   line += "}";
@@ -71,10 +75,26 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
   // "frame N LABEL: verdict" keeps the shape tests/door_kill_loop.sh matches.
   if (!d.cfg.quiet)
     std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [visit %lld: %lld frames, %.2f-%.2f s]\n", (long long)e.frame,
-                e.label.c_str(), verdict_name(v.verdict), known ? v.person.c_str() : "unknown", v.distance,
+                e.label.c_str(), verdict_name(v.verdict),
+                known || v.verdict == Verdict::kSpoof ? v.person.c_str() : "unknown", v.distance,
                 v.reason.c_str(), (long long)v.visit, (long long)v.frames, v.start_s, v.end_s);
   snapshot_after_verdict(d, snapshot, v, e);
   return true;
+}
+
+std::string door_liveness_json(const Door& d, const VisitLiveness& lv) {
+  const DoorLivenessOptions& o = d.cfg.liveness;
+  if (o.mode == LivenessMode::kOff) return ",\"liveness\":{\"mode\":\"off\"}";
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                ",\"liveness\":{\"mode\":\"%s\",\"threshold\":%.3f,\"n\":%d,\"m\":%d,\"score_last\":%.4f,"
+                "\"score_min\":%.4f,\"score_max\":%.4f,\"live_frames\":%d,\"spoof_frames\":%d,\"passive_fails\":%d,"
+                "\"identical_fails\":%d,\"planar_fails\":%d,\"blinks\":%d,\"similarity_residual\":%.4f,"
+                "\"homography_residual\":%.4f,\"quality_fails\":%d,\"held\":%s,\"failed\":",
+                liveness_mode_name(o.mode), o.threshold, o.votes, o.window, lv.score_last, lv.score_min, lv.score_max,
+                lv.live_frames, lv.spoof_frames, lv.passive_fails, lv.identical_fails, lv.planar_fails, lv.blinks,
+                lv.similarity_residual, lv.homography_residual, lv.quality_fails, lv.held ? "true" : "false");
+  return buf + json_string(lv.check) + ",\"quality_gate\":" + json_string(lv.quality_gate) + "}";
 }
 
 namespace {

@@ -34,6 +34,11 @@ void door_visit_frame_line(Door& d, int64_t frame, const std::string& label, int
                            const Decision& dec, int64_t visit, bool pending);
 void door_visit_end_line(Door& d, const VisitVerdict& v);
 
+// The audit line's "liveness" object (door_liveness.h): mode, threshold, N/M, the visit's
+// scores (last, min, max), frame counts, failures per check, blinks, the last planarity
+// residuals, whether a grant was held back, and the last failed check ("" when none).
+std::string door_liveness_json(const Door& d, const VisitLiveness& lv);
+
 // The "latency_ms" object of a frame.
 std::string door_latency_json(double source_ms, double detect_ms, double landmarks_ms, double embed_ms, double match_ms,
                               double frame_ms);

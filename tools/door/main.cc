@@ -65,10 +65,12 @@ void print_memory() {
 }
 
 void print_stats(fg::door::Door& d, const char* title) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s: %lld frames (%lld without a face, %lld damaged), %lld grants, %lld denies, %lld unknown",
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "%s: %lld frames (%lld without a face, %lld damaged), %lld grants, %lld denies, %lld unknown, %lld spoof",
                 title, (long long)d.counters.frames, (long long)d.counters.no_face, (long long)d.counters.bad_frames,
-                (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns);
+                (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns,
+                (long long)d.counters.spoofs);
   fg::door::latency_print_table(d.stats, stdout, buf);
   if (const std::string snap = fg::door::snapshot_summary(d); !snap.empty()) std::printf("  %s\n", snap.c_str());
   print_memory();
