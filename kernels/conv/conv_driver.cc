@@ -116,17 +116,26 @@ void f32_conv_run(const F32ConvVariant& v, const Conv2dShape& shape, const float
   f32_conv_run_range(v, shape, input, packed, p, output, 0, f32_conv_outer_count(v, shape));
 }
 
+namespace {
+// Block size by the variant's k-group, as the loop-geometry callback.
+size_t qs8_block_bytes_c4(const Conv2dShape& s, int nr) { return qs8_conv_block_bytes(s, nr, 4); }
+size_t qs8_block_bytes_c16(const Conv2dShape& s, int nr) { return qs8_conv_block_bytes(s, nr, 16); }
+size_t (*qs8_block_bytes_of(const Qs8ConvVariant& v))(const Conv2dShape&, int) {
+  return v.kr == 16 ? qs8_block_bytes_c16 : qs8_block_bytes_c4;
+}
+}  // namespace
+
 int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& shape) {
-  return outer_count(conv_loop_of(shape, v.nr, qs8_conv_block_bytes), v.mr);
+  return outer_count(conv_loop_of(shape, v.nr, qs8_block_bytes_of(v)), v.mr);
 }
 
 void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
                         const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
                         int end) {
-  const ConvLoop L = conv_loop_of(shape, v.nr, qs8_conv_block_bytes);
+  const ConvLoop L = conv_loop_of(shape, v.nr, qs8_block_bytes_of(v));
   const Conv2dShape& s = L.s;
   const int taps = L.taps, pixels = L.pixels;
-  const size_t block = qs8_conv_block_bytes(s, v.nr);
+  const size_t block = qs8_conv_block_bytes(s, v.nr, v.kr);
   const char* base = static_cast<const char*>(packed);
   const char* zero = base + L.blocks * block;
   const char* in = reinterpret_cast<const char*>(input);

@@ -69,12 +69,14 @@ Status prepare_qs8_conv(PreparedOp* op) {
     op->kernel_name = st->dw_variant->name;
   } else {
     FG_RETURN_IF_ERROR(conv_check(st->shape));
-    st->variant = &qs8_conv_pick();
     std::vector<int8_t> cropped;
     if (conv_crop_dead_taps(st->shape, w, &st->shape, &cropped)) w = cropped.data();
-    if (!st->packed.resize(qs8_conv_packed_size(st->shape, st->variant->nr)))
+    const Conv2dShape& cs = st->shape;
+    st->variant = &qs8_conv_pick_for(w, static_cast<size_t>(cs.kernel_h) * cs.kernel_w * cs.in_c * cs.out_c);
+    if (!st->packed.resize(qs8_conv_packed_size(st->shape, st->variant->nr, st->variant->kr)))
       return Status::error("out of memory packing weights");
-    FG_RETURN_IF_ERROR(qs8_conv_pack(st->shape, st->variant->nr, w, bias, st->setup.quant, st->packed.data()));
+    FG_RETURN_IF_ERROR(qs8_conv_pack(st->shape, st->variant->nr, w, bias, st->setup.quant, st->packed.data(),
+                                     st->variant->kr));
     op->kernel_name = st->variant->name;
   }
   op->state = std::move(st);
