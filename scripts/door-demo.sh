@@ -38,7 +38,9 @@ echo "   $(( ${#enroll[@]} / 2 )) people enrolled; stuart and the woman in angry
 
 echo
 echo "== playing samples/frames/door-demo.txt (grant = N of M frames within tau; dry run)"
+# One line per visit. The list has a single empty frame (wall.png) between groups of people, at
+# 0.1 s per frame: --visit-gap 0.1 ends a visit there (the default 1.5 s would make it one visit).
 "$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source @samples/frames/door-demo.txt \
-        --log "$demo/audit.jsonl" "$@"
+        --visit-gap 0.1 --log "$demo/audit.jsonl" "$@"
 echo
-echo "audit log: $demo/audit.jsonl ($(wc -l < "$demo/audit.jsonl") lines, one JSON object per decision/event)"
+echo "audit log: $demo/audit.jsonl ($(wc -l < "$demo/audit.jsonl") lines, one JSON object per visit verdict/event)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, builds, runs CTest.
-#   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci)
+#   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci),
+#      then the public API's test under ASan+UBSan
 #   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
 #      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), then the exact ARM
 #      instruction counts against their baseline (bench/arm_cost/ci_check.sh)
@@ -37,6 +38,13 @@ run_ctest --preset release -j "$jobs"
 
 step "host: fuzz targets under ASan+UBSan, 25 s each on the committed corpora (scripts/fuzz.sh --ci)"
 scripts/fuzz.sh --ci
+
+# The C API is the boundary other people's code calls: its test runs under ASan+UBSan too
+# (a Debug build of only what test_api links; the models are the release build's).
+step "host: the public API's test under ASan+UBSan (asan preset, test_api)"
+cmake --preset asan -DFG_HOST_MODEL_DIR="$PWD/build/release/models" >/dev/null
+cmake --build --preset asan -j "$jobs" --target test_api
+run_ctest --preset asan -R '^test_api$'
 
 if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
   echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"

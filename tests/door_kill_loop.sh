@@ -30,7 +30,7 @@ $door --gallery "$work/gallery.fgg" --enroll "amy=$src/samples/faces/amy/amy1.pn
 # 8 KiB files: a rotation every ~15 lines, so many kills land in or near one.
 for ((i = 1; i <= n; ++i)); do
   tau=$(printf '0.%04d' $((2000 + i)))
-  $door --gallery "$work/gallery.fgg" --source "$src/samples/frames" --loop 0 --tau "$tau" --cooldown 0 \
+  $door --gallery "$work/gallery.fgg" --source "$src/samples/frames" --loop 0 --tau "$tau" --cooldown 0 --visit-gap 0 \
     --log "$log" --log-max-bytes 8192 --log-keep 1000 >"$work/out_$i" 2>/dev/null &
   pid=$!
   # 20..700 ms: start-up (models, gallery, log open) takes ~150 ms here, a frame ~10 ms.

@@ -67,7 +67,7 @@ TEST_CASE("disk full (/dev/full): exit 5, nothing opened") {
   Dir d;
   const std::string opened = d.path + "/opened";
   const CommandResult r = run_command(door_cmd() + " --gallery " + d.gallery + " --source " + frames() +
-                                      " --cooldown 0 --log /dev/full" + opener(opened) + " 2>&1");
+                                      " --cooldown 0 --visit-gap 0 --votes 1 --window 1 --log /dev/full" + opener(opened) + " 2>&1");
   INFO(r.out);
   CHECK(r.exit_code == 5);
   CHECK(contains(r.out, "log_failure"));
@@ -79,7 +79,7 @@ TEST_CASE("file-size limit mid-run (RLIMIT_FSIZE, SIGXFSZ ignored): every openin
   const std::string opened = d.path + "/opened", log = d.path + "/a.jsonl";
   // 6 KiB: the start line and a dozen decisions fit, then writes fail with EFBIG.
   const CommandResult r = run_command("bash -c \"trap '' XFSZ; ulimit -f 6; exec " + door_cmd() + " --gallery " +
-                                      d.gallery + " --source " + frames() + " --loop 50 --cooldown 0 --quiet --log " +
+                                      d.gallery + " --source " + frames() + " --loop 50 --cooldown 0 --visit-gap 0 --votes 1 --window 1 --quiet --log " +
                                       log + opener(opened) + "\" 2>&1");
   INFO(r.out);
   CHECK(r.exit_code == 5);
@@ -148,7 +148,7 @@ TEST_CASE("a real full filesystem (16 KiB tmpfs, root only) with rotation: every
     return;
   }
   const CommandResult r = run_command(door_cmd() + " --gallery " + d.gallery + " --source " + frames() +
-                                      " --loop 50 --cooldown 0 --quiet --log " + mnt + "/a.jsonl --log-max-bytes 4096" +
+                                      " --loop 50 --cooldown 0 --visit-gap 0 --votes 1 --window 1 --quiet --log " + mnt + "/a.jsonl --log-max-bytes 4096" +
                                       opener(opened) + " 2>&1");
   const std::string logs = run_command("cat " + mnt + "/a.jsonl*").out;
   run_command("umount " + mnt);

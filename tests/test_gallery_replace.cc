@@ -251,7 +251,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   append_forged(forged, "stuart", stuart_embedding(f));
   const std::string fd = frames_dir();
   const std::string frames = " --source " + fd + "/stuart1.png," + fd + "/stuart2.png," + fd + "/amy3.png," + fd +
-                             "/amy4.png --votes 1 --window 1 --cooldown 0 --quiet";
+                             "/amy4.png --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet";
   const std::string log = f.dir.file("forged.jsonl");
   CommandResult r = run_door("--gallery-key " + f.key + " --gallery " + forged + frames + " --log " + log);
   INFO(r.out);
@@ -294,7 +294,7 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   const std::string fd = frames_dir();
   const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery-key " +
                           f.key + " --gallery " + live + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
-                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --quiet --log " + log +
+                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet --log " + log +
                           " >/dev/null 2>&1 </dev/null";
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);

@@ -147,10 +147,13 @@ struct OpChecker {
 
   Status check_fully_connected() const {
     const TensorInfo& x = *input(0);
-    if (x.rank != 1) return fail("fully connected input must be a vector");
+    // [1,1,n] reads as [n]: a conv ending on a 1x1 map feeds the fc directly (no reshape op).
+    if (x.rank != 1 && !(x.rank == 3 && x.dims[0] == 1 && x.dims[1] == 1))
+      return fail("fully connected input must be a vector (or [1,1,n])");
+    const int in_n = x.dims[x.rank - 1];
     FG_RETURN_IF_ERROR(check_constant(input(1), x.dtype, "weights"));
     const TensorInfo& w = *input(1);
-    if (w.rank != 2 || w.dims[0] != x.dims[0]) return fail("weights must be [in,out] with in = input size");
+    if (w.rank != 2 || w.dims[0] != in_n) return fail("weights must be [in,out] with in = input size");
     if (const TensorInfo* b = input(2)) {
       FG_RETURN_IF_ERROR(check_constant(b, bias_dtype(x), "bias"));
       const int want[1] = {w.dims[1]};
@@ -160,9 +163,31 @@ struct OpChecker {
     return expect_shape(out(), 1, want, "output");
   }
 
+  // The liveness ops: f32 only (the int8 liveness nets are not built, docs/liveness.md), no
+  // fused activation, output shaped as the input; the second input is one value per channel.
+  Status check_f32_elementwise() const {
+    const TensorInfo& x = *input(0);
+    if (x.dtype != DType::kF32) return fail("prelu / channel multiply / sigmoid / softmax are f32 only");
+    if (op.activation != Activation::kNone) return fail("this op takes no fused activation");
+    const int c = x.dims[x.rank - 1];
+    const int want_c[1] = {c};
+    if (op.type == OpType::kPRelu) {
+      FG_RETURN_IF_ERROR(check_constant(input(1), DType::kF32, "alpha"));
+      FG_RETURN_IF_ERROR(expect_shape(*input(1), 1, want_c, "alpha"));
+    } else if (op.type == OpType::kMulChannel) {
+      const TensorInfo* s = input(1);
+      if (x.rank != 3) return fail("channel multiply input must be [h,w,c]");
+      if (!is_activation(*s) || s->dtype != DType::kF32) return fail("channel multiply scale must be an f32 activation");
+      FG_RETURN_IF_ERROR(expect_shape(*s, 1, want_c, "scale"));
+    } else if (op.type == OpType::kSoftmax && x.rank != 1) {
+      return fail("softmax input must be a vector");
+    }
+    return expect_shape(out(), x.rank, x.dims, "output");
+  }
+
   Status check() const {
-    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1};  // minimum per OpType
-    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1};   // index of the first absent input
+    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 1, 1};  // minimum per OpType
+    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1, 2, 2, 1, 1};   // index of the first absent input
     const int type = static_cast<int>(op.type);
     for (int i = 0; i < kMaxOpInputs; ++i) {
       const bool present = op.inputs[i] >= 0;
@@ -186,6 +211,10 @@ struct OpChecker {
         return expect_shape(out(), 1, want, "output");
       }
       case OpType::kFullyConnected: return check_fully_connected();
+      case OpType::kPRelu:
+      case OpType::kMulChannel:
+      case OpType::kSigmoid:
+      case OpType::kSoftmax: return check_f32_elementwise();
       case OpType::kQuantize:
       case OpType::kDequantize: break;  // handled above
     }

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "tools/cli/cli.h"
+#include "tools/door/door_version.h"
 
 namespace {
 
@@ -34,7 +35,14 @@ int print_help(FILE* out) {
                "            2 usage error (flags, arguments, option values), 3 bad input (image,\n"
                "            model, gallery, file), 4 gallery busy (another writer, after --wait),\n"
                "            5 facegate-door only: audit log failure (nothing opened)\n"
-               "option values: finite numbers in the documented range (--tau 0..100).\n");
+               "option values: finite numbers in the documented range (--tau 0..100).\n"
+               "syntax: --name value or --name=value; -- ends the options (then names starting\n"
+               "        with -- are files). facegate --version: version, git, the ISA picked.\n"
+               "environment: FG_MODEL_DIR   model directory when --models is absent (else next to\n"
+               "                            the binary: ../models, ../share/facegate/models)\n"
+               "             FG_GALLERY_KEY gallery key file when --gallery-key is absent\n"
+               "             FG_MAX_ISA     cap the kernels' ISA (scalar, sse41, avx2, avx512,\n"
+               "                            avx512vnni, neon, neondot), for debugging\n");
   return 0;
 }
 
@@ -47,6 +55,10 @@ int main(int argc, char** argv) {
   }
   if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help"))
     return print_help(stdout);
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("%s\n", fg::door::version_line("facegate").c_str());
+    return 0;
+  }
   // `eval identify` (cmd_eval_identify.cc): the 1:K protocol; other datasets go to cmd_eval.
   if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "identify"))
     return fg::cli::cmd_eval_identify(argc, argv);

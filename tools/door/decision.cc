@@ -49,6 +49,7 @@ Decision policy_decide(DecisionPolicy& p, int64_t frame, double now_s, const std
   const double since = now_s - st.last_grant_s;
   if (since < p.options.cooldown_s) {
     d.verdict = Verdict::kDeny;
+    d.cooldown = true;
     std::snprintf(buf, sizeof buf, "cooldown (%.1f s left)", p.options.cooldown_s - since);
     d.reason = buf;
     return d;

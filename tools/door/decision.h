@@ -35,6 +35,7 @@ struct Decision {
   float distance = -1.f;  // squared L2 to `person`, -1 when there is none
   int votes = 0;          // votes in the window after this frame
   std::string reason;
+  bool cooldown = false;  // a deny because of the cooldown (final for a visit, door_visit.h)
 };
 
 struct DecisionPolicy {

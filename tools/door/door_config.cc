@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "runtime/gallery/gallery_format.h"
+#include "tools/door/mqtt_client.h"
 
 namespace fg::door {
 namespace {
@@ -127,6 +128,10 @@ const std::vector<Option>& options() {
          return true;
        }},
       {"cooldown", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, kMaxCooldownS, &c.policy.cooldown_s); }},
+      {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
+      {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
+      {"frame-interval", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 60, &c.frame_interval_s); }},
+      {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
       {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
@@ -165,7 +170,23 @@ const std::vector<Option>& options() {
       {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
       {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
       {"enroll", true, parse_enroll},
+      {"mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.url = v; return !v.empty(); }},
+      {"mqtt-password-file", true, [](DoorConfig& c, const std::string& v) { c.mqtt.password_file = v; return !v.empty(); }},
+      {"mqtt-cafile", true, [](DoorConfig& c, const std::string& v) { c.mqtt.cafile = v; return !v.empty(); }},
+      {"mqtt-command-key", true, [](DoorConfig& c, const std::string& v) { c.mqtt.command_key = v; return !v.empty(); }},
+      {"mqtt-queue", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000000) return false;
+         c.mqtt.queue = (int)x;
+         return true;
+       }},
+      {"door-id", true, [](DoorConfig& c, const std::string& v) {
+         c.mqtt.door_id = v;
+         return mqtt_door_id_valid(v);
+       }},
+      {"ha-discovery", false, [](DoorConfig& c, const std::string&) { c.mqtt.ha_discovery = true; return true; }},
       {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
+      {"version", false, [](DoorConfig& c, const std::string&) { c.version = true; return true; }},
   };
   return kOptions;
 }
@@ -224,32 +245,54 @@ bool has_file(const std::string& p) {
 }  // namespace
 
 Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
+  // `--` ends the options: the door takes no positional argument, so anything after it is
+  // an error too, but never read as an option.
+  int end = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--") {
+      end = i;
+      break;
+    }
   // The config file first, so flags given on the command line override it.
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--config") FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
-  for (int i = 1; i < argc; ++i) {
+  for (int i = 1; i < end; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config" && i + 1 < end) FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
+    if (a.compare(0, 9, "--config=") == 0) FG_RETURN_IF_ERROR(apply_config_file(a.substr(9), cfg));
+  }
+  for (int i = 1; i < end; ++i) {
     std::string a = argv[i];
     if (a == "--config") {
-      if (++i >= argc) return Status::error("option --config needs a value");
+      if (++i >= end) return Status::error("option --config needs a value");
       continue;
     }
+    if (a.compare(0, 9, "--config=") == 0) continue;
     if (a.size() < 3 || a.compare(0, 2, "--") != 0) return Status::error("unexpected argument '" + a + "'");
     a = a.substr(2);
+    // --name=value: the same as --name value (one argv word; the value may be empty or hold '=').
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      FG_RETURN_IF_ERROR(apply(cfg, a.substr(0, eq), a.substr(eq + 1), true, ""));
+      continue;
+    }
     const Option* o = find_option(a);
     if (o && o->takes_value) {
-      if (i + 1 >= argc) return Status::error("option --" + a + " needs a value");
+      if (i + 1 >= end) return Status::error("option --" + a + " needs a value");
       FG_RETURN_IF_ERROR(apply(cfg, a, argv[++i], true, ""));
     } else {
       FG_RETURN_IF_ERROR(apply(cfg, a, "", false, ""));
     }
   }
+  if (end + 1 < argc) return Status::error("unexpected argument '" + std::string(argv[end + 1]) + "' after --");
+  if (cfg->version) return Status::ok();
   if (cfg->help) return Status::ok();
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
+  if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
     return Status::error("--actuator command needs --command CMD");
+  FG_RETURN_IF_ERROR(door_mqtt_options_check(cfg->mqtt));
   for (EnrollRequest& r : cfg->enroll) {
     std::string name;
     FG_RETURN_IF_ERROR(gallery_validate_name(r.name, &name).with_context("--enroll"));
@@ -291,6 +334,10 @@ void door_print_usage(FILE* out) {
       "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
+      "visits:   one verdict per visit (a face appears .. gone for --visit-gap SEC, 1.5; 0..3600): grant\n"
+      "          at the frame reaching the votes, else deny/unknown when the visit ends; --visit-max SEC\n"
+      "          (60; > gap, <= 86400) ends a long one; times are frame times: Y4M rate, image lists\n"
+      "          --frame-interval SEC (0.1; 0.001..60), cameras the clock; --log-frames: per-frame lines too\n"
       "actuator: --actuator dry|command|gpio (dry)\n"
       "          --command CMD (run by /bin/sh in its own process group; the person's name reaches it\n"
       "          ONLY as $FG_PERSON in the environment, with FG_DISTANCE, FG_FRAME, FG_TIME)\n"
@@ -304,9 +351,21 @@ void door_print_usage(FILE* out) {
       "          door stops with exit 5; continue: report on stderr and go on)\n"
       "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
       "          --log-keep K (5; 0..1000)\n"
+      "mqtt:     --mqtt mqtt://[USER[:PASS]@]HOST[:PORT] | mqtts://... (docs/mqtt.md)%s\n"
+      "          --door-id ID ([A-Za-z0-9_-]{1,64}; topics facegate/ID/event|state|availability|command)\n"
+      "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"
+      "          --mqtt-command-key FILE (32 bytes or 64 hex: HMAC key of signed unlock commands)\n"
+      "          --ha-discovery (retained Home Assistant discovery configs under homeassistant/)\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
-      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
-      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]");
+      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n"
+      "          --help  --version (version, git description, the ISA the kernels pick)\n"
+      "syntax:   --name value or --name=value; -- ends the options. Config file: `name = value`\n"
+      "          is --name value, a bare `name` a flag, '#' a comment; flags override the file.\n"
+      "environment: FG_GALLERY_KEY (key file when --gallery-key is absent), FG_MODEL_DIR\n"
+      "          (model directory when --models is absent), FG_MAX_ISA=scalar|sse41|avx2|avx512|\n"
+      "          avx512vnni|neon|neondot (cap the kernels' ISA, for debugging)\n",
+      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]",
+      door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
 }
 
 }  // namespace fg::door

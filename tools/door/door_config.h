@@ -17,6 +17,8 @@
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
+#include "tools/door/door_mqtt.h"
+#include "tools/door/door_visit.h"
 
 namespace fg::door {
 
@@ -39,8 +41,14 @@ struct DoorConfig {
     return o;
   }();
   PolicyOptions policy;
+  VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
+  bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)
+  // Image lists have no clock: frame n is at n * frame_interval_s (10 frames a second, a
+  // webcam's low end). Y4M streams use their F rate; a camera uses the monotonic clock.
+  double frame_interval_s = 0.1;
   ActuatorOptions actuator;
   AuditLogOptions log;
+  DoorMqttOptions mqtt;            // --mqtt ... (docs/mqtt.md)
   // --on-log-failure deny (default): a line that cannot be written (+ fsync'd with --fsync)
   // means no opening and the door stops with kExitLogFailure; continue: report and go on.
   bool log_failure_deny = true;
@@ -52,6 +60,7 @@ struct DoorConfig {
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
   bool help = false;
+  bool version = false;            // --version: print door_version.h's line, exit 0
   bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage
 };
 

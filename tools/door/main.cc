@@ -15,6 +15,7 @@
 
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
+#include "tools/door/door_version.h"
 #include "tools/door/frame_source.h"
 
 namespace {
@@ -130,6 +131,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "facegate-door: %s\n(facegate-door --help for usage)\n", s.message().c_str());
     return cfg.config_unreadable ? kExitFailure : kExitUsage;
   }
+  if (cfg.version) {
+    std::printf("%s\n", fg::door::version_line("facegate-door").c_str());
+    return kExitOk;
+  }
   if (cfg.help) {
     fg::door::door_print_usage(stdout);
     return kExitOk;
@@ -154,6 +159,8 @@ int main(int argc, char** argv) {
                                                                       : "gpio",
               cfg.log.path.empty() ? "" : (", log " + cfg.log.path).c_str());
   std::fflush(stdout);
+  const double period = src->frame_period_s();
+  door->frame_period_s = period > 0 ? period : period < 0 ? 0 : cfg.frame_interval_s;
   if (cfg.bench > 0) bench(*door, *src);
   else play(*door, *src);
   if (g_stop) std::printf("facegate-door: stop requested, finished the current frame\n");

@@ -171,6 +171,10 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kAdd: return prepare_qs8_add(op);
     case OpType::kQuantize: return prepare_qs8_quantize(model, op);
     case OpType::kDequantize: break;  // 256 values at the graph's end: the plain loop
+    case OpType::kPRelu:
+    case OpType::kMulChannel:
+    case OpType::kSigmoid:
+    case OpType::kSoftmax: break;  // f32 only: the validator refuses int8 ones
   }
   return reference_prepare_op(model, op);
 }

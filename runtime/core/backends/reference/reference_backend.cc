@@ -3,6 +3,7 @@
 // same derivation the native backend uses, so both round identically.
 #include <vector>
 
+#include "kernels/reference/f32_channel_ops.h"
 #include "kernels/reference/f32_ops.h"
 #include "kernels/reference/qs8_ops.h"
 #include "runtime/core/backend.h"
@@ -56,6 +57,31 @@ void run_fully_connected(const PreparedOp& op, uint8_t* arena) {
   f32_fully_connected__reference(op.in[1]->dims[0], op.in[1]->dims[1], arena_in<float>(op, arena),
                                  op.in[1]->f32(), bias ? bias->f32() : nullptr,
                                  arena_out<float>(op, arena));
+  // The squeeze-excite's first fc is fc + ReLU (MiniFASNet, docs/liveness.md).
+  float* y = arena_out<float>(op, arena);
+  if (op.info.activation != Activation::kNone)
+    for (int64_t i = 0; i < op.out->elements; ++i) y[i] = apply_activation(y[i], op.info.activation, op.info.leaky_alpha);
+}
+
+size_t channels_of_out(const PreparedOp& op) { return static_cast<size_t>(op.out->dims[op.out->rank - 1]); }
+size_t pixels_of_out(const PreparedOp& op) { return static_cast<size_t>(op.out->elements) / channels_of_out(op); }
+
+void run_prelu(const PreparedOp& op, uint8_t* arena) {
+  f32_prelu__reference(pixels_of_out(op), channels_of_out(op), arena_in<float>(op, arena), op.in[1]->f32(),
+                       arena_out<float>(op, arena));
+}
+
+void run_mul_channel(const PreparedOp& op, uint8_t* arena) {
+  f32_mul_channel__reference(pixels_of_out(op), channels_of_out(op), arena_in<float>(op, arena, 0),
+                             arena_in<float>(op, arena, 1), arena_out<float>(op, arena));
+}
+
+void run_sigmoid(const PreparedOp& op, uint8_t* arena) {
+  f32_sigmoid__reference(static_cast<size_t>(op.out->elements), arena_in<float>(op, arena), arena_out<float>(op, arena));
+}
+
+void run_softmax(const PreparedOp& op, uint8_t* arena) {
+  f32_softmax__reference(static_cast<size_t>(op.out->elements), arena_in<float>(op, arena), arena_out<float>(op, arena));
 }
 
 // ---- int8 ----
@@ -127,6 +153,10 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kGlobalAvgPool: op->run = run_qs8_global_avg_pool; break;
     case OpType::kDequantize: op->run = run_dequantize; break;
     case OpType::kQuantize: return Status::error("quantize reads f32");
+    case OpType::kPRelu:
+    case OpType::kMulChannel:
+    case OpType::kSigmoid:
+    case OpType::kSoftmax: return Status::error("prelu / channel multiply / sigmoid / softmax are f32 only");
   }
   return Status::ok();
 }
@@ -149,6 +179,10 @@ Status reference_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kAdd: op->run = run_add; break;
     case OpType::kGlobalAvgPool: op->run = run_global_avg_pool; break;
     case OpType::kFullyConnected: op->run = run_fully_connected; break;
+    case OpType::kPRelu: op->run = run_prelu; break;
+    case OpType::kMulChannel: op->run = run_mul_channel; break;
+    case OpType::kSigmoid: op->run = run_sigmoid; break;
+    case OpType::kSoftmax: op->run = run_softmax; break;
     case OpType::kQuantize:
     case OpType::kDequantize: return Status::error("dequantize reads int8");
   }
