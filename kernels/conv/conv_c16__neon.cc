@@ -32,6 +32,11 @@ inline void reduce8(const int32x4_t (&acc)[8], int32x4_t* s0, int32x4_t* s1) {
 
 }  // namespace
 
+// Built with -fno-schedule-insns (kernels/CMakeLists.txt): GCC's pre-allocation scheduler
+// hoists all 8 weight loads and 16 products of a k group ahead of the sadalps, and 16
+// accumulators + 8 weights + 16 int16 products + 2 rows do not fit 32 registers: it spilled
+// 4 accumulators per group (8 ldr/str q per 256 MACs). Out-of-order cores overlap the
+// chains by renaming anyway. (An optimize attribute instead stops the intrinsics inlining.)
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon) {
   constexpr int kMr = 2, kNr = 8;
   int32x4_t acc0[kNr], acc1[kNr];
