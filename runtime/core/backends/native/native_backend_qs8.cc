@@ -8,6 +8,7 @@
 #include "kernels/conv/conv_variants.h"
 #include "kernels/dwconv/dwconv.h"
 #include "kernels/eltwise/eltwise.h"
+#include "kernels/eltwise/lut.h"
 #include "kernels/pool/pool.h"
 #include "runtime/core/backends/native/native_backend_internal.h"
 #include "runtime/core/quantize_ops.h"
@@ -52,7 +53,8 @@ void run_qs8_conv(const PreparedOp& op, uint8_t* arena) {
     ThreadPool* pool = conv_split_pool(op, st.shape, kMinMacsToSplitQs8);
     parallel_ranges(pool, run_qs8_conv_range, &task, n, parallel_grain(n, pool ? pool->threads() : 1));
   }
-  if (st.setup.leaky) qs8_apply_table(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
+  // Leaky ReLU = the table of qs8_conv_setup, looked up with tbl on NEON (kernels/eltwise/lut.h).
+  if (st.setup.leaky) qs8_lut_pick().ukernel(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
 }
 
 Status prepare_qs8_conv(PreparedOp* op) {
