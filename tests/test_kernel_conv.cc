@@ -59,6 +59,8 @@ std::vector<Conv2dShape> test_shapes() {
       make_shape(1, 1, 19, 33, 3, 1, true),    // 1x1 map, SAME 3x3: padding taps, 1 row
       make_shape(5, 5, 24, 17, 3, 1, true),    // c16: one 16 group + the 8-wide last group
       make_shape(4, 3, 8, 9, 1, 1, false),     // c16: only the 8-wide group, odd pixel count
+      make_shape(3, 5, 512, 520, 1, 1, false), // pointwise row pointers, f32 block-outer, 15 px
+      make_shape(7, 6, 16, 24, 1, 2, false),   // 1x1 stride 2: not the pointwise shortcut
   };
 }
 
