@@ -18,8 +18,13 @@
 //     u8 = x+128 to vpdpbusd), scale[NR] (f32 requant scale), then
 //     w[tap][in_c4/4][NR][4] int8 (in_c4 = in_c rounded up to 4, extra k are zero);
 //     then one row of in_c4 bytes all equal to the input zero point (the padding value).
-// - Reads past the end: qs8 kernels read activations 4 bytes at a time, so when in_c % 4
-//   != 0 they read up to 3 bytes past a pixel (the values meet zero weights). The input
+//   qs8 packed with kr = 16 (the 8-bit multiply pair kernels, *c16*): the same block header,
+//     then per tap the k in groups of 16, w[group][NR][16] int8; in_c is rounded up to 8 and
+//     the last group is w[NR][8] when in_c % 16 is in (0, 8]; the padding row is in_c8 bytes.
+//     Weights must lie in [-127, 127] (a pair of int8 products then fits int16): the pack
+//     rejects -128, and qs8_conv_pick_for (conv_variants.h) skips such variants for it.
+// - Reads past the end: qs8 kernels read activations 4 (c16: 8 or 16) bytes at a time, so
+//   they read up to 3 (c16: 7) bytes past a pixel (the values meet zero weights). The input
 //   buffer must therefore stay readable kConvInputOverreadBytes past its end.
 // - Alignment: none required (unaligned loads); 64-byte aligned buffers are faster.
 // - Residual: optional tensor with the output's shape added before the activation
@@ -54,10 +59,13 @@ size_t f32_conv_packed_size(const Conv2dShape& s, int nr);  // in floats
 void f32_conv_pack(const Conv2dShape& s, int nr, const float* weights, const float* bias,
                    float* packed);
 
-size_t qs8_conv_packed_size(const Conv2dShape& s, int nr);  // in bytes
+// True when no weight is -128 (the c16 layout's precondition, see above).
+bool qs8_conv_weights_fit_pairs(const int8_t* weights, size_t n);
+// kr = the variant's k-group (Qs8ConvVariant::kr): 4 (c4) or 16 (c16).
+size_t qs8_conv_packed_size(const Conv2dShape& s, int nr, int kr = 4);  // in bytes
 // weights HWIO int8, bias int32 [out_c] (in units of sx*sw[oc]) or null.
 Status qs8_conv_pack(const Conv2dShape& s, int nr, const int8_t* weights, const int32_t* bias,
-                     const Qs8ConvQuant& q, void* packed);
+                     const Qs8ConvQuant& q, void* packed, int kr = 4);
 
 // Micro-kernels: one MR x NR output tile. `a` holds taps*MR row pointers, tap-major
 // (a[t*MR + m]); rows m >= mr repeat a valid pointer and are computed but not stored.

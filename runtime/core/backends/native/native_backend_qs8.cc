@@ -8,6 +8,7 @@
 #include "kernels/conv/conv_variants.h"
 #include "kernels/dwconv/dwconv.h"
 #include "kernels/eltwise/eltwise.h"
+#include "kernels/eltwise/lut.h"
 #include "kernels/pool/pool.h"
 #include "runtime/core/backends/native/native_backend_internal.h"
 #include "runtime/core/quantize_ops.h"
@@ -52,7 +53,8 @@ void run_qs8_conv(const PreparedOp& op, uint8_t* arena) {
     ThreadPool* pool = conv_split_pool(op, st.shape, kMinMacsToSplitQs8);
     parallel_ranges(pool, run_qs8_conv_range, &task, n, parallel_grain(n, pool ? pool->threads() : 1));
   }
-  if (st.setup.leaky) qs8_apply_table(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
+  // Leaky ReLU = the table of qs8_conv_setup, looked up with tbl on NEON (kernels/eltwise/lut.h).
+  if (st.setup.leaky) qs8_lut_pick().ukernel(st.setup.leaky_table, static_cast<size_t>(op.out->elements), y);
 }
 
 Status prepare_qs8_conv(PreparedOp* op) {
@@ -69,12 +71,14 @@ Status prepare_qs8_conv(PreparedOp* op) {
     op->kernel_name = st->dw_variant->name;
   } else {
     FG_RETURN_IF_ERROR(conv_check(st->shape));
-    st->variant = &qs8_conv_pick();
     std::vector<int8_t> cropped;
     if (conv_crop_dead_taps(st->shape, w, &st->shape, &cropped)) w = cropped.data();
-    if (!st->packed.resize(qs8_conv_packed_size(st->shape, st->variant->nr)))
+    const Conv2dShape& cs = st->shape;
+    st->variant = &qs8_conv_pick_for(w, static_cast<size_t>(cs.kernel_h) * cs.kernel_w * cs.in_c * cs.out_c);
+    if (!st->packed.resize(qs8_conv_packed_size(st->shape, st->variant->nr, st->variant->kr)))
       return Status::error("out of memory packing weights");
-    FG_RETURN_IF_ERROR(qs8_conv_pack(st->shape, st->variant->nr, w, bias, st->setup.quant, st->packed.data()));
+    FG_RETURN_IF_ERROR(qs8_conv_pack(st->shape, st->variant->nr, w, bias, st->setup.quant, st->packed.data(),
+                                     st->variant->kr));
     op->kernel_name = st->variant->name;
   }
   op->state = std::move(st);

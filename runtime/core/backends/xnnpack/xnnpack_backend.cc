@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/eltwise/lut.h"
 #include "runtime/core/backends/xnnpack/xnnpack_backend.h"
 #include "runtime/core/backends/xnnpack/xnnpack_internal.h"
 
@@ -253,7 +254,7 @@ void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
   for (xnn_operator_t o : st.ops) xnn_run_operator(o, xnn_pool(op));
   if (!st.leaky_table.empty()) {
     int8_t* out = arena_out<int8_t>(op, arena);
-    for (int64_t i = 0; i < op.out->elements; ++i) out[i] = st.leaky_table[static_cast<size_t>(out[i] + 128)];
+    qs8_lut_pick().ukernel(st.leaky_table.data(), static_cast<size_t>(op.out->elements), out);
   }
 }
 
