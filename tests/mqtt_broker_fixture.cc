@@ -34,13 +34,6 @@ std::string file_text(const std::string& path) {
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> out;
-  for (std::string l; std::getline(f, l);) out.push_back(l);
-  return out;
-}
-
 pid_t spawn(const std::string& cmd) {
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);

@@ -8,12 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"  // read_lines, run_command
+
 namespace fg_test {
 
 // /usr/sbin, /usr/bin, /usr/local/...: the program's path, or "" when it is not installed.
 std::string find_program(const std::string& name);
 std::string file_text(const std::string& path);
-std::vector<std::string> read_lines(const std::string& path);
 void sleep_ms(int ms);
 // fork + exec /bin/sh -c "exec CMD": a pid the test can signal and reap.
 pid_t spawn(const std::string& cmd);

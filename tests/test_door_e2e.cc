@@ -42,33 +42,11 @@ Run run_door(const std::string& args, const std::string& stdin_file = "") {
 std::string frames_dir() { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames"; }
 std::string chip(const std::string& person, int n) { return sample_face(person, n); }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  std::string l;
-  while (std::getline(f, l)) lines.push_back(l);
-  return lines;
-}
-
 std::string read_all(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
-}
-
-// The value of "key" in a flat JSON line: a string's contents or a number's text.
-std::string field(const std::string& line, const std::string& key) {
-  const std::string k = "\"" + key + "\":";
-  const size_t at = line.find(k);
-  if (at == std::string::npos) return "";
-  size_t i = at + k.size();
-  if (line[i] == '"') {
-    const size_t end = line.find('"', i + 1);
-    return line.substr(i + 1, end - i - 1);
-  }
-  const size_t end = line.find_first_of(",}", i);
-  return line.substr(i, end - i);
 }
 
 // "decision person frame" for each decision line, "event:<name>" for event lines.

@@ -34,23 +34,6 @@ CommandResult run_door(const std::string& args) {
   return run_command(exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args + " </dev/null 2>&1");
 }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(f, l);) lines.push_back(l);
-  return lines;
-}
-
-// The value of "key" in a JSON line (first occurrence): a string's contents or a number's text.
-std::string field(const std::string& line, const std::string& key) {
-  const std::string k = "\"" + key + "\":";
-  const size_t at = line.find(k);
-  if (at == std::string::npos) return "";
-  size_t i = at + k.size();
-  if (line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
-  return line.substr(i, line.find_first_of(",}", i) - i);
-}
-
 std::vector<std::string> verdict_lines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines)

@@ -24,23 +24,6 @@ namespace {
 std::string door() { return exec_prefix() + " " + bin_dir() + "/facegate-door --models " + model_dir() + " "; }
 std::string frame(const std::string& name) { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames/" + name; }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(f, l);) lines.push_back(l);
-  return lines;
-}
-
-// The value of "key" in a flat JSON line (a string's contents or a number's text).
-std::string field(const std::string& line, const std::string& key) {
-  const std::string k = "\"" + key + "\":";
-  const size_t at = line.find(k);
-  if (at == std::string::npos) return "";
-  const size_t i = at + k.size();
-  if (line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
-  return line.substr(i, line.find_first_of(",}", i) - i);
-}
-
 // The third number of "box":[x,y,w,h].
 double box_width(const std::string& line) {
   size_t at = line.find("\"box\":[");

@@ -155,22 +155,6 @@ CommandResult run_door(const std::string& args) {
   return run_command(exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " " + args + " </dev/null 2>&1");
 }
 
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(f, l);) lines.push_back(l);
-  return lines;
-}
-
-std::string field(const std::string& line, const std::string& key) {
-  const std::string k = "\"" + key + "\":";
-  const size_t at = line.find(k);
-  if (at == std::string::npos) return "";
-  size_t i = at + k.size();
-  if (line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
-  return line.substr(i, line.find_first_of(",}", i) - i);
-}
-
 size_t count_lines(const std::vector<std::string>& lines, const std::string& key, const std::string& value) {
   size_t n = 0;
   for (const std::string& l : lines) n += field(l, key) == value;
@@ -240,7 +224,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   CommandResult r = run_door("--gallery-key " + f.key + " --gallery " + forged + frames + " --log " + log);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  std::vector<std::string> lines = lines_of(log);
+  std::vector<std::string> lines = read_lines(log);
   size_t stuart_grants = 0, amy_grants = 0, rejected_events = 0;
   for (const std::string& l : lines) {
     stuart_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
@@ -256,7 +240,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() +
                   " --insecure-gallery --gallery " + forged + frames + " --log " + weak_log + " </dev/null 2>&1");
   REQUIRE(r.exit_code == 0);
-  lines = lines_of(weak_log);
+  lines = read_lines(weak_log);
   size_t weak_grants = 0;
   for (const std::string& l : lines) weak_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
   CHECK(weak_grants >= 1);
@@ -288,13 +272,13 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   }
   auto wait_lines = [&](size_t n) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (lines_of(log).size() < n && std::chrono::steady_clock::now() < deadline)
+    while (read_lines(log).size() < n && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
   // Each step: change the file, let the door poll it (once a second) and decide a few frames.
   auto step = [&](const std::string& shell) {
     REQUIRE(std::system(shell.c_str()) == 0);
-    const size_t before = lines_of(log).size();
+    const size_t before = read_lines(log).size();
     std::this_thread::sleep_for(std::chrono::milliseconds(1300));
     wait_lines(before + 3);
   };
@@ -321,7 +305,7 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   }
   CHECK(WIFEXITED(status));  // not killed by SIGBUS
   CHECK(WEXITSTATUS(status) == 0);
-  const std::vector<std::string> lines = lines_of(log);
+  const std::vector<std::string> lines = read_lines(log);
   REQUIRE(!lines.empty());
   CHECK(field(lines.back(), "event") == "stop");
   size_t file_rejected = 0, changed = 0, grants_while_broken = 0, stuart_grants = 0;

@@ -102,6 +102,25 @@ inline void write_bytes(const std::string& path, const std::vector<uint8_t>& byt
   f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 }
 
+// The lines of a text file (an audit log, a door's output); empty when it cannot be read.
+inline std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(f, l);) lines.push_back(l);
+  return lines;
+}
+
+// The value of "key" in a flat JSON line (first occurrence): a string's contents or a
+// number's text; "" when absent. For audit lines, whose fields are known and unescaped.
+inline std::string field(const std::string& line, const std::string& key) {
+  const std::string k = "\"" + key + "\":";
+  const size_t at = line.find(k);
+  if (at == std::string::npos) return "";
+  const size_t i = at + k.size();
+  if (i < line.size() && line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
+  return line.substr(i, line.find_first_of(",}", i) - i);
+}
+
 // A fresh directory under /tmp, removed with everything in it when the test ends.
 struct TempDir {
   std::string path;
