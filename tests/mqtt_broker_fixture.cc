@@ -34,6 +34,16 @@ std::string file_text(const std::string& path) {
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
+std::string mqtt_door_skip_reason(const std::string& door_bin) {
+  for (const char* p : {"mosquitto", "mosquitto_sub", "mosquitto_pub", "mosquitto_passwd"})
+    if (find_program(p).empty()) return std::string(p) + " not installed (apt-get install mosquitto mosquitto-clients)";
+  if (!path_exists(door_bin) || !path_exists(model_dir() + "/recognition.fgm"))
+    return "facegate-door or the model files are not built";
+  if (contains(run_command(exec_prefix() + " " + door_bin + " --help 2>&1").out, "no libmosquitto"))
+    return "facegate-door was built without libmosquitto";
+  return "";
+}
+
 pid_t spawn(const std::string& cmd) {
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);

@@ -16,6 +16,9 @@ namespace fg_test {
 std::string find_program(const std::string& name);
 std::string file_text(const std::string& path);
 void sleep_ms(int ms);
+// Why a broker test cannot run here ("" when it can): mosquitto's programs missing, the door
+// binary or the models not built, or a door built without libmosquitto.
+std::string mqtt_door_skip_reason(const std::string& door_bin);
 // fork + exec /bin/sh -c "exec CMD": a pid the test can signal and reap.
 pid_t spawn(const std::string& cmd);
 // Exit code, or 128 + signal; -1 if still running after timeout_s (then it is killed).

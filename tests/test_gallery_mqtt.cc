@@ -62,12 +62,7 @@ Fixture& fixture() {
   char tmpl[] = "/tmp/fg_test_galmqtt_XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   f.dir = tmpl;
-  for (const char* p : {"mosquitto", "mosquitto_sub", "mosquitto_pub", "mosquitto_passwd"})
-    if (find_program(p).empty()) f.skip = std::string(p) + " not installed (apt-get install mosquitto mosquitto-clients)";
-  if (f.skip.empty() && (!path_exists(door_bin()) || !path_exists(model_dir() + "/recognition.fgm")))
-    f.skip = "facegate-door or the model files are not built";
-  if (f.skip.empty() && contains(run_command(exec_prefix() + " " + door_bin() + " --help 2>&1").out, "no libmosquitto"))
-    f.skip = "facegate-door was built without libmosquitto";
+  f.skip = mqtt_door_skip_reason(door_bin());
   if (!f.skip.empty()) {
     std::printf("SKIPPED: %s\n", f.skip.c_str());
     std::fflush(stdout);
