@@ -2,8 +2,9 @@
 # The whole test suite, from a fresh machine: installs what is missing, builds, runs CTest.
 #   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci),
 #      then the public API's test under ASan+UBSan
-#   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
-#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), after checking that
+#   2. aarch64 cross build + the whole suite under qemu -cpu max (dotprod, i8mm), then the
+#      tests whose results depend on the kernels picked (labels kernels + isa, tests/CMakeLists.txt)
+#      under -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), after checking that
 #      the model files it made under qemu equal the host's byte for byte; then the exact ARM
 #      instruction counts against their baseline (bench/arm_cost/ci_check.sh)
 #   3. armhf cross build of the kernel tests + ctest -L kernels under qemu-arm
@@ -71,7 +72,7 @@ step "aarch64: its own model files (fg_convert + fg_quantize under qemu) equal t
 scripts/check-models-identical.sh build/release build/aarch64
 step "aarch64: tests under qemu -cpu max"
 run_ctest --preset aarch64 -j "$jobs"
-step "aarch64: tests under qemu -cpu cortex-a72"
+step "aarch64: kernel- and ISA-dependent tests under qemu -cpu cortex-a72 (labels kernels, isa)"
 run_ctest --preset aarch64-a72 -j "$jobs"
 step "aarch64: exact instruction counts of every net vs bench/arm_cost/baseline.tsv"
 bench/arm_cost/ci_check.sh build/aarch64
