@@ -36,8 +36,10 @@ TEST_CASE("every pipeline command's --help lists the shared options with the sam
     CHECK(contains(r.out, "--face-crop") == embedding);
     CHECK(contains(r.out, "--flip") == embedding);
   }
-  // One tau default for 1:1 and 1:K on the CLI: verify's (the LFW optimum).
-  for (const char* cmd : {"verify", "compare", "identify"}) CHECK(contains(run(std::string(cmd) + " --help").out, "0.38"));
+  // One 1:1 tau default on the CLI: verify's (the LFW optimum). 1:K follows the gallery size
+  // at a target FPIR (runtime/gallery/gallery_tau.h), as the door does.
+  for (const char* cmd : {"verify", "compare"}) CHECK(contains(run(std::string(cmd) + " --help").out, "0.38"));
+  CHECK(contains(run("identify --help").out, "--fpir P (default 0.003)"));
 }
 
 TEST_CASE("compare takes --precision and --net-threads; bad values are usage errors") {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_tau.h"
 #include "runtime/gallery/gallery_key.h"
 #include "runtime/vision/image.h"
 #include "test_util.h"
@@ -332,6 +333,34 @@ TEST_CASE("startup: usage errors, config file, missing gallery, gallery of anoth
   r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + " --actuator command");
   CHECK(r.exit_code == 2);  // a missing flag is usage, not bad input
   CHECK(r.out.find("--command") != std::string::npos);
+}
+
+TEST_CASE("tau follows the gallery size at --fpir (default 0.003); --tau fixes it; both is a usage error") {
+  Fixture& f = fixture();
+  if (!f.ready) return;
+  const std::string log = f.dir + "/tau.jsonl";
+  Run r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + "/amy3.png --log " + log);
+  REQUIRE(r.exit_code == 0);
+  char want[96];
+  std::snprintf(want, sizeof want, "tau %.4f (FPIR 0.003 at 2 people)", fg::tau_for_fpir(2, 0.003, true).tau);
+  CHECK_MESSAGE(contains(r.out, want), r.out);  // the console's start line
+  std::vector<std::string> lines = read_lines(log);
+  REQUIRE(!lines.empty());
+  CHECK(contains(field(lines[0], "detail"), want));  // and the audit log's start event
+  // A stricter target gives a stricter tau, for the same two people.
+  r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + "/amy3.png --fpir 0.0005");
+  std::snprintf(want, sizeof want, "tau %.4f (FPIR 0.0005 at 2 people)", fg::tau_for_fpir(2, 0.0005, true).tau);
+  CHECK_MESSAGE(contains(r.out, want), r.out);
+  CHECK(fg::tau_for_fpir(2, 0.0005, true).tau < fg::tau_for_fpir(2, 0.003, true).tau);
+  r = run_door("--gallery " + f.gallery + " --source " + frames_dir() + "/amy3.png --tau 0.25");
+  CHECK(contains(r.out, "tau 0.2500 (fixed)"));
+  r = run_door("--gallery " + f.gallery + " --source x --tau 0.25 --fpir 0.01");
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "give one"));
+  for (const char* bad : {"0", "0.9", "nan", "x"}) {
+    r = run_door("--gallery " + f.gallery + " --source x --fpir " + std::string(bad));
+    CHECK_MESSAGE(r.exit_code == 2, bad);
+  }
 }
 
 TEST_CASE("--bench plays the decoded frames N times and prints the table; --stats every N frames") {

@@ -109,7 +109,7 @@ std::string door_cmd(const Fixture& f, const Broker& b, const std::string& id, c
                      const std::string& topic, const std::string& source, const std::string& log,
                      const std::string& extra, const std::string& out) {
   return exec_prefix() + " " + door_bin() + " --models " + f.dir.substr(0, 0) + model_dir() + " --gallery " + gallery +
-         " --source " + source + " --loop 0 --visit-gap 0 --votes 1 --window 1 --cooldown 0 --liveness off --quiet --log " + log +
+         " --source " + source + " --loop 0 --visit-gap 0 --votes 1 --window 1 --cooldown 0 --liveness off --tau 0.30 --quiet --log " + log +
          " --mqtt " + b.url("door") + " --mqtt-password-file " + f.dir + "/doorpw --door-id " + id +
          " --gallery-mqtt " + topic + " --gallery-sign-key " + f.sign_key + " " + extra + " >" + out + " 2>&1 </dev/null";
 }

@@ -10,6 +10,7 @@
 
 #include "runtime/eval/curve_plots.h"
 #include "runtime/eval/identify_eval.h"
+#include "runtime/gallery/gallery_tau.h"
 #include "runtime/core/model.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/json_out.h"
@@ -46,7 +47,9 @@ struct Row {
   std::string label, match;
   size_t people = 0, records = 0;
   IdentifyReport report;
-  double fpir_default = 0, fnir_default = 0;  // at identify's default tau (kMatchTau)
+  // At the default tau for this gallery size (--fpir 0.003 through runtime/gallery/gallery_tau.h,
+  // the door's and identify's rule).
+  double tau_default = 0, fpir_default = 0, fnir_default = 0;
   std::vector<DetPoint> det;                  // --plot
 };
 
@@ -54,7 +57,7 @@ void print_row(const Row& r) {
   std::printf("  %-7s %-5s %6zu %7zu %7zu %9zu   %6.2f%%", r.label.c_str(), r.match.c_str(), r.people, r.records,
               r.report.mated, r.report.non_mated, 100 * r.report.rank1);
   for (const FpirPoint& p : r.report.points) std::printf("   %6.2f%% (tau %.4f, FPIR %.4f)", 100 * p.fnir, p.tau, p.fpir);
-  std::printf("   %6.2f%% / %6.2f%%\n", 100 * r.fpir_default, 100 * r.fnir_default);
+  std::printf("   %6.2f%% / %6.2f%% (tau %.4f)\n", 100 * r.fpir_default, 100 * r.fnir_default, r.tau_default);
 }
 
 void write_json(const std::string& path, const std::string& dir, const IdentifyPlanOptions& po,
@@ -86,7 +89,8 @@ void write_json(const std::string& path, const std::string& dir, const IdentifyP
       run[std::string("tau_at_fpir_") + at] = json_fixed(p.tau, 6);
       run[std::string("fpir_achieved_") + at] = json_fixed(p.fpir, 6);
     }
-    run["default_tau"] = json_fixed(kMatchTau, 4);
+    run["default_tau"] = json_fixed(r.tau_default, 4);
+    run["default_fpir_target"] = kDefaultFpir;
     run["fpir_at_default_tau"] = json_fixed(r.fpir_default, 6);
     run["fnir_at_default_tau"] = json_fixed(r.fnir_default, 6);
     j["runs"].push_back(std::move(run));
@@ -155,7 +159,8 @@ int cmd_eval_identify(int argc, char** argv) {
   if (int rc = pipeline_options_from_args("eval identify", args, &run.pipeline, &run.model_dir)) return rc;
 
   Model recognition;  // its checksum keys the embedding cache
-  if (Status s = model_load_file(run.model_dir + "/recognition.fgm", &recognition); !s) return failure(s.message());
+  const std::string encoder = run.model_dir + (run.pipeline.int8 ? "/recognition_int8.fgm" : "/recognition.fgm");
+  if (Status s = model_load_file(encoder, &recognition); !s) return failure(s.message());
   char key[256];
   std::snprintf(key, sizeof key, "recognition %08x mode %s template %d padding %.4f detector %d score %.4f backend %s",
                 recognition.checksum, descriptor_mode_name(run.pipeline.mode),
@@ -197,8 +202,9 @@ int cmd_eval_identify(int argc, char** argv) {
     r.people = e.people;
     r.records = e.records.size();
     FG_RETURN_IF_ERROR(identify_report(outcomes, kFpirTargets, &r.report));
-    r.fpir_default = identify_fpir(outcomes, kMatchTau);
-    r.fnir_default = identify_fnir(outcomes, kMatchTau);
+    r.tau_default = tau_for_fpir(e.people, kDefaultFpir, run.pipeline.int8).tau;
+    r.fpir_default = identify_fpir(outcomes, r.tau_default);
+    r.fnir_default = identify_fnir(outcomes, r.tau_default);
     r.det = identify_det_curve(outcomes);
     rows.push_back(r);
     return Status::ok();
@@ -214,7 +220,7 @@ int cmd_eval_identify(int argc, char** argv) {
   std::printf("images: %zu (%zu from cache), no face detected in %zu (centre box used), embedding %.1f s\n\n",
               plan.images.size(), cached, no_face, seconds);
   std::printf("  gallery match people records   mated non-mated   rank-1   FNIR @ FPIR=0.01                  "
-              "FNIR @ FPIR=0.003                 FPIR / FNIR @ tau %.2f\n", kMatchTau);
+              "FNIR @ FPIR=0.003                 FPIR / FNIR @ the default tau (--fpir %g)\n", kDefaultFpir);
   for (const Row& r : rows) {
     if (r.label == "multi" && r.match == "min")
       std::printf("\n  multi-photo: people with >= %d photos, %d enrolled each, next %d photos probed:\n",

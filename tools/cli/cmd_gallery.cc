@@ -14,6 +14,7 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_tau.h"
 #include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/cli_api.h"
@@ -184,16 +185,17 @@ int cmd_enroll(int argc, char** argv) {
 int cmd_identify(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"match", "top", "annotate"}), kPhotoFlags, &args, &error))
+  if (!parse_args(argc, argv, 2, photo_values({"match", "top", "annotate", "fpir"}), kPhotoFlags, &args, &error))
     return usage_error("identify", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
+        "usage: facegate identify [--fpir P | --tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
         "                         [--gallery-key KEYFILE | --insecure-gallery] [pipeline options]\n"
         "                         GALLERY PHOTO\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
-        "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
-        "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
+        "distance; \"not recognized\" when it is above tau. tau follows the gallery's size: at most\n"
+        "--fpir P (default %g) of searches by people not enrolled match someone (the table measured\n"
+        "on LFW, docs/thresholds.md; never above the 1:1 point at FMR 1e-3); --tau T fixes it.\n"
         "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn.\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
@@ -201,13 +203,20 @@ int cmd_identify(int argc, char** argv) {
         "a v1 gallery, or one without its key, needs --insecure-gallery.\n"
         "--crop: the image already is the face crop (no detection). --json: docs/json.md.\n"
         "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
-        kMatchTau, match_name(kDefaultMatch));
+        kDefaultFpir, match_name(kDefaultMatch));
     print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");
   float tau = kMatchTau;
   if (!parse_tau(args, &tau)) return usage_error("identify", "--tau must be a finite number in 0..100");
+  const bool tau_fixed = !args.value("tau").empty();
+  float fpir = float(kDefaultFpir);
+  if (!args.value("fpir").empty()) {
+    if (tau_fixed) return usage_error("identify", "--tau fixes the threshold and --fpir chooses it: give one");
+    if (!parse_float(args.value("fpir"), &fpir) || !(fpir > 0.f) || fpir > 0.5f)
+      return usage_error("identify", "--fpir must be in (0, 0.5]");
+  }
   IdentifyOptions io;
   io.score = kDefaultMatch;
   const std::string match = args.value("match", match_name(kDefaultMatch));
@@ -225,6 +234,7 @@ int cmd_identify(int argc, char** argv) {
   GalleryPtr g;
   if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
   gallery_print_warnings("identify", *g);
+  if (!tau_fixed) tau = tau_for_fpir(gallery_info(*g).persons, fpir, args.value("precision") == "int8").tau;
   Photo photo;
   photo.path = args.positional[1];
   if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
@@ -242,6 +252,7 @@ int cmd_identify(int argc, char** argv) {
     j["whole_image"] = photo.whole_image;
     j["match"] = match;
     j["tau"] = json_fixed(tau, 4);
+    j["fpir"] = tau_fixed ? Json(nullptr) : Json(json_fixed(fpir, 6));
     j["recognized"] = recognized;
     j["name"] = recognized ? Json(best[0].name) : Json(nullptr);
     j["distance_sq"] = best.empty() ? Json(nullptr) : Json(json_fixed(best[0].distance, 6));
@@ -255,10 +266,10 @@ int cmd_identify(int argc, char** argv) {
     if (best.empty())
       std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
     else if (recognized)
-      std::printf("%s: %s (distance_sq %.4f <= tau %.2f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
+      std::printf("%s: %s (distance_sq %.4f <= tau %.4f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
                   best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
     else
-      std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.2f)\n", photo.path.c_str(),
+      std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.4f)\n", photo.path.c_str(),
                   best[0].name.c_str(), best[0].distance, tau);
     for (size_t i = 1; i < best.size(); ++i)
       std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);

@@ -113,6 +113,13 @@ const std::vector<Option>& options() {
          double x;
          if (!double_in(v, 0, kMaxTau, &x)) return false;
          c.policy.tau = (float)x;
+         c.tau_fixed = true;
+         return true;
+       }},
+      {"fpir", true, [](DoorConfig& c, const std::string& v) {
+         // (0, 0.5]: a target above one search in two is not a door policy.
+         if (!double_in(v, 1e-9, 0.5, &c.fpir)) return false;
+         c.fpir_given = true;
          return true;
        }},
       {"votes", true, [](DoorConfig& c, const std::string& v) {
@@ -325,6 +332,8 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
   if (cfg->help) return Status::ok();
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
+  if (cfg->tau_fixed && cfg->fpir_given)
+    return Status::error("--tau fixes the threshold and --fpir chooses it from the gallery size: give one");
   if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
   if (!door_liveness_options_valid(cfg->liveness, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
@@ -383,7 +392,9 @@ void door_print_usage(FILE* out) {
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"
-      "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
+      "policy:   --fpir P (0.003; 0..0.5): tau from the gallery's size so that at most P of searches by\n"
+      "          people not enrolled match someone (docs/thresholds.md; re-chosen when the gallery changes)\n"
+      "          --tau T (squared L2, 0..4): a fixed tau instead  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
       "liveness: --liveness off|passive|passive+blink (passive; docs/liveness.md): a frame votes only\n"

@@ -43,6 +43,11 @@ struct DoorConfig {
     return o;
   }();
   PolicyOptions policy;
+  // --tau T fixes the threshold; otherwise it follows the gallery's size at the target FPIR
+  // --fpir P (door_tau.h). Giving both is a usage error.
+  bool tau_fixed = false;
+  double fpir = 0.003;             // runtime/gallery/gallery_tau.h kDefaultFpir
+  bool fpir_given = false;
   DoorLivenessOptions liveness;    // --liveness off|passive|passive+blink (door_liveness.h)
   VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
   SnapshotOptions snapshots;       // --snapshots DIR ... (snapshot.h)

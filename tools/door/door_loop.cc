@@ -1,4 +1,5 @@
 #include "tools/door/door_loop.h"
+#include "tools/door/door_tau.h"
 
 #include <sys/stat.h>
 
@@ -82,10 +83,11 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   }
   FG_RETURN_IF_ERROR(door_mqtt_open(*d));
   FG_RETURN_IF_ERROR(snapshot_open(cfg.snapshots, &d->snapshots));
+  door_tau_refresh(*d);
   const GalleryInfo info = gallery_info(*d->gallery);
   char detail[256];
-  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames, liveness %s",
-                info.persons, info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window,
+  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, %s, %d of %d frames, liveness %s",
+                info.persons, info.live_records, door_tau_describe(*d).c_str(), cfg.policy.votes, cfg.policy.window,
                 liveness_mode_name(cfg.liveness.mode));
   door_event(*d, "start", detail);
   door_gallery_watch_start(*d);  // records the file's stamp; logs refused records
@@ -115,6 +117,7 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   const int64_t frame_no = ++d.counters.frames;
   if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
   maybe_refresh_gallery(d);
+  door_tau_refresh(d);  // --fpir: the gallery may have changed size
   Status s = face_pipeline_detect(d.pipe, frame, &d.boxes);
   const double detect_ms = ms_since(t_frame);
   latency_record(d.stats, Stage::kDetect, detect_ms);

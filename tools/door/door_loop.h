@@ -56,6 +56,11 @@ struct Door {
   GalleryOpenOptions gallery_access;
   double next_gallery_check_s = 0;
   GalleryFileStamp gallery_seen;
+  // The gallery tau was last chosen for (door_tau.h): --fpir re-chooses it on a change.
+  const Gallery* tau_chosen_for = nullptr;
+  GalleryFileStamp tau_chosen_stamp;
+  size_t tau_people = 0;
+  bool tau_beyond_table = false;
   // Per-frame scratch, reused.
   std::vector<FaceBox> boxes;
   std::vector<int> order;

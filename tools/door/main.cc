@@ -15,6 +15,7 @@
 
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
+#include "tools/door/door_tau.h"
 #include "tools/door/door_version.h"
 #include "tools/door/enroll_live.h"
 #include "tools/door/frame_source.h"
@@ -158,8 +159,9 @@ int main(int argc, char** argv) {
     return door->log_failed ? kExitLogFailure : kExitFailure;
   }
   if (!src) return kExitOk;  // enrol-only run
-  std::printf("facegate-door: %s, backend %s, tau %.2f, %d of %d frames, actuator %s%s\n", src->describe().c_str(),
-              fg::backend_name(cfg.pipeline.backend), cfg.policy.tau, cfg.policy.votes, cfg.policy.window,
+  std::printf("facegate-door: %s, backend %s, %s, %d of %d frames, actuator %s%s\n", src->describe().c_str(),
+              fg::backend_name(cfg.pipeline.backend), fg::door::door_tau_describe(*door).c_str(), cfg.policy.votes,
+              cfg.policy.window,
               cfg.actuator.kind == fg::door::ActuatorKind::kDryRun    ? "dry-run"
               : cfg.actuator.kind == fg::door::ActuatorKind::kCommand ? "command"
                                                                       : "gpio",
