@@ -6,6 +6,7 @@
 // any probe is not recognized).
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -101,25 +102,39 @@ TEST_CASE("identify of many probes: progress on a terminal, none with --quiet, n
   CHECK(!contains(piped.out, "\r"));
 }
 
-TEST_CASE("eval pad: progress on a terminal, none with --quiet") {
+TEST_CASE("eval pad: progress on a terminal, none with --quiet; --json parses with an odd folder name") {
   REQUIRE_MESSAGE(have_script(), "util-linux script (bsdutils, Essential in Debian) is needed for a pty");
   // A tiny NUAA-layout set from the bundled frames: 2 "bona fide" and 2 "attack" images.
-  TempDir d("fg_pad_progress");
+  TempDir tmp("fg_pad_progress");
+  const std::string dir = tmp.path + "/pad";
   for (const char* sub : {"/ClientRaw/0001", "/ImposterRaw/0001"})
-    REQUIRE(run_command("mkdir -p " + d.path + sub).exit_code == 0);
+    REQUIRE(run_command("mkdir -p " + dir + sub).exit_code == 0);
   for (const char* n : {"amy3.png", "amy4.png"}) {
-    REQUIRE(run_command("cp " + frame(n) + " " + d.path + "/ClientRaw/0001/").exit_code == 0);
-    REQUIRE(run_command("cp " + frame(n) + " " + d.path + "/ImposterRaw/0001/").exit_code == 0);
+    REQUIRE(run_command("cp " + frame(n) + " " + dir + "/ClientRaw/0001/").exit_code == 0);
+    REQUIRE(run_command("cp " + frame(n) + " " + dir + "/ImposterRaw/0001/").exit_code == 0);
   }
-  std::ofstream(d.path + "/client_train.txt") << "0001/amy3.png\n0001/amy4.png\n";
-  std::ofstream(d.path + "/imposter_train.txt") << "0001/amy3.png\n0001/amy4.png\n";
-  const std::string out = d.path + "/out.txt";
-  std::string tty = on_terminal(facegate() + " eval pad " + d.path, out);
+  std::ofstream(dir + "/client_train.txt") << "0001/amy3.png\n0001/amy4.png\n";
+  std::ofstream(dir + "/imposter_train.txt") << "0001/amy3.png\n0001/amy4.png\n";
+  // The report's "dataset" is the folder as given: a name with '"', '\\' and UTF-8 stays JSON.
+  const std::string odd = tmp.path + "/pad \"q\\\xC3\xA9";
+  REQUIRE(::rename(dir.c_str(), odd.c_str()) == 0);
+  const std::string json_out = tmp.path + "/pad.json";
+  const CommandResult rj = run_command(facegate() + " eval pad --quiet --json " + json_out + " '" + odd + "' 2>&1");
+  INFO(rj.out);
+  REQUIRE(rj.exit_code == 0);
+  std::ifstream jf(json_out);
+  const nlohmann::json report = nlohmann::json::parse(jf);
+  CHECK(report["dataset"] == odd);
+  CHECK(report["bona_fide"] == 2);
+  CHECK(report["at_threshold"]["apcer"].is_number());
+  REQUIRE(::rename(odd.c_str(), dir.c_str()) == 0);
+  const std::string out = tmp.path + "/out.txt";
+  std::string tty = on_terminal(facegate() + " eval pad " + dir, out);
   INFO(tty);
   CHECK(contains(tty, "\reval pad: 4/4 images"));
-  tty = on_terminal(facegate() + " eval pad --quiet " + d.path, out);
+  tty = on_terminal(facegate() + " eval pad --quiet " + dir, out);
   CHECK(!contains(tty, "eval pad:"));
   std::ifstream f(out);
-  const std::string report((std::istreambuf_iterator<char>(f)), {});
-  CHECK(contains(report, "APCER"));  // it ran
+  const std::string text((std::istreambuf_iterator<char>(f)), {});
+  CHECK(contains(text, "APCER"));  // it ran
 }

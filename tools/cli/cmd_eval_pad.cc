@@ -19,8 +19,8 @@
 #include "runtime/eval/pad_metrics.h"
 #include "runtime/vision/liveness.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
 #include "tools/cli/progress.h"
-#include "tools/door/audit_log.h"
 
 namespace fg::cli {
 namespace {
@@ -78,9 +78,9 @@ void print_rates(const char* label, const PadRates& r) {
               100 * r.apcer, 100 * r.bpcer, 100 * r.acer);
 }
 
-void json_rates(FILE* f, const char* key, const PadRates& r, bool comma) {
-  std::fprintf(f, "  \"%s\": {\"threshold\": %.6f, \"apcer\": %.6f, \"bpcer\": %.6f, \"acer\": %.6f}%s\n", key,
-               r.threshold, r.apcer, r.bpcer, r.acer, comma ? "," : "");
+Json json_rates(const PadRates& r) {
+  return {{"threshold", json_fixed(r.threshold, 6)}, {"apcer", json_fixed(r.apcer, 6)},
+          {"bpcer", json_fixed(r.bpcer, 6)}, {"acer", json_fixed(r.acer, 6)}};
 }
 
 }  // namespace
@@ -196,19 +196,21 @@ int cmd_eval_pad(int argc, char** argv) {
     std::fclose(f);
   }
   if (!args.value("json").empty()) {
-    FILE* f = std::fopen(args.value("json").c_str(), "w");
-    if (!f) return failure("cannot write " + args.value("json"));
-    std::fprintf(f, "{\n  \"dataset\": %s,\n  \"persons\": \"%s\",\n  \"every\": %d,\n  \"detector_input_size\": %d,\n",
-                 fg::door::json_string(dir).c_str(), args.value("persons", "all").c_str(), int(every_f),
-                 opt.detector.input_size);
-    std::fprintf(f, "  \"backend\": \"%s\",\n  \"bona_fide\": %d,\n  \"bona_fide_no_face\": %d,\n  \"attacks\": %d,\n"
-                    "  \"attacks_no_face\": %d,\n  \"auc\": %.6f,\n",
-                 backend_name(opt.backend), count[0], no_face[0], count[1], no_face[1], r.auc);
-    json_rates(f, "at_threshold", r.at_threshold, true);
-    json_rates(f, "at_apcer_1", r.at_apcer_1, true);
-    json_rates(f, "at_apcer_5", r.at_apcer_5, false);
-    std::fprintf(f, "}\n");
-    std::fclose(f);
+    Json j;
+    j["dataset"] = dir;
+    j["persons"] = args.value("persons", "all");
+    j["every"] = int(every_f);
+    j["detector_input_size"] = opt.detector.input_size;
+    j["backend"] = backend_name(opt.backend);
+    j["bona_fide"] = count[0];
+    j["bona_fide_no_face"] = no_face[0];
+    j["attacks"] = count[1];
+    j["attacks_no_face"] = no_face[1];
+    j["auc"] = json_fixed(r.auc, 6);
+    j["at_threshold"] = json_rates(r.at_threshold);
+    j["at_apcer_1"] = json_rates(r.at_apcer_1);
+    j["at_apcer_5"] = json_rates(r.at_apcer_5);
+    if (!json_write_file(args.value("json"), j)) return failure("cannot write " + args.value("json"));
   }
   return kExitOk;
 }
