@@ -130,3 +130,16 @@ TEST_CASE("each command takes only the options it uses: eval's and tau elsewhere
   CHECK(run("eval lfw --folds 1 --threads 1 --plot /tmp/x.svg --pairs /nonexistent/p.txt /nonexistent").exit_code == 3);
   CHECK(run("embed --crop " + face).exit_code == 0);
 }
+
+TEST_CASE("--version on both binaries: version, git describe, the ISA the kernels picked (FG_MAX_ISA caps it)") {
+  for (const char* tool : {"facegate", "facegate-door"}) {
+    INFO(tool);
+    CommandResult r = run_command(tool_command(tool) + " --version 2>&1");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind(std::string(tool) + " ", 0) == 0);
+    CHECK(contains(r.out, " (git "));
+    CHECK(contains(r.out, ") isa "));
+    r = run_command("FG_MAX_ISA=scalar " + tool_command(tool) + " --version 2>&1");
+    CHECK(contains(r.out, ") isa scalar ["));
+  }
+}
