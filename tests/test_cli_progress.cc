@@ -36,12 +36,9 @@ struct Gallery {
   std::string key = dir.path + "/k", path = dir.path + "/g.fgg";
   Gallery() {
     REQUIRE(run_command(facegate() + " gallery keygen " + key + " 2>&1").exit_code == 0);
-    REQUIRE(run_command(facegate() + " enroll --quiet --gallery-key " + key + " " + path + " amy " + sample_face("amy", 1) +
-                        " " + sample_face("amy", 2) + " 2>&1")
-                .exit_code == 0);
-    REQUIRE(run_command(facegate() + " enroll --quiet --gallery-key " + key + " " + path + " sheldon " +
-                        sample_face("sheldon", 1) + " 2>&1")
-                .exit_code == 0);
+    const std::string enroll = facegate() + " enroll --quiet --gallery-key " + key + " " + path;
+    REQUIRE(run_command(enroll + " amy " + sample_face("amy", 1) + " " + sample_face("amy", 2) + " 2>&1").exit_code == 0);
+    REQUIRE(run_command(enroll + " sheldon " + sample_face("sheldon", 1) + " 2>&1").exit_code == 0);
   }
   std::string identify(const std::string& opts) const {
     return facegate() + " identify --gallery-key " + key + " " + opts + " " + path;
@@ -72,7 +69,8 @@ TEST_CASE("identify: several probes, one answer each in order; --json an array; 
   CHECK(j[1]["recognized"] == false);
   CHECK(j[2]["name"] == "amy");
   // Every probe recognized: exit 0. One probe: the object itself, as before.
-  CHECK(run_command(g.identify("") + " " + frame("amy3.png") + " " + frame("amy5.png") + " 2>/dev/null").exit_code == 0);
+  const std::string two_amys = " " + frame("amy3.png") + " " + frame("amy5.png");
+  CHECK(run_command(g.identify("") + two_amys + " 2>/dev/null").exit_code == 0);
   r = run_command(g.identify("--json") + " " + frame("amy3.png") + " 2>/dev/null");
   CHECK(nlohmann::json::parse(r.out).is_object());
   // --annotate draws one photo.

@@ -43,7 +43,9 @@ int print_help(FILE* out) {
                "                            the binary: ../models, ../share/facegate/models)\n"
                "             FG_GALLERY_KEY gallery key file when --gallery-key is absent\n"
                "             FG_MAX_ISA     cap the kernels' ISA (scalar, sse41, avx2, avx512,\n"
-               "                            avx512vnni, neon, neondot), for debugging\n");
+               "                            avx512vnni, neon, neondot), for debugging\n"
+               "             FG_PROGRESS_AFTER_S  seconds before a progress line shows on a\n"
+               "                            terminal (default 1)\n");
   return 0;
 }
 
