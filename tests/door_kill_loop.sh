@@ -45,7 +45,7 @@ for f in $(ls "$log".* 2>/dev/null | sed 's/.*\.jsonl\.//' | sort -rn); do files
 [[ -f $log ]] && files+=("$log")
 
 # "tau frame label decision" of every decision line in the log / printed by each run.
-cat "${files[@]}" | sed -n 's/.*"frame":\([0-9]*\),"label":"\([^"]*\)","face":[0-9]*,"decision":"\([a-z]*\)".*"tau":\([0-9.]*\),.*/\4 \1 \2 \3/p' |
+cat "${files[@]}" | sed -n 's/.*"frame":\([0-9]*\),"image":"\([^"]*\)","face":[0-9]*,"decision":"\([a-z]*\)".*"tau":\([0-9.]*\),.*/\4 \1 \2 \3/p' |
   sort -u >"$work/logged"
 printed=0 missing=0
 : >"$work/printed"

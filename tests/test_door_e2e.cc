@@ -55,7 +55,7 @@ std::vector<std::string> summarize(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines) {
     if (!field(l, "decision").empty())
-      out.push_back(field(l, "decision") + " " + field(l, "person") + " " + field(l, "frame"));
+      out.push_back(field(l, "decision") + " " + field(l, "name") + " " + field(l, "frame"));
     else
       out.push_back("event:" + field(l, "event"));
   }
@@ -169,7 +169,7 @@ TEST_CASE("images: one line per visit: grant / unknown / cooldown deny / too few
       "event:start",
       "grant amy 2",        // visit 1 (frames 1-2): 2 of the last 3 frames; no line for frame 1
       "event:bad_frame",    // frame 7: corrupt file, reported and skipped
-      "unknown unknown 5",  // visit 2 (stuart, frame 5) decided when frame 8 shows it is over
+      "unknown null 5",     // visit 2 (stuart, frame 5) decided when frame 8 shows it is over
       "deny amy 9",         // visit 3: 2/2 votes again, inside the cooldown: ONE deny, not one per frame
       "grant sheldon 13",   // visit 4
       "deny amy 16",        // visit 5: 1 vote of 2 when the stream ends
@@ -186,12 +186,15 @@ TEST_CASE("images: one line per visit: grant / unknown / cooldown deny / too few
   CHECK(field(lines[3], "visit") == "2");
   CHECK(field(lines[3], "ended") == "gone");
   CHECK(field(lines[3], "nearest") != "");  // an unknown still records who was nearest
-  CHECK(std::stof(field(lines[3], "distance")) > 0.30f);
+  CHECK(std::stof(field(lines[3], "distance_sq")) > 0.30f);
   CHECK(field(lines[4], "reason").find("cooldown") != std::string::npos);
   CHECK(field(lines[6], "reason").find("1/2 votes") != std::string::npos);
   CHECK(field(lines[6], "ended") == "stop");
-  CHECK(std::stof(field(lines[1], "distance")) <= 0.30f);
-  CHECK(std::stof(field(lines[1], "best_distance")) <= std::stof(field(lines[1], "distance")));
+  CHECK(std::stof(field(lines[1], "distance_sq")) <= 0.30f);
+  CHECK(std::stof(field(lines[1], "best_distance_sq")) <= std::stof(field(lines[1], "distance_sq")));
+  CHECK(field(lines[0], "format") == "2");  // the start event names the line format (docs/json.md)
+  CHECK(field(lines[1], "image") == "amy4.png");  // the CLI's names: image, name, distance_sq
+  CHECK(field(lines[2], "image") == "corrupt.png");
   CHECK(field(lines[1], "granted") == "true");
   CHECK(field(lines[4], "granted") == "false");
   CHECK(read_all(actions) == "amy 2\nsheldon 13\n");

@@ -154,7 +154,7 @@ TEST_CASE("door --enroll-live: five good frames from a Y4M stream, then the door
   CHECK(d.exit_code == 0);
   std::ifstream in(log);
   std::string all((std::istreambuf_iterator<char>(in)), {});
-  CHECK(contains(all, "\"decision\":\"grant\",\"person\":\"amy\""));
+  CHECK(contains(all, "\"decision\":\"grant\",\"name\":\"amy\""));
 
   // Again without --add: refused (exit 6) before any frame, nothing added; with --add: 5 more.
   const CommandResult again = run_command(door() + "--gallery " + f.gallery + " --source " + stream + " --enroll-live amy 2>&1");

@@ -167,7 +167,7 @@ TEST_CASE("live frames grant with passive liveness; without a blink, passive+bli
   const DoorRun d = play("live", src);
   REQUIRE(d.verdicts.size() == 1);
   CHECK(field(d.verdicts[0], "decision") == "grant");
-  CHECK(field(d.verdicts[0], "person") == "visitor");
+  CHECK(field(d.verdicts[0], "name") == "visitor");
   CHECK(field(d.verdicts[0], "mode") == "passive");
   CHECK(std::stof(field(d.verdicts[0], "score_min")) >= 0.30f);
   CHECK(d.r.out.find("1 grants") != std::string::npos);

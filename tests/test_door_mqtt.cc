@@ -132,7 +132,7 @@ Json summary_of(const std::vector<std::string>& audit) {
   return Json();
 }
 
-// The subset of JSON Schema docs/mqtt-event.schema.json uses: type, required, anyOf of
+// The subset of JSON Schema docs/mqtt-event.schema.json uses: type (a name or a list), required, anyOf of
 // required lists, additionalProperties false, per-property type and enum.
 std::string schema_problem(const Json& schema, const Json& v) {
   if (!v.is_object()) return "not an object";
@@ -149,11 +149,16 @@ std::string schema_problem(const Json& schema, const Json& v) {
   for (auto it = v.begin(); it != v.end(); ++it) {
     if (!props.contains(it.key())) return "undocumented field " + it.key();
     const Json& p = props[it.key()];
-    const std::string t = p["type"];
-    const bool ok = (t == "string" && it->is_string()) || (t == "integer" && it->is_number_integer()) ||
-                    (t == "number" && it->is_number()) || (t == "boolean" && it->is_boolean()) ||
-                    (t == "object" && it->is_object()) || (t == "array" && it->is_array());
-    if (!ok) return it.key() + " is not a " + t;
+    // "type" is one name or a list of them (["number", "null"]).
+    const Json types = p["type"].is_array() ? p["type"] : Json::array({p["type"]});
+    bool ok = false;
+    for (const auto& tj : types) {
+      const std::string t = tj;
+      ok = ok || (t == "string" && it->is_string()) || (t == "integer" && it->is_number_integer()) ||
+           (t == "number" && it->is_number()) || (t == "boolean" && it->is_boolean()) ||
+           (t == "object" && it->is_object()) || (t == "array" && it->is_array()) || (t == "null" && it->is_null());
+    }
+    if (!ok) return it.key() + " is not a " + types.dump();
     if (p.contains("enum") && std::find(p["enum"].begin(), p["enum"].end(), *it) == p["enum"].end())
       return it.key() + " = " + it->dump() + " is not in its enum";
   }

@@ -274,7 +274,7 @@ TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restar
   {
     INFO(file_text(f.dir + "/door2.out"));
     REQUIRE(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 20));
-    REQUIRE(wait_lines(log, "\"person\":\"sheldon\"", 2, 30));
+    REQUIRE(wait_lines(log, "\"name\":\"sheldon\"", 2, 30));
   }
   ::kill(door, SIGTERM);
   CHECK(wait_exit(door, 30) == 0);
@@ -289,11 +289,11 @@ TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restar
       CHECK(j["people"] == 2);
       CHECK(j["in_use"] == true);
     }
-    if (j.value("decision", "") == "grant" && j.value("person", "") == "sheldon") {
+    if (j.value("decision", "") == "grant" && j.value("name", "") == "sheldon") {
       CHECK(switched);  // never before the new gallery is in use
       ++sheldon_grants;
     }
-    amy_grants_before += !switched && j.value("decision", "") == "grant" && j.value("person", "") == "amy";
+    amy_grants_before += !switched && j.value("decision", "") == "grant" && j.value("name", "") == "amy";
   }
   CHECK(sheldon_grants >= 2);
   CHECK(amy_grants_before >= 1);  // the old gallery was deciding before
@@ -305,7 +305,7 @@ TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restar
   CHECK(wait_exit(again, 120) == 0);
   CHECK(lines_with(log2, "\"event\":\"gallery_snapshot\"").empty());
   CHECK(lines_with(log2, "\"event\":\"gallery_refused\"").empty());
-  CHECK(lines_with(log2, "\"person\":\"sheldon\"").size() >= 5);
+  CHECK(lines_with(log2, "\"name\":\"sheldon\"").size() >= 5);
   // No broker at all: the local file decides.
   b.kill9();
   const std::string log3 = f.dir + "/audit2c.jsonl";
@@ -483,7 +483,7 @@ TEST_CASE("gallery mqtt: mqtts:// with a CA made here; a wrong CA is refused wit
   {
     INFO(out << file_text(f.dir + "/door4.out"));
     CHECK(wait_lines(log, "\"event\":\"gallery_snapshot\"", 1, 30));
-    CHECK(wait_lines(log, "\"person\":\"sheldon\"", 1, 30));
+    CHECK(wait_lines(log, "\"name\":\"sheldon\"", 1, 30));
   }
   ::kill(door, SIGTERM);
   CHECK(wait_exit(door, 30) == 0);

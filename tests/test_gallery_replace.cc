@@ -227,8 +227,8 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   std::vector<std::string> lines = read_lines(log);
   size_t stuart_grants = 0, amy_grants = 0, rejected_events = 0;
   for (const std::string& l : lines) {
-    stuart_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
-    amy_grants += field(l, "decision") == "grant" && field(l, "person") == "amy";
+    stuart_grants += field(l, "decision") == "grant" && field(l, "name") == "stuart";
+    amy_grants += field(l, "decision") == "grant" && field(l, "name") == "amy";
     rejected_events += field(l, "event") == "gallery_rejected" && field(l, "records") == "1";
   }
   CHECK(stuart_grants == 0);
@@ -242,7 +242,7 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   REQUIRE(r.exit_code == 0);
   lines = read_lines(weak_log);
   size_t weak_grants = 0;
-  for (const std::string& l : lines) weak_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
+  for (const std::string& l : lines) weak_grants += field(l, "decision") == "grant" && field(l, "name") == "stuart";
   CHECK(weak_grants >= 1);
   CHECK(count_lines(lines, "event", "gallery_insecure") == 1);
   // And no key at all is a startup error, not a silent insecure run.
@@ -317,8 +317,8 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
     }
     if (field(l, "event") == "gallery_changed") ++changed, broken = false;
     if (field(l, "decision") == "grant") {
-      grants_while_broken += broken && field(l, "person") == "amy";
-      stuart_grants += field(l, "person") == "stuart";
+      grants_while_broken += broken && field(l, "name") == "amy";
+      stuart_grants += field(l, "name") == "stuart";
     }
   }
   MESSAGE(lines.size() << " log lines: " << file_rejected << " files refused, " << changed << " changes, "

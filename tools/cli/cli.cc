@@ -113,6 +113,19 @@ int usage_error(const std::string& command, const std::string& message) {
   return kExitUsage;
 }
 
+int reject_options(const std::string& command, const Args& args, const std::set<std::string>& names,
+                   const std::string& why) {
+  for (const std::string& n : names)
+    if (args.values.count(n) || args.has(n)) return usage_error(command, "--" + n + " does not apply " + why);
+  return 0;
+}
+
+int reject_with_crop(const std::string& command, const Args& args) {
+  if (!args.has("crop")) return 0;
+  return reject_options(command, args, {"input-size", "score", "template", "padding", "align", "face-crop"},
+                        "with --crop (the image is the face: no detection, no alignment)");
+}
+
 int failure(const std::string& message) {
   std::fprintf(stderr, "facegate: %s\n", message.c_str());
   return kExitFailure;

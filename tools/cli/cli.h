@@ -57,6 +57,14 @@ std::string model_path(const Args& args, const std::string& file);
 bool backend_from_args(const Args& args, Backend* out, std::string* error);
 
 int usage_error(const std::string& command, const std::string& message);
+
+// Options a command parses but that would do nothing in the mode it runs: exit 2 naming the
+// first one given ("--padding does not apply <why>"), else 0. `names` are value options or flags.
+int reject_options(const std::string& command, const Args& args, const std::set<std::string>& names,
+                   const std::string& why);
+// embed / enroll / identify --crop (the image IS the face): no detector, no aligner, so
+// --input-size, --score, --template, --padding, --align and --face-crop are refused.
+int reject_with_crop(const std::string& command, const Args& args);
 int failure(const std::string& message);
 
 // Gallery writers (gallery_wait.cc): runs `open` (a gallery_open(writer)/gallery_create)

@@ -12,9 +12,10 @@
 
 namespace fg::cli {
 
+// Only what pipeline_options_from_args reads; a command adds its own (--tau, --plot...), so an
+// option no command part uses is "unknown" rather than silently ignored.
 const std::set<std::string> kPipelineValueOptions = {"models", "backend", "precision", "input-size", "score", "padding",
-                                                     "template", "tau", "pairs", "folds", "plot", "threads",
-                                                     "net-threads"};
+                                                     "template", "net-threads"};
 // --json is a flag for detect/embed/verify and takes a file for eval.
 
 int pipeline_options_from_args(const std::string& command, const Args& args, FacePipelineOptions* opt,
@@ -112,6 +113,7 @@ int cmd_detect(int argc, char** argv) {
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
   values.insert("annotate");
+  for (const char* v : {"padding", "template"}) values.erase(v);  // detect runs no aligner
   if (!parse_args(argc, argv, 2, values, {"json", "help"}, &args, &error))
     return usage_error("detect", error);
   if (args.has("help")) {

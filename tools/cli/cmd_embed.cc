@@ -109,6 +109,7 @@ int cmd_embed(int argc, char** argv) {
   }
   if (args.has("align") || args.has("face-crop") || args.has("flip"))
     return usage_error("embed", "--crop takes the image as the face: --align, --face-crop and --flip do not apply");
+  if (int rc = reject_with_crop("embed", args)) return rc;
   Args crop = args;
   crop.flags.erase("crop");  // the pipeline's --crop is the descriptor mode, unused here
   facegate::Pipeline pipe;

@@ -17,7 +17,7 @@ int cmd_enroll_live(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  values.insert({"live", "frames", "gallery-key"});
+  values.insert({"live", "frames", "gallery-key", "tau"});
   if (!parse_args(argc, argv, 2, values, {"help", "add", "quiet", "insecure-gallery"}, &args, &error))
     return usage_error("enroll", error);
   if (args.has("help")) {

@@ -183,7 +183,7 @@ int cmd_eval(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  values.insert({"json", "jitter", "distance", "dump", "centre-offset"});
+  values.insert({"json", "jitter", "distance", "dump", "centre-offset", "pairs", "folds", "plot", "threads"});
   if (!parse_args(argc, argv, 2, values,
                   {"help", "align", "crop", "flip", "no-flip", "refine-landmarks", "landmark-flip",
                    "no-landmark-flip", "multi-view", "no-multi-view", "quiet"}, &args,

@@ -116,7 +116,8 @@ int cmd_eval_identify(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  for (const char* v : {"json", "k", "non-mated", "mated-per-person", "multi-people", "seed", "cache"}) values.insert(v);
+  for (const char* v : {"json", "k", "non-mated", "mated-per-person", "multi-people", "seed", "cache", "plot", "threads"})
+    values.insert(v);
   if (!parse_args(argc, argv, 3, values, {"help", "align", "crop", "quiet"}, &args, &error))
     return usage_error("eval identify", error);
   IdentifyPlanOptions po;

@@ -19,7 +19,8 @@
 #include "runtime/eval/pad_metrics.h"
 #include "runtime/vision/liveness.h"
 #include "tools/cli/cli.h"
-#include "tools/door/audit_log.h"
+#include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -77,9 +78,9 @@ void print_rates(const char* label, const PadRates& r) {
               100 * r.apcer, 100 * r.bpcer, 100 * r.acer);
 }
 
-void json_rates(FILE* f, const char* key, const PadRates& r, bool comma) {
-  std::fprintf(f, "  \"%s\": {\"threshold\": %.6f, \"apcer\": %.6f, \"bpcer\": %.6f, \"acer\": %.6f}%s\n", key,
-               r.threshold, r.apcer, r.bpcer, r.acer, comma ? "," : "");
+Json json_rates(const PadRates& r) {
+  return {{"threshold", json_fixed(r.threshold, 6)}, {"apcer", json_fixed(r.apcer, 6)},
+          {"bpcer", json_fixed(r.bpcer, 6)}, {"acer", json_fixed(r.acer, 6)}};
 }
 
 }  // namespace
@@ -90,12 +91,13 @@ int cmd_eval_pad(int argc, char** argv) {
   std::set<std::string> values = kPipelineValueOptions;
   for (const char* v : {"json", "live", "attack", "live-dir", "attack-dir", "persons", "every", "threshold", "dump"})
     values.insert(v);
-  if (!parse_args(argc, argv, 3, values, {"help"}, &args, &error)) return usage_error("eval pad", error);
+  for (const char* v : {"padding", "template"}) values.erase(v);  // no aligner: the liveness nets take the box
+  if (!parse_args(argc, argv, 3, values, {"help", "quiet"}, &args, &error)) return usage_error("eval pad", error);
   if (args.has("help")) {
     std::printf(
         "usage: facegate eval pad DIR [--live LIST] [--attack LIST] [--live-dir D] [--attack-dir D]\n"
         "                             [--persons 1-5] [--every N] [--threshold T] [--json OUT]\n"
-        "                             [--dump OUT.tsv] [--input-size N] [--backend B] [--models DIR]\n"
+        "                             [--dump OUT.tsv] [--quiet] [pipeline options]\n"
         "Presentation-attack detection (ISO/IEC 30107-3 terms) of the passive liveness nets\n"
         "(docs/liveness.md). Defaults: the NUAA layout, DIR/client_train.txt (bona fide, images in\n"
         "DIR/ClientRaw) and DIR/imposter_train.txt (attacks, in DIR/ImposterRaw); list lines are\n"
@@ -106,8 +108,10 @@ int cmd_eval_pad(int argc, char** argv) {
         "  --dump FILE     one line per image: kind, person, face found, score, name\n"
         "Reports APCER, BPCER, ACER at the threshold, AUC, and BPCER at APCER <= 1%% / 5%%.\n"
         "Images without a face are failures to acquire: counted, not in the rates.\n"
+        "--quiet: no progress line (terminal: images done, rate, ETA; else one summary).\n"
         "Exit code 0, 2 usage, 3 unreadable list, image or model.\n",
         kLivenessThreshold);
+    print_pipeline_options_help(HelpScope::kDetection);
     return kExitOk;
   }
   if (args.positional.size() != 1) return usage_error("eval pad", "give the dataset folder: eval pad DIR");
@@ -139,13 +143,16 @@ int cmd_eval_pad(int argc, char** argv) {
   if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
   LivenessNets nets;
   if (Status s = liveness_open(model_dir, opt.backend, &nets); !s) return failure(s.message());
-  std::fprintf(stderr, "eval pad: %zu images...\n", items.size());
+  if (!args.has("quiet")) std::fprintf(stderr, "eval pad: %zu images...\n", items.size());
+  Progress progress = progress_begin("eval pad", "images", items.size(), args.has("quiet"));
+  size_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<float> bona_fide, attacks;
   int no_face[2] = {0, 0}, count[2] = {0, 0};
   Image img;
   std::vector<FaceBox> boxes;
   for (PadItem& it : items) {
+    progress_update(&progress, done++);  // before the item: the no-face `continue` skips the end
     ++count[it.attack];
     if (Status s = image_load(it.path, 3, &img); !s) return failure(s.message());
     if (Status s = face_pipeline_detect(pipe, img, &boxes); !s) return failure(it.path + ": " + s.message());
@@ -160,6 +167,8 @@ int cmd_eval_pad(int argc, char** argv) {
     it.face = true;
     (it.attack ? attacks : bona_fide).push_back(it.score);
   }
+  progress_update(&progress, done);
+  progress_end(&progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (bona_fide.empty() || attacks.empty())
     return failure("need at least one bona fide and one attack image with a face (found " +
@@ -187,19 +196,21 @@ int cmd_eval_pad(int argc, char** argv) {
     std::fclose(f);
   }
   if (!args.value("json").empty()) {
-    FILE* f = std::fopen(args.value("json").c_str(), "w");
-    if (!f) return failure("cannot write " + args.value("json"));
-    std::fprintf(f, "{\n  \"dataset\": %s,\n  \"persons\": \"%s\",\n  \"every\": %d,\n  \"detector_input_size\": %d,\n",
-                 fg::door::json_string(dir).c_str(), args.value("persons", "all").c_str(), int(every_f),
-                 opt.detector.input_size);
-    std::fprintf(f, "  \"backend\": \"%s\",\n  \"bona_fide\": %d,\n  \"bona_fide_no_face\": %d,\n  \"attacks\": %d,\n"
-                    "  \"attacks_no_face\": %d,\n  \"auc\": %.6f,\n",
-                 backend_name(opt.backend), count[0], no_face[0], count[1], no_face[1], r.auc);
-    json_rates(f, "at_threshold", r.at_threshold, true);
-    json_rates(f, "at_apcer_1", r.at_apcer_1, true);
-    json_rates(f, "at_apcer_5", r.at_apcer_5, false);
-    std::fprintf(f, "}\n");
-    std::fclose(f);
+    Json j;
+    j["dataset"] = dir;
+    j["persons"] = args.value("persons", "all");
+    j["every"] = int(every_f);
+    j["detector_input_size"] = opt.detector.input_size;
+    j["backend"] = backend_name(opt.backend);
+    j["bona_fide"] = count[0];
+    j["bona_fide_no_face"] = no_face[0];
+    j["attacks"] = count[1];
+    j["attacks_no_face"] = no_face[1];
+    j["auc"] = json_fixed(r.auc, 6);
+    j["at_threshold"] = json_rates(r.at_threshold);
+    j["at_apcer_1"] = json_rates(r.at_apcer_1);
+    j["at_apcer_5"] = json_rates(r.at_apcer_5);
+    if (!json_write_file(args.value("json"), j)) return failure("cannot write " + args.value("json"));
   }
   return kExitOk;
 }

@@ -124,6 +124,7 @@ int cmd_enroll(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
+  if (int rc = reject_with_crop("enroll", args)) return rc;
   const std::string path = args.positional[0];
   std::string name;
   if (Status v = gallery_validate_name(args.positional[1], &name); !v) return usage_error("enroll", v.message());
@@ -182,32 +183,78 @@ int cmd_enroll(int argc, char** argv) {
   return kExitOk;
 }
 
+namespace {
+
+// One probe of identify: its JSON object (docs/json.md) or its text lines.
+Json identify_json(const Photo& photo, const std::string& match, float tau, bool recognized,
+                   const std::vector<IdentifyMatch>& best) {
+  Json j;
+  j["image"] = photo.path;
+  j["faces"] = photo.faces;
+  j["whole_image"] = photo.whole_image;
+  j["match"] = match;
+  j["tau"] = json_fixed(tau, 4);
+  j["recognized"] = recognized;
+  j["name"] = recognized ? Json(best[0].name) : Json(nullptr);
+  j["distance_sq"] = best.empty() ? Json(nullptr) : Json(json_fixed(best[0].distance, 6));
+  j["candidates"] = Json::array();
+  for (const IdentifyMatch& m : best)
+    j["candidates"].push_back({{"name", m.name}, {"distance_sq", json_fixed(m.distance, 6)}, {"records", m.records}});
+  return j;
+}
+
+void identify_print(const Photo& photo, bool crop, const std::string& match, float tau, bool recognized,
+                    const std::vector<IdentifyMatch>& best) {
+  if (photo.whole_image && !crop)
+    std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
+  if (best.empty())
+    std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
+  else if (recognized)
+    std::printf("%s: %s (distance_sq %.4f <= tau %.4f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
+                best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
+  else
+    std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.4f)\n", photo.path.c_str(),
+                best[0].name.c_str(), best[0].distance, tau);
+  for (size_t i = 1; i < best.size(); ++i)
+    std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);
+}
+
+}  // namespace
+
 int cmd_identify(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"match", "top", "annotate", "fpir"}), kPhotoFlags, &args, &error))
+  std::set<std::string> flags = kPhotoFlags;
+  flags.insert("quiet");
+  if (!parse_args(argc, argv, 2, photo_values({"tau", "match", "top", "annotate", "fpir"}), flags, &args, &error))
     return usage_error("identify", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate identify [--fpir P | --tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
+        "usage: facegate identify [--fpir P | --tau T] [--match min|mean] [--top N] [--json] [--crop] [--quiet]\n"
         "                         [--gallery-key KEYFILE | --insecure-gallery] [pipeline options]\n"
-        "                         GALLERY PHOTO\n"
+        "                         GALLERY PHOTO...\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
         "distance; \"not recognized\" when it is above tau. tau follows the gallery's size: at most\n"
         "--fpir P (default %g) of searches by people not enrolled match someone (the table measured\n"
         "on LFW, docs/thresholds.md; never above the 1:1 point at FMR 1e-3); --tau T fixes it.\n"
-        "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn.\n"
+        "Several photos: one answer each, in order (--json: an array of the objects); on a\n"
+        "terminal stderr shows probes done, rate and ETA (--quiet: nothing).\n"
+        "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn (one photo).\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
         "a v1 gallery, or one without its key, needs --insecure-gallery.\n"
         "--crop: the image already is the face crop (no detection). --json: docs/json.md.\n"
-        "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
+        "Exit 0 recognized (every photo), 1 not recognized (any photo), 2 usage, 3 error (bad\n"
+        "photo or gallery).\n",
         kDefaultFpir, match_name(kDefaultMatch));
     print_pipeline_options_help();
     return kExitOk;
   }
-  if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");
+  if (args.positional.size() < 2) return usage_error("identify", "give GALLERY PHOTO...");
+  const size_t probes = args.positional.size() - 1;
+  if (!args.value("annotate").empty() && probes != 1) return usage_error("identify", "--annotate takes one photo");
+  if (int rc = reject_with_crop("identify", args)) return rc;
   float tau = kMatchTau;
   if (!parse_tau(args, &tau)) return usage_error("identify", "--tau must be a finite number in 0..100");
   const bool tau_fixed = !args.value("tau").empty();
@@ -235,46 +282,34 @@ int cmd_identify(int argc, char** argv) {
   if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
   gallery_print_warnings("identify", *g);
   if (!tau_fixed) tau = tau_for_fpir(gallery_info(*g).persons, fpir, args.value("precision") == "int8").tau;
-  Photo photo;
-  photo.path = args.positional[1];
-  if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
-  std::vector<IdentifyMatch> best;
-  if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
-  const bool recognized = !best.empty() && best[0].distance <= tau;
-  if (!args.value("annotate").empty())
-    if (int rc = annotate_identify(args.value("annotate"), pipe, photo.path, args.has("crop"), best.empty() ? "" : best[0].name,
-                                   best.empty() ? 0 : best[0].distance, tau, recognized))
-      return rc;
-  if (args.has("json")) {
-    Json j;
-    j["image"] = photo.path;
-    j["faces"] = photo.faces;
-    j["whole_image"] = photo.whole_image;
-    j["match"] = match;
-    j["tau"] = json_fixed(tau, 4);
-    j["fpir"] = tau_fixed ? Json(nullptr) : Json(json_fixed(fpir, 6));
-    j["recognized"] = recognized;
-    j["name"] = recognized ? Json(best[0].name) : Json(nullptr);
-    j["distance_sq"] = best.empty() ? Json(nullptr) : Json(json_fixed(best[0].distance, 6));
-    j["candidates"] = Json::array();
-    for (const IdentifyMatch& m : best)
-      j["candidates"].push_back({{"name", m.name}, {"distance_sq", json_fixed(m.distance, 6)}, {"records", m.records}});
-    json_print(j);
-  } else {
-    if (photo.whole_image && !args.has("crop"))
-      std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
-    if (best.empty())
-      std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
-    else if (recognized)
-      std::printf("%s: %s (distance_sq %.4f <= tau %.4f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
-                  best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
-    else
-      std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.4f)\n", photo.path.c_str(),
-                  best[0].name.c_str(), best[0].distance, tau);
-    for (size_t i = 1; i < best.size(); ++i)
-      std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);
+  Json out = Json::array();
+  bool all_recognized = true;
+  Progress progress = progress_begin("identify", "probes", probes, args.has("quiet"));
+  for (size_t k = 0; k < probes; ++k) {
+    Photo photo;
+    photo.path = args.positional[k + 1];
+    if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
+    std::vector<IdentifyMatch> best;
+    if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
+    const bool recognized = !best.empty() && best[0].distance <= tau;
+    all_recognized = all_recognized && recognized;
+    if (!args.value("annotate").empty())
+      if (int rc = annotate_identify(args.value("annotate"), pipe, photo.path, args.has("crop"),
+                                     best.empty() ? "" : best[0].name, best.empty() ? 0 : best[0].distance, tau,
+                                     recognized))
+        return rc;
+    if (args.has("json")) {
+      Json j = identify_json(photo, match, tau, recognized, best);
+      j["fpir"] = tau_fixed ? Json(nullptr) : Json(json_fixed(fpir, 6));
+      out.push_back(std::move(j));
+    }
+    else identify_print(photo, args.has("crop"), match, tau, recognized, best);
+    progress_update(&progress, k + 1);
   }
-  return recognized ? kExitOk : kExitNegative;
+  progress_end(&progress);
+  // One photo: the object itself, as before; several: the array, in argument order.
+  if (args.has("json")) json_print(probes == 1 ? out[0] : out);
+  return all_recognized ? kExitOk : kExitNegative;
 }
 
 namespace {

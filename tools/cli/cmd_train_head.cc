@@ -49,7 +49,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int cmd_train_head(int argc, char** argv) {
   std::set<std::string> values = kPipelineValueOptions;
   for (const char* v : {"out", "feature", "epochs", "lr", "l2", "margin", "mining", "far", "cache", "decay",
-                        "people-per-batch", "images-per-person"})
+                        "people-per-batch", "images-per-person", "threads", "pairs"})
     values.insert(v);
   Args args;
   std::string error;

@@ -48,7 +48,7 @@ int cmd_verify(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  values.insert("annotate");
+  values.insert({"annotate", "tau"});
   if (!parse_args(argc, argv, 2, values, {"json", "help", "align", "crop", "face-crop", "flip"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;

@@ -20,7 +20,7 @@ const Command kCommands[] = {
     {"verify", fg::cli::cmd_verify, "two photos -> 1:1 verdict on the largest face of each"},
     {"eval", fg::cli::cmd_eval, "eval lfw DIR: LFW pairs.txt 10-fold accuracy, ROC, TAR@FAR; eval pad DIR: liveness APCER/BPCER"},
     {"enroll", fg::cli::cmd_enroll, "add a person to a gallery file from one or more photos"},
-    {"identify", fg::cli::cmd_identify, "photo -> nearest enrolled person, or not recognized (1:K)"},
+    {"identify", fg::cli::cmd_identify, "photos -> nearest enrolled person each, or not recognized (1:K)"},
     {"gallery", fg::cli::cmd_gallery, "gallery list|info|remove|compact GALLERY; keygen KEYFILE; migrate OLD NEW"},
     {"train-head", fg::cli::cmd_train_head, "train-head binary|triplet LFW_DIR --out FILE: learned similarity head"},
     {"verify-head", fg::cli::cmd_verify_head, "verify-head HEAD PHOTO1 PHOTO2: 1:1 verdict through a trained head"},
@@ -43,7 +43,9 @@ int print_help(FILE* out) {
                "                            the binary: ../models, ../share/facegate/models)\n"
                "             FG_GALLERY_KEY gallery key file when --gallery-key is absent\n"
                "             FG_MAX_ISA     cap the kernels' ISA (scalar, sse41, avx2, avx512,\n"
-               "                            avx512vnni, neon, neondot), for debugging\n");
+               "                            avx512vnni, neon, neondot), for debugging\n"
+               "             FG_PROGRESS_AFTER_S  seconds before a progress line shows on a\n"
+               "                            terminal (default 1)\n");
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace fg::cli {
 namespace {
@@ -61,14 +62,20 @@ Progress progress_begin(const std::string& label, const std::string& unit, size_
     std::fputs(s.c_str(), stderr);
     std::fflush(stderr);
   };
-  return progress_begin_with(label, unit, total, !quiet && ::isatty(STDERR_FILENO), !quiet, now, write);
+  Progress p = progress_begin_with(label, unit, total, !quiet && ::isatty(STDERR_FILENO), !quiet, now, write);
+  if (const char* env = std::getenv("FG_PROGRESS_AFTER_S"); env && *env) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (*end == '\0' && v >= 0 && v <= 3600) p.show_after = v;  // anything else: the default
+  }
+  return p;
 }
 
 void progress_update(Progress* p, size_t done, const std::string& detail) {
   p->done = done;
   if (!p->live) return;
   const double t = p->now(), elapsed = t - p->start;
-  if (elapsed < kProgressShowAfterS || (p->drawn && t - p->last_draw < kProgressRedrawS && done < p->total)) return;
+  if (elapsed < p->show_after || (p->drawn && t - p->last_draw < kProgressRedrawS && done < p->total)) return;
   std::string line = progress_line(*p, elapsed, detail);
   if (line.size() < p->drawn_chars) line.append(p->drawn_chars - line.size(), ' ');  // blank what a longer line left
   p->write("\r" + line);

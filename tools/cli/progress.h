@@ -1,4 +1,5 @@
-// Progress of long CLI jobs (eval lfw, eval identify, enroll of many photos) on stderr:
+// Progress of long CLI jobs (eval lfw, eval identify, eval pad, enroll and identify of many
+// photos) on stderr:
 //   stderr a terminal:  "eval lfw: fold 3/10, 1834/7701 images, 61 images/s, ETA 96 s", rewritten
 //                       in place with \r (shown after kProgressShowAfterS, redrawn at most every
 //                       kProgressRedrawS), then the summary line in its place
@@ -24,6 +25,7 @@ struct Progress {
   size_t total = 0;
   bool live = false;     // the \r line (stderr is a terminal, no --quiet)
   bool summary = false;  // the final line (no --quiet)
+  double show_after = kProgressShowAfterS;  // the live line's delay ($FG_PROGRESS_AFTER_S)
   std::function<double()> now;                    // seconds, monotonic
   std::function<void(const std::string&)> write;  // where the text goes
   // state
@@ -33,6 +35,8 @@ struct Progress {
 };
 
 // The real thing: steady clock, stderr, live iff isatty(stderr) and not quiet.
+// $FG_PROGRESS_AFTER_S (seconds, 0..3600) replaces the 1 s delay before the live line: tests
+// under a pty (`script`) set 0 to see the line of a job that is quick on their machine.
 Progress progress_begin(const std::string& label, const std::string& unit, size_t total, bool quiet);
 // With an injected clock and sink (tests): `live` and `summary` as given.
 Progress progress_begin_with(const std::string& label, const std::string& unit, size_t total, bool live, bool summary,

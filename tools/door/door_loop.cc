@@ -89,7 +89,9 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, %s, %d of %d frames, liveness %s",
                 info.persons, info.live_records, door_tau_describe(*d).c_str(), cfg.policy.votes, cfg.policy.window,
                 liveness_mode_name(cfg.liveness.mode));
-  door_event(*d, "start", detail);
+  // "format": the audit line / MQTT event schema (docs/json.md); 2 = the CLI's field names.
+  write_line(*d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"start\",\"format\":" +
+                     std::to_string(kAuditFormat) + ",\"detail\":" + json_string(detail) + "}");
   door_gallery_watch_start(*d);  // records the file's stamp; logs refused records
   return Status::ok();
 }
@@ -107,7 +109,7 @@ void door_bad_frame(Door& d, const std::string& label, const std::string& error)
   std::fprintf(stderr, "facegate-door: frame %lld (%s) skipped: %s\n", (long long)d.counters.frames, label.c_str(),
                error.c_str());
   write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"bad_frame\",\"frame\":" +
-                    std::to_string(d.counters.frames) + ",\"label\":" + json_string(label) +
+                    std::to_string(d.counters.frames) + ",\"image\":" + json_string(label) +
                     ",\"detail\":" + json_string(error) + "}");
 }
 

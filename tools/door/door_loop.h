@@ -79,6 +79,10 @@ double door_now_s(const Door& d);
 // The visit clock of frame `frame_no` (1-based): frame_no * period, or door_now_s.
 double door_frame_time_s(const Door& d, int64_t frame_no);
 
+// The audit line / MQTT event format, in the "start" event's "format" (docs/json.md):
+// 2 = the CLI's names (image, name, distance_sq); lines without it are format 1.
+constexpr int kAuditFormat = 2;
+
 // Opens models, gallery (reader), actuator and log; writes the "start" event.
 Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d);
 // `source_ms`: time spent getting the frame (the "source" stage; < 0: not measured).

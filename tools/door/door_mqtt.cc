@@ -174,7 +174,8 @@ void door_mqtt_line(Door& d, const std::string& json) {
   const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
   if (!j.is_object() || !j.contains("decision")) return;
   m.last_decision = j.value("decision", "");
-  m.last_person = j.value("person", "");
+  // The state keeps its "last_person" text: "unknown" when the line names no one (null).
+  m.last_person = j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "unknown";
   m.last_time = j.value("time", "");
   if (m.last_decision == "grant") m.unlocked_until_s = door_now_s(d) + d.cfg.actuator.hold_s;
   publish_state(d);

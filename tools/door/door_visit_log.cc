@@ -7,6 +7,13 @@
 
 namespace fg::door {
 
+std::string json_distance_sq(float distance) {
+  if (distance < 0) return "null";  // the gallery was empty: no nearest person
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", distance);
+  return buf;
+}
+
 std::string door_latency_json(double source_ms, double detect_ms, double landmarks_ms, double embed_ms, double match_ms,
                               double frame_ms) {
   char buf[256];
@@ -30,16 +37,20 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
   // A spoof names no one as present: "person" is unknown, "nearest" the face it resembles.
   const bool known = v.verdict == Verdict::kGrant || v.verdict == Verdict::kDeny;
   const PolicyOptions& po = d.visits.policy.options;
-  char nums[512];
-  std::snprintf(nums, sizeof nums,
-                ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"score\":%.3f,\"distance\":%.4f,\"tau\":%.4f,\"votes\":%d,\"n\":%d,"
-                "\"m\":%d,\"latency_ms\":",
-                e.box.x, e.box.y, e.box.width, e.box.height, e.box.score, v.distance, po.tau, v.votes, po.votes,
-                po.window);
+  char box[160];
+  std::snprintf(box, sizeof box, ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"score\":%.3f,\"distance_sq\":", e.box.x, e.box.y,
+                e.box.width, e.box.height, e.box.score);
+  char nums[160];
+  std::snprintf(nums, sizeof nums, ",\"tau\":%.4f,\"votes\":%d,\"n\":%d,\"m\":%d,\"latency_ms\":", po.tau, v.votes,
+                po.votes, po.window);
+  // Names and shapes as the CLI's identify (docs/json.md): "image", "name" (null: nobody
+  // recognized), "distance_sq" (null: empty gallery).
   std::string line = "{\"time\":\"" + utc_timestamp() + "\",\"frame\":" + std::to_string(e.frame) +
-                     ",\"label\":" + json_string(e.label) + ",\"face\":" + std::to_string(e.face) + ",\"decision\":\"" +
-                     verdict_name(v.verdict) + "\",\"person\":" + json_string(known ? v.person : "unknown");
+                     ",\"image\":" + json_string(e.label) + ",\"face\":" + std::to_string(e.face) + ",\"decision\":\"" +
+                     verdict_name(v.verdict) + "\",\"name\":" + (known ? json_string(v.person) : std::string("null"));
   if (!known && !v.person.empty()) line += ",\"nearest\":" + json_string(v.person);
+  line += box;
+  line += json_distance_sq(v.distance);
   line += nums;
   line += e.latency_json;
   line += ",\"granted\":" + std::string(v.verdict == Verdict::kGrant ? "true" : "false");
@@ -47,9 +58,10 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
   char visit[256];
   std::snprintf(visit, sizeof visit,
                 ",\"visit\":%lld,\"frames\":%lld,\"first_frame\":%lld,\"start_s\":%.3f,\"end_s\":%.3f,"
-                "\"best_distance\":%.4f",
-                (long long)v.visit, (long long)v.frames, (long long)v.first_frame, v.start_s, v.end_s, v.best_distance);
+                "\"best_distance_sq\":",
+                (long long)v.visit, (long long)v.frames, (long long)v.first_frame, v.start_s, v.end_s);
   line += visit;
+  line += json_distance_sq(v.best_distance);
   if (v.at_end) line += ",\"ended\":" + json_string(v.end_reason);
   line += door_liveness_json(d, v.liveness);
   std::string snapshot;
@@ -69,7 +81,7 @@ bool door_visit_verdict(Door& d, const VisitVerdict& v, const VisitEvidence& e) 
       std::fprintf(stderr, "facegate-door: actuator: %s\n", a.message().c_str());
       door_write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"actuator_error\",\"frame\":" +
                              std::to_string(e.frame) + ",\"visit\":" + std::to_string(v.visit) +
-                             ",\"person\":" + json_string(v.person) + ",\"detail\":" + json_string(a.message()) + "}");
+                             ",\"name\":" + json_string(v.person) + ",\"detail\":" + json_string(a.message()) + "}");
     }
   }
   // "frame N LABEL: verdict" keeps the shape tests/door_kill_loop.sh matches.
@@ -136,14 +148,14 @@ void door_visit_apply(Door& d, const Image& frame, const std::string& label, con
 
 void door_visit_frame_line(Door& d, int64_t frame, const std::string& label, int face, const FaceBox& box,
                            const Decision& dec, int64_t visit, bool pending) {
-  char nums[256];
-  std::snprintf(nums, sizeof nums, ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"distance\":%.4f,\"votes\":%d", box.x, box.y,
-                box.width, box.height, dec.distance, dec.votes);
+  char nums[160];
+  std::snprintf(nums, sizeof nums, ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"distance_sq\":", box.x, box.y, box.width,
+                box.height);
   door_write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"frame\",\"frame\":" + std::to_string(frame) +
-                         ",\"label\":" + json_string(label) + ",\"face\":" + std::to_string(face) +
+                         ",\"image\":" + json_string(label) + ",\"face\":" + std::to_string(face) +
                          ",\"visit\":" + std::to_string(visit) + ",\"state\":\"" + (pending ? "pending" : "decided") +
-                         "\",\"nearest\":" + json_string(dec.person) + nums + ",\"reason\":" + json_string(dec.reason) +
-                         "}");
+                         "\",\"nearest\":" + json_string(dec.person) + nums + json_distance_sq(dec.distance) +
+                         ",\"votes\":" + std::to_string(dec.votes) + ",\"reason\":" + json_string(dec.reason) + "}");
   if (!d.cfg.quiet)
     std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [visit %lld]\n", (long long)frame, label.c_str(),
                 pending ? "pending" : "(done)", dec.person.empty() ? "-" : dec.person.c_str(), dec.distance,

@@ -2,10 +2,10 @@
 // event), then the actuator on a grant, then the console line, then the snapshot.
 //
 // The line goes first and fails closed: a grant whose line was not recorded opens nothing.
-// A visit line has the per-frame line's fields (frame, label, face, decision, person, box,
-// score, distance, tau, votes, n, m, latency_ms, granted, reason: those of the deciding frame,
+// A visit line has the per-frame line's fields (frame, image, face, decision, name, box,
+// score, distance_sq, tau, votes, n, m, latency_ms, granted, reason: those of the deciding frame,
 // or of the visit's best frame for a verdict given at its end) plus "visit", "frames",
-// "first_frame", "start_s", "end_s" (frame times), "best_distance", "ended" (at-end verdicts:
+// "first_frame", "start_s", "end_s" (frame times), "best_distance_sq", "ended" (at-end verdicts:
 // gone / max_length / stop) and "snapshot" (with --snapshots).
 #pragma once
 #include <string>
@@ -38,6 +38,9 @@ void door_visit_end_line(Door& d, const VisitVerdict& v);
 // scores (last, min, max), frame counts, failures per check, blinks, the last planarity
 // residuals, whether a grant was held back, and the last failed check ("" when none).
 std::string door_liveness_json(const Door& d, const VisitLiveness& lv);
+
+// A squared distance as the audit line writes it: 4 decimals, null for none (< 0: empty gallery).
+std::string json_distance_sq(float distance);
 
 // The "latency_ms" object of a frame.
 std::string door_latency_json(double source_ms, double detect_ms, double landmarks_ms, double embed_ms, double match_ms,
