@@ -5,6 +5,7 @@
 
 #include "kernels/conv/conv.h"
 #include "kernels/conv/conv_internal.h"
+#include "kernels/conv/conv_row_pointers.h"
 #include "kernels/conv/conv_variants.h"
 
 namespace fg {
@@ -105,15 +106,21 @@ void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& shape, const
         reinterpret_cast<const float* const*>(a), packed + b * block, output + off, s.out_c,
         p.residual ? p.residual + off : nullptr, p);
   };
+  ConvRowPlan plan;  // same pointers as fill_row_pointers, cheaper inside the input
+  conv_row_plan_init(s, pixel_bytes, &plan);
+  auto fill = [&](int p0) {
+    if (!conv_fill_row_pointers_inside(plan, in, p0, tile_mr(p0), a))
+      fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
+  };
   if (L.pixel_outer) {
     for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
-      fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
+      fill(p0);
       for (int b = 0; b < L.blocks; ++b) call(p0, b);
     }
   } else {
     for (int b = begin; b < end; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
+        fill(p0);
         call(p0, b);
       }
     }

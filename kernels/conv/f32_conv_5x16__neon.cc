@@ -27,78 +27,102 @@ constexpr int kMr = 5, kNr = 16;
   "fmla v" #A1 ".4s, v26.4s, " X ".s[" #L "]\n" \
   "fmla v" #A2 ".4s, v27.4s, " X ".s[" #L "]\n" \
   "fmla v" #A3 ".4s, v28.4s, " X ".s[" #L "]\n"
-#define FG_5X16_FMLA(L)                                                             \
-  FG_5X16_ROW(0, 1, 2, 3, "v20", L) FG_5X16_ROW(4, 5, 6, 7, "v21", L)                \
-  FG_5X16_ROW(8, 9, 10, 11, "v22", L) FG_5X16_ROW(12, 13, 14, 15, "v23", L)          \
-  FG_5X16_ROW(16, 17, 18, 19, "v24", L)
-#define FG_5X16_LANE(L) "ld1 {v25.4s, v26.4s, v27.4s, v28.4s}, [%[w]], #64\n" FG_5X16_FMLA(L)
-#define FG_5X16_K4                \
-  "ldr q20, [%[r0]], #16\n"       \
-  "ldr q21, [%[r1]], #16\n"       \
-  "ldr q22, [%[r2]], #16\n"       \
-  "ldr q23, [%[r3]], #16\n"       \
-  "ldr q24, [%[r4]], #16\n"       \
-  FG_5X16_LANE(0) FG_5X16_LANE(1) FG_5X16_LANE(2) FG_5X16_LANE(3)
+#define FG_5X16_W "ld1 {v25.4s, v26.4s, v27.4s, v28.4s}, [%[w]], #64\n"
+// Rows 0-4 hold v0-v3 .. v16-v19 (accumulators), v20 .. v24 (activations), r0 .. r4.
+#define FG_F1(L) FG_5X16_ROW(0, 1, 2, 3, "v20", L)
+#define FG_F2(L) FG_F1(L) FG_5X16_ROW(4, 5, 6, 7, "v21", L)
+#define FG_F4(L) FG_F2(L) FG_5X16_ROW(8, 9, 10, 11, "v22", L) FG_5X16_ROW(12, 13, 14, 15, "v23", L)
+#define FG_F5(L) FG_F4(L) FG_5X16_ROW(16, 17, 18, 19, "v24", L)
+#define FG_Q1 "ldr q20, [%[r0]], #16\n"
+#define FG_Q2 FG_Q1 "ldr q21, [%[r1]], #16\n"
+#define FG_Q4 FG_Q2 "ldr q22, [%[r2]], #16\n" "ldr q23, [%[r3]], #16\n"
+#define FG_Q5 FG_Q4 "ldr q24, [%[r4]], #16\n"
+#define FG_S1 "ld1r {v20.4s}, [%[r0]], #4\n"
+#define FG_S2 FG_S1 "ld1r {v21.4s}, [%[r1]], #4\n"
+#define FG_S4 FG_S2 "ld1r {v22.4s}, [%[r2]], #4\n" "ld1r {v23.4s}, [%[r3]], #4\n"
+#define FG_S5 FG_S4 "ld1r {v24.4s}, [%[r4]], #4\n"
+#define FG_B1 "ld1 {v0.4s, v1.4s, v2.4s, v3.4s}, [%[b]]\n"
+#define FG_B2 FG_B1 "ld1 {v4.4s, v5.4s, v6.4s, v7.4s}, [%[b]]\n"
+#define FG_B4 FG_B2 "ld1 {v8.4s, v9.4s, v10.4s, v11.4s}, [%[b]]\n" "ld1 {v12.4s, v13.4s, v14.4s, v15.4s}, [%[b]]\n"
+#define FG_B5 FG_B4 "ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [%[b]]\n"
+#define FG_O1 "stp q0, q1, [%[out]]\n" "stp q2, q3, [%[out], #32]\n"
+#define FG_O2 FG_O1 "stp q4, q5, [%[out], #64]\n" "stp q6, q7, [%[out], #96]\n"
+#define FG_O4 FG_O2 "stp q8, q9, [%[out], #128]\n" "stp q10, q11, [%[out], #160]\n" \
+  "stp q12, q13, [%[out], #192]\n" "stp q14, q15, [%[out], #224]\n"
+#define FG_O5 FG_O4 "stp q16, q17, [%[out], #256]\n" "stp q18, q19, [%[out], #288]\n"
+// Row pointers of one tap; the tap's block is kMr pointers (1 for the 1-row kernel).
+#define FG_P1 "ldr %[r0], [%[a]]\n"
+#define FG_P2 "ldp %[r0], %[r1], [%[a]]\n"
+#define FG_P4 FG_P2 "ldp %[r2], %[r3], [%[a], #16]\n"
+#define FG_P5 FG_P4 "ldr %[r4], [%[a], #32]\n"
+#define FG_K4(R) FG_Q##R FG_5X16_W FG_F##R(0) FG_5X16_W FG_F##R(1) FG_5X16_W FG_F##R(2) FG_5X16_W FG_F##R(3)
 
-// tile[m][0..15] = bias + sum over taps and k. taps >= 1; `a` as in conv.h (a[t*5 + m]).
-void f32_5x16_accumulate(int taps, int kc, const float* const* a, const float* w, float* tile) {
-  const float* wp = w + kNr;
-  const float *r0, *r1, *r2, *r3, *r4;
-  int n;
-  asm volatile(
-      "ld1 {v0.4s, v1.4s, v2.4s, v3.4s}, [%[b]]\n"
-      "ld1 {v4.4s, v5.4s, v6.4s, v7.4s}, [%[b]]\n"
-      "ld1 {v8.4s, v9.4s, v10.4s, v11.4s}, [%[b]]\n"
-      "ld1 {v12.4s, v13.4s, v14.4s, v15.4s}, [%[b]]\n"
-      "ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [%[b]]\n"
-      "2:\n"  // per tap
-      "ldp %[r0], %[r1], [%[a]], #16\n"
-      "ldp %[r2], %[r3], [%[a]], #16\n"
-      "ldr %[r4], [%[a]], #8\n"
-      "lsr %w[n], %w[kc], #3\n"
-      "cbz %w[n], 3f\n"
-      "1:\n"  // 8 k
-      FG_5X16_K4 FG_5X16_K4
-      "subs %w[n], %w[n], #1\n"
-      "b.ne 1b\n"
-      "3:\n"
-      "tbz %w[kc], #2, 4f\n"
-      FG_5X16_K4
-      "4:\n"
-      "ands %w[n], %w[kc], #3\n"
-      "b.eq 6f\n"
-      "5:\n"  // the K % 4 leftovers (the stems' K = 21, 9): one k at a time
-      "ld1r {v20.4s}, [%[r0]], #4\n"
-      "ld1r {v21.4s}, [%[r1]], #4\n"
-      "ld1r {v22.4s}, [%[r2]], #4\n"
-      "ld1r {v23.4s}, [%[r3]], #4\n"
-      "ld1r {v24.4s}, [%[r4]], #4\n"
-      FG_5X16_LANE(0)
-      "subs %w[n], %w[n], #1\n"
-      "b.ne 5b\n"
-      "6:\n"
-      "subs %w[taps], %w[taps], #1\n"
-      "b.ne 2b\n"
-      "stp q0, q1, [%[out]]\n"
-      "stp q2, q3, [%[out], #32]\n"
-      "stp q4, q5, [%[out], #64]\n"
-      "stp q6, q7, [%[out], #96]\n"
-      "stp q8, q9, [%[out], #128]\n"
-      "stp q10, q11, [%[out], #160]\n"
-      "stp q12, q13, [%[out], #192]\n"
-      "stp q14, q15, [%[out], #224]\n"
-      "stp q16, q17, [%[out], #256]\n"
-      "stp q18, q19, [%[out], #288]\n"
-      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-        [n] "=&r"(n), [a] "+r"(a), [taps] "+r"(taps), [w] "+r"(wp)
-      : [kc] "r"(kc), [b] "r"(w), [out] "r"(tile)
-      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
-        "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
-        "v23", "v24", "v25", "v26", "v27", "v28");
-}
-#undef FG_5X16_K4
-#undef FG_5X16_LANE
-#undef FG_5X16_FMLA
+// tile[m][0..15] = bias + sum over taps and k for rows m < R, taps >= 1; a[t*A + m] (A = 5,
+// or 1 for the 1-row kernel). Rows past R are not computed (the last tiles of 9, 16, 64,
+// 289-pixel maps: the 256-channel 4x4 convs would otherwise do 25% more FMLA).
+#define FG_5X16_ACCUMULATE(NAME, R, A)                                                        \
+  void NAME(int taps, int kc, const float* const* a, const float* w, float* tile) {          \
+    const float* wp = w + kNr;                                                                \
+    const float *r0, *r1, *r2, *r3, *r4;                                                      \
+    int n;                                                                                    \
+    asm volatile(FG_B##R                                                                      \
+                 "2:\n" FG_P##R "add %[a], %[a], #" #A "*8\n"                                 \
+                 "lsr %w[n], %w[kc], #3\n"                                                    \
+                 "cbz %w[n], 3f\n"                                                            \
+                 "1:\n" FG_K4(R) FG_K4(R)                                                     \
+                 "subs %w[n], %w[n], #1\n"                                                    \
+                 "b.ne 1b\n"                                                                  \
+                 "3:\n"                                                                       \
+                 "tbz %w[kc], #2, 4f\n" FG_K4(R)                                              \
+                 "4:\n"                                                                       \
+                 "ands %w[n], %w[kc], #3\n"                                                   \
+                 "b.eq 6f\n"                                                                  \
+                 "5:\n" FG_S##R FG_5X16_W FG_F##R(0)                                          \
+                 "subs %w[n], %w[n], #1\n"                                                    \
+                 "b.ne 5b\n"                                                                  \
+                 "6:\n"                                                                       \
+                 "subs %w[taps], %w[taps], #1\n"                                              \
+                 "b.ne 2b\n" FG_O##R                                                          \
+                 : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3),            \
+                   [r4] "=&r"(r4), [n] "=&r"(n), [a] "+r"(a), [taps] "+r"(taps), [w] "+r"(wp) \
+                 : [kc] "r"(kc), [b] "r"(w), [out] "r"(tile)                                  \
+                 : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", \
+                   "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19",      \
+                   "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28");            \
+    (void)r0, (void)r1, (void)r2, (void)r3, (void)r4;                                        \
+  }
+FG_5X16_ACCUMULATE(f32_5x16_accumulate, 5, 5)
+FG_5X16_ACCUMULATE(f32_4x16_accumulate, 4, 5)
+FG_5X16_ACCUMULATE(f32_2x16_accumulate, 2, 5)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate, 1, 1)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate_tap5, 1, 5)
+#undef FG_5X16_ACCUMULATE
+#undef FG_K4
+#undef FG_P1
+#undef FG_P2
+#undef FG_P4
+#undef FG_P5
+#undef FG_O1
+#undef FG_O2
+#undef FG_O4
+#undef FG_O5
+#undef FG_B1
+#undef FG_B2
+#undef FG_B4
+#undef FG_B5
+#undef FG_S1
+#undef FG_S2
+#undef FG_S4
+#undef FG_S5
+#undef FG_Q1
+#undef FG_Q2
+#undef FG_Q4
+#undef FG_Q5
+#undef FG_F1
+#undef FG_F2
+#undef FG_F4
+#undef FG_F5
+#undef FG_5X16_W
 #undef FG_5X16_ROW
 
 // apply_activation on 4 lanes. Leaky ReLU with 0 <= alpha <= 1 is max(v, alpha*v): the same
@@ -113,11 +137,9 @@ inline float32x4_t f32_activate4(float32x4_t v, const F32ConvParams& p, bool lea
   return v;
 }
 
-}  // namespace
-
-FG_DECLARE_F32_CONV_UKERNEL(f32_conv_5x16__neon) {
-  float tile[kMr][kNr];
-  f32_5x16_accumulate(taps, kc, a, w, &tile[0][0]);
+// The epilogue on the accumulated tile: residual, activation, nc <= 16 channels of mr rows.
+void f32_5x16_store(int mr, int nc, const float (&tile)[kMr][kNr], float* c, size_t c_stride,
+                    const float* res, const F32ConvParams& p) {
   if (nc == kNr) {
     const bool leaky_max = p.leaky_alpha >= 0.f && p.leaky_alpha <= 1.f;
     for (int m = 0; m < mr; ++m) {
@@ -142,6 +164,24 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_5x16__neon) {
       cm[j] = apply_activation(v, p.activation, p.leaky_alpha);
     }
   }
+}
+
+}  // namespace
+
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_5x16__neon) {
+  float tile[kMr][kNr];
+  if (mr == 5) f32_5x16_accumulate(taps, kc, a, w, &tile[0][0]);
+  else if (mr > 2) f32_4x16_accumulate(taps, kc, a, w, &tile[0][0]);
+  else if (mr == 2) f32_2x16_accumulate(taps, kc, a, w, &tile[0][0]);
+  else f32_1x16_accumulate_tap5(taps, kc, a, w, &tile[0][0]);
+  f32_5x16_store(mr, nc, tile, c, c_stride, res, p);
+}
+
+// Single-pixel tiles (1x1 maps, the last pixel of 16, 81, ...): row pointers a[t].
+FG_DECLARE_F32_CONV_UKERNEL(f32_conv_1x16__neon) {
+  float tile[kMr][kNr];
+  f32_1x16_accumulate(taps, kc, a, w, &tile[0][0]);
+  f32_5x16_store(1, nc, tile, c, c_stride, res, p);
 }
 
 }  // namespace fg
