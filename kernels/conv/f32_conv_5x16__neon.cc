@@ -50,6 +50,44 @@ constexpr int kMr = 5, kNr = 16;
 #define FG_O4 FG_O2 "stp q8, q9, [%[out], #128]\n" "stp q10, q11, [%[out], #160]\n" \
   "stp q12, q13, [%[out], #192]\n" "stp q14, q15, [%[out], #224]\n"
 #define FG_O5 FG_O4 "stp q16, q17, [%[out], #256]\n" "stp q18, q19, [%[out], #288]\n"
+// The direct epilogue of the 5-row kernel (full tile, no residual): activation on the
+// accumulators, then each row straight to the output (`st1 {4 q}` post-indexed by the row
+// stride), saving the tile's store and reload. mode: bits 0-1 = 0 none, 1 relu, 2 leaky
+// (0 <= alpha <= 1); bit 2 = add the residual first (same stride); < 0: store the tile for
+// the C epilogue.
+#define FG_M4(A, B, C, D, Z) "fmax v" #A ".4s, v" #A ".4s, " Z "\n" "fmax v" #B ".4s, v" #B ".4s, " Z "\n" \
+  "fmax v" #C ".4s, v" #C ".4s, " Z "\n" "fmax v" #D ".4s, v" #D ".4s, " Z "\n"
+#define FG_RELU20 FG_M4(0, 1, 2, 3, "v29.4s") FG_M4(4, 5, 6, 7, "v29.4s") FG_M4(8, 9, 10, 11, "v29.4s") \
+  FG_M4(12, 13, 14, 15, "v29.4s") FG_M4(16, 17, 18, 19, "v29.4s")
+#define FG_LK(A) "fmul v29.4s, v" #A ".4s, %[al].4s\n" "fmax v" #A ".4s, v" #A ".4s, v29.4s\n"
+#define FG_LK4(A, B, C, D) FG_LK(A) FG_LK(B) FG_LK(C) FG_LK(D)
+#define FG_LEAKY20 FG_LK4(0, 1, 2, 3) FG_LK4(4, 5, 6, 7) FG_LK4(8, 9, 10, 11) FG_LK4(12, 13, 14, 15) \
+  FG_LK4(16, 17, 18, 19)
+#define FG_RA(A, B, C, D)                                                            \
+  "ld1 {v25.4s, v26.4s, v27.4s, v28.4s}, [%[res]], %[cs]\n"                          \
+  "fadd v" #A ".4s, v" #A ".4s, v25.4s\n" "fadd v" #B ".4s, v" #B ".4s, v26.4s\n"    \
+  "fadd v" #C ".4s, v" #C ".4s, v27.4s\n" "fadd v" #D ".4s, v" #D ".4s, v28.4s\n"
+#define FG_E5                                                                        \
+  "tbnz %w[mode], #31, 40f\n"                                                        \
+  "tbz %w[mode], #2, 21f\n"                                                          \
+  FG_RA(0, 1, 2, 3) FG_RA(4, 5, 6, 7) FG_RA(8, 9, 10, 11) FG_RA(12, 13, 14, 15)       \
+  FG_RA(16, 17, 18, 19)                                                              \
+  "21:\n"                                                                            \
+  "ands %w[n], %w[mode], #3\n"                                                       \
+  "b.eq 20f\n"                                                                       \
+  "cmp %w[n], #1\n"                                                                  \
+  "b.ne 30f\n"                                                                       \
+  "movi v29.4s, #0\n" FG_RELU20                                                      \
+  "b 20f\n"                                                                          \
+  "30:\n" FG_LEAKY20                                                                 \
+  "20:\n"                                                                            \
+  "st1 {v0.4s, v1.4s, v2.4s, v3.4s}, [%[c]], %[cs]\n"                                \
+  "st1 {v4.4s, v5.4s, v6.4s, v7.4s}, [%[c]], %[cs]\n"                                \
+  "st1 {v8.4s, v9.4s, v10.4s, v11.4s}, [%[c]], %[cs]\n"                              \
+  "st1 {v12.4s, v13.4s, v14.4s, v15.4s}, [%[c]], %[cs]\n"                            \
+  "st1 {v16.4s, v17.4s, v18.4s, v19.4s}, [%[c]], %[cs]\n"                            \
+  "b 50f\n"                                                                          \
+  "40:\n" FG_O5 "50:\n"
 // Row pointers of one tap; the tap's block is kMr pointers (1 for the 1-row kernel).
 #define FG_P1 "ldr %[r0], [%[a]]\n"
 #define FG_P2 "ldp %[r0], %[r1], [%[a]]\n"
@@ -60,8 +98,9 @@ constexpr int kMr = 5, kNr = 16;
 // tile[m][0..15] = bias + sum over taps and k for rows m < R, taps >= 1; a[t*A + m] (A = 5,
 // or 1 for the 1-row kernel). Rows past R are not computed (the last tiles of 9, 16, 64,
 // 289-pixel maps: the 256-channel 4x4 convs would otherwise do 25% more FMLA).
-#define FG_5X16_ACCUMULATE(NAME, R, A)                                                        \
-  void NAME(int taps, int kc, const float* const* a, const float* w, float* tile) {          \
+#define FG_5X16_ACCUMULATE(NAME, R, A, EPILOGUE)                                              \
+  void NAME(int taps, int kc, const float* const* a, const float* w, float* tile, float* c,  \
+            size_t cs, int mode, float32x4_t al, const float* res) {                          \
     const float* wp = w + kNr;                                                                \
     const float *r0, *r1, *r2, *r3, *r4;                                                      \
     int n;                                                                                    \
@@ -82,21 +121,30 @@ constexpr int kMr = 5, kNr = 16;
                  "b.ne 5b\n"                                                                  \
                  "6:\n"                                                                       \
                  "subs %w[taps], %w[taps], #1\n"                                              \
-                 "b.ne 2b\n" FG_O##R                                                          \
+                 "b.ne 2b\n" EPILOGUE                                                         \
                  : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3),            \
-                   [r4] "=&r"(r4), [n] "=&r"(n), [a] "+r"(a), [taps] "+r"(taps), [w] "+r"(wp) \
-                 : [kc] "r"(kc), [b] "r"(w), [out] "r"(tile)                                  \
+                   [r4] "=&r"(r4), [n] "=&r"(n), [a] "+r"(a), [taps] "+r"(taps), [w] "+r"(wp), \
+                   [c] "+r"(c), [res] "+r"(res)                                               \
+                 : [kc] "r"(kc), [b] "r"(w), [out] "r"(tile), [cs] "r"(cs), [mode] "r"(mode), \
+                   [al] "w"(al)                                                               \
                  : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", \
                    "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19",      \
-                   "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28");            \
-    (void)r0, (void)r1, (void)r2, (void)r3, (void)r4;                                        \
+                   "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29");     \
+    (void)r0, (void)r1, (void)r2, (void)r3, (void)r4, (void)cs, (void)mode;                  \
   }
-FG_5X16_ACCUMULATE(f32_5x16_accumulate, 5, 5)
-FG_5X16_ACCUMULATE(f32_4x16_accumulate, 4, 5)
-FG_5X16_ACCUMULATE(f32_2x16_accumulate, 2, 5)
-FG_5X16_ACCUMULATE(f32_1x16_accumulate, 1, 1)
-FG_5X16_ACCUMULATE(f32_1x16_accumulate_tap5, 1, 5)
+FG_5X16_ACCUMULATE(f32_5x16_accumulate, 5, 5, FG_E5)
+FG_5X16_ACCUMULATE(f32_4x16_accumulate, 4, 5, FG_O4)
+FG_5X16_ACCUMULATE(f32_2x16_accumulate, 2, 5, FG_O2)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate, 1, 1, FG_O1)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate_tap5, 1, 5, FG_O1)
 #undef FG_5X16_ACCUMULATE
+#undef FG_E5
+#undef FG_RA
+#undef FG_LEAKY20
+#undef FG_LK4
+#undef FG_LK
+#undef FG_RELU20
+#undef FG_M4
 #undef FG_K4
 #undef FG_P1
 #undef FG_P2
@@ -170,17 +218,33 @@ void f32_5x16_store(int mr, int nc, const float (&tile)[kMr][kNr], float* c, siz
 
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_5x16__neon) {
   float tile[kMr][kNr];
-  if (mr == 5) f32_5x16_accumulate(taps, kc, a, w, &tile[0][0]);
-  else if (mr > 2) f32_4x16_accumulate(taps, kc, a, w, &tile[0][0]);
-  else if (mr == 2) f32_2x16_accumulate(taps, kc, a, w, &tile[0][0]);
-  else f32_1x16_accumulate_tap5(taps, kc, a, w, &tile[0][0]);
+  const float32x4_t al = vdupq_n_f32(p.leaky_alpha);
+  const size_t cs = c_stride * sizeof(float);
+  if (mr == 5) {
+    int mode = -1;  // FG_E5
+    if (nc == kNr) {
+      if (p.activation == Activation::kNone) mode = 0;
+      else if (p.activation == Activation::kRelu) mode = 1;
+      else if (p.activation == Activation::kLeakyRelu && p.leaky_alpha >= 0.f && p.leaky_alpha <= 1.f) mode = 2;
+      if (mode >= 0 && res) mode |= 4;
+    }
+    f32_5x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, mode, al, res);
+    if (mode >= 0) return;
+  } else if (mr > 2) {
+    f32_4x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, -1, al, res);
+  } else if (mr == 2) {
+    f32_2x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, -1, al, res);
+  } else {
+    f32_1x16_accumulate_tap5(taps, kc, a, w, &tile[0][0], c, cs, -1, al, res);
+  }
   f32_5x16_store(mr, nc, tile, c, c_stride, res, p);
 }
 
 // Single-pixel tiles (1x1 maps, the last pixel of 16, 81, ...): row pointers a[t].
 FG_DECLARE_F32_CONV_UKERNEL(f32_conv_1x16__neon) {
   float tile[kMr][kNr];
-  f32_1x16_accumulate(taps, kc, a, w, &tile[0][0]);
+  f32_1x16_accumulate(taps, kc, a, w, &tile[0][0], c, c_stride * sizeof(float), -1,
+                      vdupq_n_f32(0.f), res);
   f32_5x16_store(1, nc, tile, c, c_stride, res, p);
 }
 
