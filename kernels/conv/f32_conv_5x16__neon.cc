@@ -2,7 +2,7 @@
 // MAC than the 8x8 tile). Per k: 20 FMLA by lane; the 16 weights of that k in one
 // `ld1 {4 q}` (1 instruction where 8x8 needs 2 loads for 16 FMLA); the activations 4 k per
 // row per 128-bit load. Per 8 k: 160 FMLA + 8 + 10 loads + subs + b.ne = 0.28 instructions
-// per MAC, against 0.31 for the 8x8 tile's inner loop. Registers: 20 accumulators (v0-v19)
+// per MAC, against 0.31 for the 8x8 tile's inner loop (the loop does 16 k per iteration). Registers: 20 accumulators (v0-v19)
 // + 5 activation vectors (v20-v24) + 4 weight vectors (v25-v28): nothing spills.
 // The tap and k loops are assembly: from intrinsics GCC 12 adds an address computation per
 // `ld1` (it has only the post-indexed form) and, scheduling before register allocation,
@@ -106,11 +106,13 @@ constexpr int kMr = 5, kNr = 16;
     int n;                                                                                    \
     asm volatile(FG_B##R                                                                      \
                  "2:\n" FG_P##R "add %[a], %[a], #" #A "*8\n"                                 \
-                 "lsr %w[n], %w[kc], #3\n"                                                    \
-                 "cbz %w[n], 3f\n"                                                            \
-                 "1:\n" FG_K4(R) FG_K4(R)                                                     \
+                 "lsr %w[n], %w[kc], #4\n"                                                    \
+                 "cbz %w[n], 7f\n"                                                            \
+                 "1:\n" FG_K4(R) FG_K4(R) FG_K4(R) FG_K4(R)                                   \
                  "subs %w[n], %w[n], #1\n"                                                    \
                  "b.ne 1b\n"                                                                  \
+                 "7:\n"                                                                       \
+                 "tbz %w[kc], #3, 3f\n" FG_K4(R) FG_K4(R)                                     \
                  "3:\n"                                                                       \
                  "tbz %w[kc], #2, 4f\n" FG_K4(R)                                              \
                  "4:\n"                                                                       \
