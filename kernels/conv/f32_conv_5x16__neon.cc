@@ -98,7 +98,21 @@ constexpr int kMr = 5, kNr = 16;
 // tile[m][0..15] = bias + sum over taps and k for rows m < R, taps >= 1; a[t*A + m] (A = 5,
 // or 1 for the 1-row kernel). Rows past R are not computed (the last tiles of 9, 16, 64,
 // 289-pixel maps: the 256-channel 4x4 convs would otherwise do 25% more FMLA).
-#define FG_5X16_ACCUMULATE(NAME, R, A, EPILOGUE)                                              \
+// The k past the last multiple of 16: 8, 4, then one at a time (the stems' K = 21, 9).
+#define FG_TAILS(R)                                   \
+  "tbz %w[kc], #3, 3f\n" FG_K4(R) FG_K4(R)             \
+  "3:\n"                                               \
+  "tbz %w[kc], #2, 4f\n" FG_K4(R)                      \
+  "4:\n"                                               \
+  "ands %w[n], %w[kc], #3\n"                           \
+  "b.eq 6f\n"                                          \
+  "5:\n" FG_S##R FG_5X16_W FG_F##R(0)                  \
+  "subs %w[n], %w[n], #1\n"                            \
+  "b.ne 5b\n"                                          \
+  "6:\n"
+#define FG_NO_TAILS(R) ""  // kc % 16 == 0 (recognition's 32..256 channels)
+
+#define FG_5X16_ACCUMULATE(NAME, R, A, EPILOGUE, TAILS)                                              \
   void NAME(int taps, int kc, const float* const* a, const float* w, float* tile, float* c,  \
             size_t cs, int mode, float32x4_t al, const float* res) {                          \
     const float* wp = w + kNr;                                                                \
@@ -111,17 +125,7 @@ constexpr int kMr = 5, kNr = 16;
                  "1:\n" FG_K4(R) FG_K4(R) FG_K4(R) FG_K4(R)                                   \
                  "subs %w[n], %w[n], #1\n"                                                    \
                  "b.ne 1b\n"                                                                  \
-                 "7:\n"                                                                       \
-                 "tbz %w[kc], #3, 3f\n" FG_K4(R) FG_K4(R)                                     \
-                 "3:\n"                                                                       \
-                 "tbz %w[kc], #2, 4f\n" FG_K4(R)                                              \
-                 "4:\n"                                                                       \
-                 "ands %w[n], %w[kc], #3\n"                                                   \
-                 "b.eq 6f\n"                                                                  \
-                 "5:\n" FG_S##R FG_5X16_W FG_F##R(0)                                          \
-                 "subs %w[n], %w[n], #1\n"                                                    \
-                 "b.ne 5b\n"                                                                  \
-                 "6:\n"                                                                       \
+                 "7:\n" TAILS(R)                                                              \
                  "subs %w[taps], %w[taps], #1\n"                                              \
                  "b.ne 2b\n" EPILOGUE                                                         \
                  : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3),            \
@@ -134,12 +138,15 @@ constexpr int kMr = 5, kNr = 16;
                    "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29");     \
     (void)r0, (void)r1, (void)r2, (void)r3, (void)r4, (void)cs, (void)mode;                  \
   }
-FG_5X16_ACCUMULATE(f32_5x16_accumulate, 5, 5, FG_E5)
-FG_5X16_ACCUMULATE(f32_4x16_accumulate, 4, 5, FG_O4)
-FG_5X16_ACCUMULATE(f32_2x16_accumulate, 2, 5, FG_O2)
-FG_5X16_ACCUMULATE(f32_1x16_accumulate, 1, 1, FG_O1)
-FG_5X16_ACCUMULATE(f32_1x16_accumulate_tap5, 1, 5, FG_O1)
+FG_5X16_ACCUMULATE(f32_5x16_accumulate, 5, 5, FG_E5, FG_TAILS)
+FG_5X16_ACCUMULATE(f32_5x16_accumulate_k16, 5, 5, FG_E5, FG_NO_TAILS)
+FG_5X16_ACCUMULATE(f32_4x16_accumulate, 4, 5, FG_O4, FG_TAILS)
+FG_5X16_ACCUMULATE(f32_2x16_accumulate, 2, 5, FG_O2, FG_TAILS)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate, 1, 1, FG_O1, FG_TAILS)
+FG_5X16_ACCUMULATE(f32_1x16_accumulate_tap5, 1, 5, FG_O1, FG_TAILS)
 #undef FG_5X16_ACCUMULATE
+#undef FG_TAILS
+#undef FG_NO_TAILS
 #undef FG_E5
 #undef FG_RA
 #undef FG_LEAKY20
@@ -230,7 +237,8 @@ FG_DECLARE_F32_CONV_UKERNEL(f32_conv_5x16__neon) {
       else if (p.activation == Activation::kLeakyRelu && p.leaky_alpha >= 0.f && p.leaky_alpha <= 1.f) mode = 2;
       if (mode >= 0 && res) mode |= 4;
     }
-    f32_5x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, mode, al, res);
+    if (kc % 16 == 0) f32_5x16_accumulate_k16(taps, kc, a, w, &tile[0][0], c, cs, mode, al, res);
+    else f32_5x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, mode, al, res);
     if (mode >= 0) return;
   } else if (mr > 2) {
     f32_4x16_accumulate(taps, kc, a, w, &tile[0][0], c, cs, -1, al, res);
