@@ -39,7 +39,8 @@ std::vector<Conv2dShape> shapes() {
           dw_shape(6, 3, 29, 3, 2, 1, 1, 3, 2), dw_shape(3, 3, 16, 3, 1, 1, 1, 3, 3),
           dw_shape(5, 40, 16, 3, 1, 1, 1, 5, 40), dw_shape(7, 41, 64, 3, 2, 1, 1, 4, 21),
           dw_shape(4, 33, 3, 3, 2, 0, 0, 1, 16), dw_shape(6, 37, 1, 3, 1, 1, 1, 6, 37),
-          dw_shape(9, 12, 29, 5, 1, 2, 2, 9, 12), dw_shape(8, 19, 29, 3, 2, 0, 0, 4, 10)};
+          dw_shape(9, 12, 29, 5, 1, 2, 2, 9, 12), dw_shape(8, 19, 29, 3, 2, 0, 0, 4, 10),
+          dw_shape(4, 5, 8, 3, 1, 1, 1, 4, 5)};  // 3x3 s1 sliding rows: 3 pixels, c = 8
 }
 
 size_t n_taps(const Conv2dShape& s) { return size_t(s.kernel_h) * s.kernel_w; }

@@ -5,6 +5,7 @@
 
 #include "kernels/conv/conv.h"
 #include "kernels/conv/conv_internal.h"
+#include "kernels/conv/conv_row_pointers.h"
 #include "kernels/conv/conv_variants.h"
 
 namespace fg {
@@ -14,6 +15,8 @@ namespace {
 // blocks (row pointers built once per tile); larger ones (the 256-channel layers) are
 // walked block by block instead so each block is reused across all tiles from cache.
 constexpr size_t kPixelOuterMaxWeightBytes = 512 * 1024;
+// Row pointers (pixels x taps, plus one tile's rounding) cached for the block-outer order.
+constexpr int kConvRowCacheRows = 2048;
 
 // a[t*mr_max + m] = start of input pixel feeding tap t of output pixel p0+m, or `zero`.
 // Called once per tile (per tile and block for large weights), so it avoids a division per
@@ -97,23 +100,40 @@ void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& shape, const
   // A single-pixel tile (the last of 9, 289, 1225 pixels; 1x1 maps) goes to the 1-row
   // kernel when the variant has one, with MR = 1 row pointers.
   auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };
-  auto call = [&](int p0, int b) {
+  auto call = [&](int p0, int b, const char* const* rows = nullptr) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
     const bool one = tile_mr(p0) == 1;
     (one ? v.ukernel_m1 : v.ukernel)(
         std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
-        reinterpret_cast<const float* const*>(a), packed + b * block, output + off, s.out_c,
+        reinterpret_cast<const float* const*>(rows ? rows : a), packed + b * block, output + off, s.out_c,
         p.residual ? p.residual + off : nullptr, p);
+  };
+  ConvRowPlan plan;  // same pointers as fill_row_pointers, cheaper inside the input
+  conv_row_plan_init(s, pixel_bytes, &plan);
+  auto fill = [&](int p0) {
+    if (!conv_fill_row_pointers_inside(plan, in, p0, tile_mr(p0), a))
+      fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
   };
   if (L.pixel_outer) {
     for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
-      fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
+      fill(p0);
       for (int b = 0; b < L.blocks; ++b) call(p0, b);
     }
+  } else if (pixels * taps <= kConvRowCacheRows) {
+    // Block-outer on a small map (the recognition net's 256-channel 4x4 and 3x3 layers):
+    // the row pointers of all its tiles once, not once per channel block.
+    const char* cache[kConvRowCacheRows + kMaxConvMr * kMaxConvTaps];
+    const size_t tile_rows = static_cast<size_t>(taps) * v.mr;
+    for (int p0 = 0; p0 < pixels; p0 += v.mr) {
+      fill(p0);
+      std::copy(a, a + taps * tile_mr(p0), cache + (p0 / v.mr) * tile_rows);
+    }
+    for (int b = begin; b < end; ++b)
+      for (int p0 = 0; p0 < pixels; p0 += v.mr) call(p0, b, cache + (p0 / v.mr) * tile_rows);
   } else {
     for (int b = begin; b < end; ++b) {
       for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, pixel_bytes, zero, p0, tile_mr(p0), a);
+        fill(p0);
         call(p0, b);
       }
     }

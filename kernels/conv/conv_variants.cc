@@ -10,6 +10,7 @@ const F32ConvVariant kF32Variants[] = {
     {"f32_conv_8x32__avx512", Isa::kAvx512, 8, 32, f32_conv_8x32__avx512, f32_conv_1x32__avx512},
     {"f32_conv_6x16__avx2", Isa::kAvx2, 6, 16, f32_conv_6x16__avx2},
 #elif defined(__aarch64__)
+    {"f32_conv_5x16__neon", Isa::kNeon, 5, 16, f32_conv_5x16__neon, f32_conv_1x16__neon},
     {"f32_conv_8x8__neon", Isa::kNeon, 8, 8, f32_conv_8x8__neon},
 #elif defined(__arm__)
     {"f32_conv_4x8__neon", Isa::kNeon, 4, 8, f32_conv_4x8__neon},
