@@ -81,7 +81,7 @@ Status prepare_qs8_conv(PreparedOp* op) {
   const auto* bias = op->in[2] ? static_cast<const int32_t*>(op->in[2]->data) : nullptr;
   if (op->info.type == OpType::kDepthwiseConv2d) {
     FG_RETURN_IF_ERROR(dwconv_check(st->shape));
-    st->dw_variant = &qs8_dwconv_pick();
+    st->dw_variant = &qs8_dwconv_pick_for(w, static_cast<size_t>(st->shape.kernel_h) * st->shape.kernel_w * st->shape.in_c);
     if (!st->packed.resize(qs8_dwconv_packed_size(st->shape))) return Status::error("out of memory packing weights");
     FG_RETURN_IF_ERROR(qs8_dwconv_pack(st->shape, w, bias, st->setup.quant, st->packed.data()));
     op->kernel_name = st->dw_variant->name;
