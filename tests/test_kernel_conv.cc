@@ -168,6 +168,15 @@ void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::ve
         FAIL_CHECK(std::string(v.name) << " " << label << " " << describe(s) << " [" << i << "] got "
                           << int(got[i]) << " want " << int(ref[i]));
     CHECK(bad == 0);
+    // The same outputs from the prepared row-pointer table (built once, as the native
+    // backend does), run in two ranges as threads would.
+    std::vector<const int8_t*> rows(qs8_conv_rows_size(v, s));
+    qs8_conv_rows_build(v, s, x.data(), packed.data(), rows.data());
+    std::vector<int8_t> again(out_size(s), 99);
+    const int n = qs8_conv_outer_count(v, s);
+    qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), 0, n / 2, rows.data());
+    qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), n / 2, n, rows.data());
+    CHECK_MESSAGE(again == got, v.name << " " << label << " " << describe(s) << ": row table differs");
   }
 }
 

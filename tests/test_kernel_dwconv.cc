@@ -107,6 +107,10 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
         std::vector<int8_t> x(n_in(s)), w(n_taps(s) * s.in_c), r(n_out(s));
         for (auto& e : x) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
         for (auto& e : w) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
+        // Pair variants need weights in [-127, 127] (the pick skips them otherwise): their
+        // extreme is -127, the largest pair sum (2 x -128 x -127) then.
+        if (vs[vi].pairs)
+          for (auto& e : w) e = e == -128 ? int8_t(-127) : e;
         for (auto& e : r) e = int8_t(i8(rng));
         std::vector<int32_t> b(s.in_c);
         for (auto& e : b) e = bias(rng);
@@ -135,6 +139,14 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
       }
     }
   }
+}
+
+TEST_CASE("qs8 dwconv pick skips pair variants for weight -128") {
+  const int8_t fits[] = {127, -127, 5}, not_fits[] = {127, -128, 5};
+  CHECK(&qs8_dwconv_pick_for(fits, 3) == &qs8_dwconv_pick());
+  const Qs8DwconvVariant& v = qs8_dwconv_pick_for(not_fits, 3);
+  CHECK_FALSE(v.pairs);
+  CHECK(cpu_has_isa(v.isa));
 }
 
 // Today's per-pixel path, written out here: every pixel through the pixel kernel.

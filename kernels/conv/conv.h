@@ -23,9 +23,10 @@
 //     the last group is w[NR][8] when in_c % 16 is in (0, 8]; the padding row is in_c8 bytes.
 //     Weights must lie in [-127, 127] (a pair of int8 products then fits int16): the pack
 //     rejects -128, and qs8_conv_pick_for (conv_variants.h) skips such variants for it.
-// - Reads past the end: qs8 kernels read activations 4 (c16: 8 or 16) bytes at a time, so
-//   they read up to 3 (c16: 7) bytes past a pixel (the values meet zero weights). The input
-//   buffer must therefore stay readable kConvInputOverreadBytes past its end.
+// - Reads past the end: qs8 kernels read activations 4 (c16: 8 or 16; neondot: 16) bytes at
+//   a time, so they read up to 3 (c16: 7; neondot: 15) bytes past a pixel (the values meet
+//   zero weights or unused lanes). The input buffer must therefore stay readable
+//   kConvInputOverreadBytes past its end; the packed padding row has the same slack.
 // - Alignment: none required (unaligned loads); 64-byte aligned buffers are faster.
 // - Residual: optional tensor with the output's shape added before the activation
 //   (the recognition net's relu(conv2(y) + x)).
@@ -98,8 +99,15 @@ void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& s, const flo
                         const float* packed, const F32ConvParams& p, float* output, int begin,
                         int end);
 int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& s);
+// `rows`: null (each tile's row pointers are built on the stack as it runs), or the table of
+// qs8_conv_rows_build for this very `input` and `packed` (the indirection buffer: built once
+// at prepare for the arena's input address, it removes the per-run pointer arithmetic).
 void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
                         const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
-                        int end);
+                        int end, const int8_t* const* rows = nullptr);
+// Pointers in the table: tiles x taps x MR (tile-major, each tile laid out as in the run).
+size_t qs8_conv_rows_size(const Qs8ConvVariant& v, const Conv2dShape& s);
+void qs8_conv_rows_build(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
+                         const void* packed, const int8_t** rows);
 
 }  // namespace fg

@@ -76,7 +76,20 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon) {
   const float* scale = qs8_block_scale(w, kNr);
   int32x4_t s0, s1;
   reduce8(acc0, &s0, &s1);
-  qs8_neon_store8(vaddq_s32(s0, b0), vaddq_s32(s1, b1), scale, res, c, nc, p);
+  s0 = vaddq_s32(s0, b0), s1 = vaddq_s32(s1, b1);
+  Qs8NeonOut o;
+  if (nc == kNr && qs8_neon_out_init(scale, p, res != nullptr, &o)) {  // both rows in one narrowing
+    int32x4_t t0, t1;
+    reduce8(acc1, &t0, &t1);
+    t0 = vaddq_s32(t0, b0), t1 = vaddq_s32(t1, b1);
+    int8x16_t q;
+    if (res) q = qs8_neon_out_2x8_res(s0, s1, t0, t1, vld1_s8(res), mr > 1 ? vld1_s8(res + c_stride) : vdup_n_s8(0), o);
+    else q = qs8_neon_out_2x8(s0, s1, t0, t1, o);
+    vst1_s8(c, vget_low_s8(q));
+    if (mr > 1) vst1_s8(c + c_stride, vget_high_s8(q));
+    return;
+  }
+  qs8_neon_store8(s0, s1, scale, res, c, nc, p);
   if (mr > 1) {
     reduce8(acc1, &s0, &s1);
     qs8_neon_store8(vaddq_s32(s0, b0), vaddq_s32(s1, b1), scale, res ? res + c_stride : nullptr,

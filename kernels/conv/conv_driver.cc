@@ -160,7 +160,7 @@ int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& shape) {
 
 void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
                         const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
-                        int end) {
+                        int end, const int8_t* const* rows) {
   const ConvLoop L = conv_loop_of(shape, v.nr, qs8_block_bytes_of(v));
   const Conv2dShape& s = L.s;
   const int taps = L.taps, pixels = L.pixels;
@@ -168,9 +168,15 @@ void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const
   const char* base = static_cast<const char*>(packed);
   const char* zero = base + L.blocks * block;
   const char* in = reinterpret_cast<const char*>(input);
-  const char* a[kMaxConvTaps * kMaxConvMr];
+  const char* stack[kMaxConvTaps * kMaxConvMr];
   auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };  // as f32
-  auto call = [&](int p0, int b) {
+  // The tile's row pointers: from the prepared table, or built now on the stack.
+  auto rows_of = [&](int p0) -> const char* const* {
+    if (rows) return reinterpret_cast<const char* const*>(rows) + static_cast<size_t>(p0) * taps;
+    fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), stack);
+    return stack;
+  };
+  auto call = [&](int p0, int b, const char* const* a) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
     const bool one = tile_mr(p0) == 1;
     (one ? v.ukernel_m1 : v.ukernel)(
@@ -180,16 +186,29 @@ void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const
   };
   if (L.pixel_outer) {
     for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
-      fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
-      for (int b = 0; b < L.blocks; ++b) call(p0, b);
+      const char* const* a = rows_of(p0);
+      for (int b = 0; b < L.blocks; ++b) call(p0, b, a);
     }
   } else {
-    for (int b = begin; b < end; ++b) {
-      for (int p0 = 0; p0 < pixels; p0 += v.mr) {
-        fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), a);
-        call(p0, b);
-      }
-    }
+    for (int b = begin; b < end; ++b)
+      for (int p0 = 0; p0 < pixels; p0 += v.mr) call(p0, b, rows_of(p0));
+  }
+}
+
+size_t qs8_conv_rows_size(const Qs8ConvVariant& v, const Conv2dShape& shape) {
+  const ConvLoop L = conv_loop_of(shape, v.nr, qs8_block_bytes_of(v));
+  return static_cast<size_t>((L.pixels + v.mr - 1) / v.mr) * v.mr * L.taps;
+}
+
+void qs8_conv_rows_build(const Qs8ConvVariant& v, const Conv2dShape& shape, const int8_t* input,
+                         const void* packed, const int8_t** rows) {
+  const ConvLoop L = conv_loop_of(shape, v.nr, qs8_block_bytes_of(v));
+  const char* zero = static_cast<const char*>(packed) + L.blocks * qs8_conv_block_bytes(L.s, v.nr, v.kr);
+  auto** out = reinterpret_cast<const char**>(rows);
+  for (int p0 = 0; p0 < L.pixels; p0 += v.mr) {
+    const int mr = v.ukernel_m1 && L.pixels - p0 == 1 ? 1 : v.mr;  // tile_mr of the run
+    fill_row_pointers(L.s, reinterpret_cast<const char*>(input), shape.in_c, zero, p0, mr,
+                      out + static_cast<size_t>(p0) * L.taps);
   }
 }
 

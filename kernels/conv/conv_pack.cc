@@ -53,7 +53,8 @@ void f32_conv_pack(const Conv2dShape& shape, int nr, const float* weights, const
 size_t qs8_conv_packed_size(const Conv2dShape& shape, int nr, int kr) {
   const Conv2dShape s = conv_packing_shape(shape);
   const size_t blocks = (s.out_c + nr - 1) / nr;
-  return blocks * qs8_conv_block_bytes(s, nr, kr) + qs8_conv_packed_kc(s.in_c, kr);
+  // The padding row stands for an input pixel: as readable past its end as the input.
+  return blocks * qs8_conv_block_bytes(s, nr, kr) + qs8_conv_packed_kc(s.in_c, kr) + kConvInputOverreadBytes;
 }
 
 Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
@@ -116,6 +117,7 @@ Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
     out += qs8_conv_block_bytes(s, nr, kr);
   }
   std::memset(out, static_cast<int8_t>(q.input_zero_point), kcp);  // the padding row
+  std::memset(out + kcp, 0, kConvInputOverreadBytes);
   return Status::ok();
 }
 
