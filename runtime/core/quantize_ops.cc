@@ -87,6 +87,44 @@ void qs8_apply_table(const int8_t* table, size_t n, int8_t* y) {
   for (size_t i = 0; i < n; ++i) y[i] = table[static_cast<int32_t>(y[i]) + 128];
 }
 
+Status qs8_elementwise_tables(const PreparedOp& op, std::vector<int8_t>* tables) {
+  const TensorInfo& x = *op.in[0];
+  const QuantParams qx = quant_of(x), qy = quant_of(*op.out);
+  const bool prelu = op.info.type == OpType::kPRelu;
+  if (!prelu && op.info.type != OpType::kSigmoid) return Status::error("int8 tables: PReLU or sigmoid only");
+  const int channels = prelu ? x.dims[x.rank - 1] : 1;
+  const float* alpha = prelu ? op.in[1]->f32() : nullptr;
+  tables->resize(static_cast<size_t>(channels) * 256);
+  for (int c = 0; c < channels; ++c)
+    for (int q = -128; q <= 127; ++q) {
+      const float r = qs8_dequantize_value(static_cast<int8_t>(q), qx);
+      const float v = prelu ? (r > 0.f ? r : alpha[c] * r) : 1.f / (1.f + std::exp(-r));
+      (*tables)[static_cast<size_t>(c) * 256 + static_cast<size_t>(q + 128)] = qs8_quantize_value(v, qy);
+    }
+  return Status::ok();
+}
+
+void qs8_channel_tables_run(const int8_t* tables, size_t table_channels, size_t pixels, size_t channels,
+                            const int8_t* x, int8_t* y) {
+  if (table_channels == 1) {
+    for (size_t i = 0; i < pixels * channels; ++i) y[i] = tables[static_cast<int32_t>(x[i]) + 128];
+    return;
+  }
+  for (size_t p = 0; p < pixels; ++p, x += channels, y += channels)
+    for (size_t c = 0; c < channels; ++c) y[c] = tables[c * 256 + static_cast<size_t>(static_cast<int32_t>(x[c]) + 128)];
+}
+
+void qs8_mul_channel_run(const PreparedOp& op, const int8_t* x, const int8_t* s, int8_t* y) {
+  const TensorInfo& xt = *op.in[0];
+  const QuantParams qx = quant_of(xt), qs = quant_of(*op.in[1]), qy = quant_of(*op.out);
+  const size_t channels = static_cast<size_t>(xt.dims[xt.rank - 1]);
+  const size_t pixels = static_cast<size_t>(xt.elements) / channels;
+  float scale[1024];  // the validator bounds channels (kMaxMulChannels)
+  for (size_t c = 0; c < channels; ++c) scale[c] = qs8_dequantize_value(s[c], qs);
+  for (size_t p = 0; p < pixels; ++p, x += channels, y += channels)
+    for (size_t c = 0; c < channels; ++c) y[c] = qs8_quantize_value(qs8_dequantize_value(x[c], qx) * scale[c], qy);
+}
+
 Qs8AddQuant qs8_add_quant_of(const PreparedOp& op) {
   const TensorInfo& a = *op.in[0];
   const TensorInfo& b = *op.in[1];

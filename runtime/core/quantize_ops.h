@@ -49,6 +49,18 @@ struct Qs8ConvSetup {
 // In place on n values: y = table[y + 128].
 void qs8_apply_table(const int8_t* table, size_t n, int8_t* y);
 
+// int8 PReLU and sigmoid (the liveness nets, docs/liveness.md): one 256-entry table per
+// channel (sigmoid: one table), y = quantize_out(f(dequantize_in(q))), built at prepare from
+// the tensors' quantization and PReLU's f32 alpha, so every backend maps the same bytes.
+// tables[c * 256 + q + 128] is channel c's output for input q.
+[[nodiscard]] Status qs8_elementwise_tables(const PreparedOp& op, std::vector<int8_t>* tables);
+// y[p][c] = tables[(c % table_channels) * 256 + x[p][c] + 128] (table_channels 1 or channels).
+void qs8_channel_tables_run(const int8_t* tables, size_t table_channels, size_t pixels, size_t channels,
+                            const int8_t* x, int8_t* y);
+// int8 channel multiply (squeeze-excite): y = quantize_out(dequantize(x) * dequantize(s[c])),
+// in float per value (the multiplier changes with every run's s). x [pixels][channels].
+void qs8_mul_channel_run(const PreparedOp& op, const int8_t* x, const int8_t* s, int8_t* y);
+
 Qs8AddQuant qs8_add_quant_of(const PreparedOp& op);
 // Average and max pool; global average pool passes its [h][w][c] input as one window.
 Qs8PoolQuant qs8_pool_quant_of(const PreparedOp& op);

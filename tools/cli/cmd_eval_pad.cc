@@ -88,7 +88,8 @@ int cmd_eval_pad(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  for (const char* v : {"json", "live", "attack", "live-dir", "attack-dir", "persons", "every", "threshold", "dump"})
+  for (const char* v : {"json", "live", "attack", "live-dir", "attack-dir", "persons", "every", "threshold", "dump",
+                        "liveness-precision"})
     values.insert(v);
   if (!parse_args(argc, argv, 3, values, {"help"}, &args, &error)) return usage_error("eval pad", error);
   if (args.has("help")) {
@@ -96,6 +97,7 @@ int cmd_eval_pad(int argc, char** argv) {
         "usage: facegate eval pad DIR [--live LIST] [--attack LIST] [--live-dir D] [--attack-dir D]\n"
         "                             [--persons 1-5] [--every N] [--threshold T] [--json OUT]\n"
         "                             [--dump OUT.tsv] [--input-size N] [--backend B] [--models DIR]\n"
+        "                             [--precision f32|int8] [--liveness-precision f32|int8]\n"
         "Presentation-attack detection (ISO/IEC 30107-3 terms) of the passive liveness nets\n"
         "(docs/liveness.md). Defaults: the NUAA layout, DIR/client_train.txt (bona fide, images in\n"
         "DIR/ClientRaw) and DIR/imposter_train.txt (attacks, in DIR/ImposterRaw); list lines are\n"
@@ -104,6 +106,7 @@ int cmd_eval_pad(int argc, char** argv) {
         "  --every N       every Nth image of each list (default 1)\n"
         "  --threshold T   live score >= T is accepted as bona fide (default %.2f, the door's)\n"
         "  --dump FILE     one line per image: kind, person, face found, score, name\n"
+        "  --liveness-precision P  the liveness nets' precision (default: --precision's)\n"
         "Reports APCER, BPCER, ACER at the threshold, AUC, and BPCER at APCER <= 1%% / 5%%.\n"
         "Images without a face are failures to acquire: counted, not in the rates.\n"
         "Exit code 0, 2 usage, 3 unreadable list, image or model.\n",
@@ -126,6 +129,9 @@ int cmd_eval_pad(int argc, char** argv) {
   opt.embed = false;
   std::string model_dir;
   if (int rc = pipeline_options_from_args("eval pad", args, &opt, &model_dir)) return rc;
+  const std::string live_prec = args.value("liveness-precision", opt.int8 ? "int8" : "f32");
+  if (live_prec != "f32" && live_prec != "int8") return usage_error("eval pad", "--liveness-precision must be f32 or int8");
+  const bool live_int8 = live_prec == "int8";
 
   std::vector<PadItem> items;
   if (Status s = read_list(args.value("live", dir + "/client_train.txt"), args.value("live-dir", dir + "/ClientRaw"),
@@ -138,7 +144,7 @@ int cmd_eval_pad(int argc, char** argv) {
   FacePipeline pipe;
   if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
   LivenessNets nets;
-  if (Status s = liveness_open(model_dir, opt.backend, &nets); !s) return failure(s.message());
+  if (Status s = liveness_open(model_dir, opt.backend, &nets, live_int8); !s) return failure(s.message());
   std::fprintf(stderr, "eval pad: %zu images...\n", items.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<float> bona_fide, attacks;
@@ -166,9 +172,9 @@ int cmd_eval_pad(int argc, char** argv) {
                    std::to_string(bona_fide.size()) + " and " + std::to_string(attacks.size()) + ")");
   const PadReport r = pad_report(bona_fide, attacks, threshold);
 
-  std::printf("PAD on %s%s%s, every %d image(s), detector %d, backend %s\n", dir.c_str(),
+  std::printf("PAD on %s%s%s, every %d image(s), detector %d, backend %s, liveness nets %s\n", dir.c_str(),
               persons.empty() ? "" : ", persons ", persons.empty() ? "" : args.value("persons").c_str(), int(every_f),
-              opt.detector.input_size, backend_name(opt.backend));
+              opt.detector.input_size, backend_name(opt.backend), live_prec.c_str());
   std::printf("  bona fide %d images (%d without a face), attacks %d images (%d without a face)\n", count[0],
               no_face[0], count[1], no_face[1]);
   print_rates("at the threshold", r.at_threshold);
@@ -192,6 +198,7 @@ int cmd_eval_pad(int argc, char** argv) {
     std::fprintf(f, "{\n  \"dataset\": %s,\n  \"persons\": \"%s\",\n  \"every\": %d,\n  \"detector_input_size\": %d,\n",
                  fg::door::json_string(dir).c_str(), args.value("persons", "all").c_str(), int(every_f),
                  opt.detector.input_size);
+    std::fprintf(f, "  \"liveness_precision\": \"%s\",\n", live_prec.c_str());
     std::fprintf(f, "  \"backend\": \"%s\",\n  \"bona_fide\": %d,\n  \"bona_fide_no_face\": %d,\n  \"attacks\": %d,\n"
                     "  \"attacks_no_face\": %d,\n  \"auc\": %.6f,\n",
                  backend_name(opt.backend), count[0], no_face[0], count[1], no_face[1], r.auc);

@@ -142,6 +142,29 @@ void run_qs8_add(const PreparedOp& op, uint8_t* arena) {
                                  qs8_add_quant_of(op), arena_out<int8_t>(op, arena));
 }
 
+// PReLU / sigmoid: per-channel tables (quantize_ops.h); shared by native and XNNPACK.
+struct Qs8TablesState : OpState {
+  std::vector<int8_t> tables;
+};
+
+void run_qs8_tables(const PreparedOp& op, uint8_t* arena) {
+  const auto& st = static_cast<const Qs8TablesState&>(*op.state);
+  qs8_channel_tables_run(st.tables.data(), st.tables.size() / 256, pixels_of_out(op), channels_of_out(op),
+                         arena_in<int8_t>(op, arena), arena_out<int8_t>(op, arena));
+}
+
+Status prepare_qs8_tables(PreparedOp* op) {
+  auto st = std::make_unique<Qs8TablesState>();
+  FG_RETURN_IF_ERROR(qs8_elementwise_tables(*op, &st->tables));
+  op->state = std::move(st);
+  op->run = run_qs8_tables;
+  return Status::ok();
+}
+
+void run_qs8_mul_channel(const PreparedOp& op, uint8_t* arena) {
+  qs8_mul_channel_run(op, arena_in<int8_t>(op, arena, 0), arena_in<int8_t>(op, arena, 1), arena_out<int8_t>(op, arena));
+}
+
 Status prepare_qs8(PreparedOp* op) {
   switch (op->info.type) {
     case OpType::kConv2d:
@@ -154,9 +177,9 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kDequantize: op->run = run_dequantize; break;
     case OpType::kQuantize: return Status::error("quantize reads f32");
     case OpType::kPRelu:
-    case OpType::kMulChannel:
-    case OpType::kSigmoid:
-    case OpType::kSoftmax: return Status::error("prelu / channel multiply / sigmoid / softmax are f32 only");
+    case OpType::kSigmoid: return prepare_qs8_tables(op);
+    case OpType::kMulChannel: op->run = run_qs8_mul_channel; break;
+    case OpType::kSoftmax: return Status::error("softmax is f32 only");
   }
   return Status::ok();
 }
