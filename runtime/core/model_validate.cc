@@ -8,7 +8,7 @@ namespace {
 
 constexpr int kMaxKernel = 16;
 constexpr int kMaxStride = 8;
-constexpr int kMaxMulChannels = 1024;  // qs8_mul_channel_run's per-run scale array
+constexpr int kMaxMulChannels = 1024;  // qs8_mul_channel_run's per-run multiplier array
 
 bool is_activation(const TensorInfo& t) {
   return t.role == TensorRole::kActivation || t.role == TensorRole::kInput ||
@@ -165,8 +165,8 @@ struct OpChecker {
   }
 
   // The liveness ops: no fused activation, output shaped as the input; the second input is
-  // one value per channel. int8 PReLU / sigmoid are per-channel tables, int8 channel multiply
-  // a float per value (quantize_ops.h); PReLU's alpha stays f32 in int8 graphs; softmax is
+  // one value per channel. int8 PReLU / channel multiply are a per-channel fixed-point rescale,
+  // int8 sigmoid a table (quantize_ops.h); PReLU's alpha stays f32 in int8 graphs; softmax is
   // f32 only (the int8 nets dequantize before it).
   Status check_elementwise() const {
     const TensorInfo& x = *input(0);

@@ -49,16 +49,32 @@ struct Qs8ConvSetup {
 // In place on n values: y = table[y + 128].
 void qs8_apply_table(const int8_t* table, size_t n, int8_t* y);
 
-// int8 PReLU and sigmoid (the liveness nets, docs/liveness.md): one 256-entry table per
-// channel (sigmoid: one table), y = quantize_out(f(dequantize_in(q))), built at prepare from
-// the tensors' quantization and PReLU's f32 alpha, so every backend maps the same bytes.
-// tables[c * 256 + q + 128] is channel c's output for input q.
-[[nodiscard]] Status qs8_elementwise_tables(const PreparedOp& op, std::vector<int8_t>* tables);
-// y[p][c] = tables[(c % table_channels) * 256 + x[p][c] + 128] (table_channels 1 or channels).
-void qs8_channel_tables_run(const int8_t* tables, size_t table_channels, size_t pixels, size_t channels,
-                            const int8_t* x, int8_t* y);
-// int8 channel multiply (squeeze-excite): y = quantize_out(dequantize(x) * dequantize(s[c])),
-// in float per value (the multiplier changes with every run's s). x [pixels][channels].
+// int8 liveness ops (docs/liveness.md). PReLU and channel multiply are one per-channel
+// rescale in Q16 fixed point, the same integer formula in every backend:
+//   d = x - zx;  y = clamp(zy + ((d * (d > 0 ? pos[c] : neg[c]) + 2^15) >> 16), -128, 127)
+// PReLU: pos = round(2^16 sx / sy), neg[c] = round(2^16 alpha[c] sx / sy); channel multiply:
+// pos = neg = round(2^16 sx s[c] / sy), s[c] the dequantized scale of this run. Multipliers
+// saturate at +-2^23 (a ratio of 128: never met by calibrated ranges), so d * m fits int32.
+// Integer lanes, so the loop vectorises (a per-channel table lookup did not: 39% of the int8
+// MiniFASNetV1SE's time). Sigmoid (on [c] vectors only) is one 256-entry table.
+// Channel counts here are odd (13, 26, 103...): one pixel's row is too short a loop, so the
+// multipliers are tiled to a period of whole pixels >= kQs8ScaleSpan values and the tensor
+// runs in spans of that period.
+int32_t qs8_q16_multiplier(double ratio);
+constexpr size_t kQs8ScaleSpan = 256;
+size_t qs8_scale_period(size_t channels);                        // channels * ceil(256 / channels)
+void qs8_scale_tile(const int32_t* m, size_t channels, int32_t* tiled);  // tiled[qs8_scale_period]
+// n values (whole pixels); pos / neg hold `period` tiled multipliers.
+void qs8_channel_scale_run(size_t n, size_t period, const int8_t* x, int32_t zx, const int32_t* pos,
+                           const int32_t* neg, int32_t zy, int8_t* y);
+struct Qs8PReluSetup {
+  std::vector<int32_t> pos, neg;  // tiled
+  int32_t input_zero_point = 0, output_zero_point = 0;
+};
+[[nodiscard]] Status qs8_prelu_setup(const PreparedOp& op, Qs8PReluSetup* out);
+// sigmoid: table[q + 128] = quantize_out(1 / (1 + exp(-dequantize_in(q)))).
+void qs8_sigmoid_table(const PreparedOp& op, int8_t table[256]);
+// x [pixels][channels] * s[c] (validator: channels <= 1024).
 void qs8_mul_channel_run(const PreparedOp& op, const int8_t* x, const int8_t* s, int8_t* y);
 
 Qs8AddQuant qs8_add_quant_of(const PreparedOp& op);

@@ -176,7 +176,7 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kPRelu:
     case OpType::kMulChannel:
     case OpType::kSigmoid:
-    case OpType::kSoftmax: break;  // tables / a float loop (quantize_ops.h); softmax is f32 only
+    case OpType::kSoftmax: break;  // fixed-point rescale / table (quantize_ops.h); softmax is f32 only
   }
   return reference_prepare_op(model, op);
 }
