@@ -4,8 +4,7 @@
 // 0..255 (no normalisation); the two softmax outputs are summed, class 1 = live. The score
 // is that sum's class-1 value / 2, in [0, 1]. f32 nets, or their int8 twins (<name>_int8.fgm,
 // made at build time by fg_quantize: models/CMakeLists.txt) for int8 pipelines.
-// Status: the nets and this scoring exist; the door policy, the temporal checks and the
-// evaluation (issue 13 items 2-4) are not built yet.
+// The door policy on top: tools/door/door_liveness.h; temporal checks: liveness_temporal.h.
 #pragma once
 #include <string>
 
