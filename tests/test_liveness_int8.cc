@@ -28,7 +28,8 @@ struct Sample {
 };
 
 // The largest face of each image, found by the f32 detector (the same box for both precisions).
-std::vector<Sample> load_samples() {
+// Built once for both test cases: the detector is most of this test's time under qemu.
+std::vector<Sample> detect_samples() {
   FacePipelineOptions po;
   po.embed = false;
   FacePipeline p;
@@ -56,6 +57,11 @@ std::vector<Sample> load_samples() {
   return out;
 }
 
+const std::vector<Sample>& load_samples() {
+  static const std::vector<Sample> samples = detect_samples();
+  return samples;
+}
+
 float score_of(LivenessNets& nets, const Sample& s) {
   float v = -1.f;
   REQUIRE(liveness_score(nets, s.img, s.box, &v).is_ok());
@@ -63,7 +69,7 @@ float score_of(LivenessNets& nets, const Sample& s) {
 }
 
 TEST_CASE("int8 liveness score follows f32 on the bundled images; the verdicts at the threshold hold") {
-  const std::vector<Sample> samples = load_samples();
+  const std::vector<Sample>& samples = load_samples();
   const std::string dir = env("FG_MODEL_DIR");
   LivenessNets f32, int8;
   Status s = liveness_open(dir, Backend::kNative, &f32, false);
@@ -93,7 +99,7 @@ TEST_CASE("int8 liveness score follows f32 on the bundled images; the verdicts a
 // Every int8 tensor is bit-exact (shared table / requantisation code); the f32 logits fc and the
 // softmax after the last dequantize sum in each backend's own order: ~1e-7.
 TEST_CASE("int8 liveness nets: native matches the reference backend, XNNPACK close") {
-  const std::vector<Sample> samples = load_samples();
+  const std::vector<Sample>& samples = load_samples();
   const std::string dir = env("FG_MODEL_DIR");
   LivenessNets ref, native;
   REQUIRE(liveness_open(dir, Backend::kReference, &ref, true).is_ok());
