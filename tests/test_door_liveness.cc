@@ -41,15 +41,6 @@ std::vector<std::string> verdict_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
-// EXIF orientation 6 (the samples' tag, which our loader does not apply): rotate 90 degrees clockwise.
-fg::Image upright(const fg::Image& in) {
-  fg::Image out = fg::image_make(in.height, in.width, 3);
-  for (int y = 0; y < out.height; ++y)
-    for (int x = 0; x < out.width; ++x)
-      for (int c = 0; c < 3; ++c) out.row(y)[3 * x + c] = in.row(in.height - 1 - x)[3 * y + c];
-  return out;
-}
-
 uint8_t sample(const fg::Image& img, double x, double y, int c) {
   if (x < 0 || y < 0 || x > img.width - 1 || y > img.height - 1) return 0;
   const int x0 = std::min((int)x, img.width - 2), y0 = std::min((int)y, img.height - 2);
@@ -100,9 +91,9 @@ Fixture& fixture() {
   REQUIRE(path_exists(door_bin()));  // a dependency of this test: never skipped
   fg::Image raw;
   REQUIRE(fg::image_load(liveness_data() + "/image_T1.jpg", 3, &raw).is_ok());
-  f.t1 = upright(raw);
+  f.t1 = raw;  // upright: the loader applies the samples' EXIF orientation 6
   REQUIRE(fg::image_load(liveness_data() + "/image_F1.jpg", 3, &raw).is_ok());
-  f.f1 = upright(raw);
+  f.f1 = raw;
   f.t1_png = f.dir + "/t1.png";
   REQUIRE(fg::image_write_png(f.t1_png, f.t1).is_ok());
   f.gallery = f.dir + "/door.fgg";
@@ -260,7 +251,7 @@ TEST_CASE("the upstream samples at the shipped threshold: image_T1 live, image_F
   for (const char* name : {"image_T1", "image_F1", "image_F2"}) {
     fg::Image raw;
     REQUIRE(fg::image_load(liveness_data() + "/" + name + ".jpg", 3, &raw).is_ok());
-    const fg::Image img = upright(raw);
+    const fg::Image& img = raw;
     std::vector<fg::FaceBox> boxes;
     REQUIRE(fg::face_pipeline_detect(p, img, &boxes).is_ok());
     REQUIRE(!boxes.empty());

@@ -8,6 +8,7 @@ namespace {
 
 constexpr int kMaxKernel = 16;
 constexpr int kMaxStride = 8;
+constexpr int kMaxMulChannels = 1024;  // qs8_mul_channel_run's per-run multiplier array
 
 bool is_activation(const TensorInfo& t) {
   return t.role == TensorRole::kActivation || t.role == TensorRole::kInput ||
@@ -163,11 +164,15 @@ struct OpChecker {
     return expect_shape(out(), 1, want, "output");
   }
 
-  // The liveness ops: f32 only (the int8 liveness nets are not built, docs/liveness.md), no
-  // fused activation, output shaped as the input; the second input is one value per channel.
-  Status check_f32_elementwise() const {
+  // The liveness ops: no fused activation, output shaped as the input; the second input is
+  // one value per channel. int8 PReLU / channel multiply are a per-channel fixed-point rescale,
+  // int8 sigmoid a table (quantize_ops.h); PReLU's alpha stays f32 in int8 graphs; softmax is
+  // f32 only (the int8 nets dequantize before it).
+  Status check_elementwise() const {
     const TensorInfo& x = *input(0);
-    if (x.dtype != DType::kF32) return fail("prelu / channel multiply / sigmoid / softmax are f32 only");
+    const bool int8 = x.dtype == DType::kI8;
+    if (!int8 && x.dtype != DType::kF32) return fail("prelu / channel multiply / sigmoid / softmax take f32 or int8");
+    if (int8 && op.type == OpType::kSoftmax) return fail("softmax is f32 only");
     if (op.activation != Activation::kNone) return fail("this op takes no fused activation");
     const int c = x.dims[x.rank - 1];
     const int want_c[1] = {c};
@@ -177,7 +182,8 @@ struct OpChecker {
     } else if (op.type == OpType::kMulChannel) {
       const TensorInfo* s = input(1);
       if (x.rank != 3) return fail("channel multiply input must be [h,w,c]");
-      if (!is_activation(*s) || s->dtype != DType::kF32) return fail("channel multiply scale must be an f32 activation");
+      if (!is_activation(*s) || s->dtype != x.dtype) return fail("channel multiply scale must be an activation of the input's dtype");
+      if (int8 && c > kMaxMulChannels) return fail("int8 channel multiply: at most 1024 channels");
       FG_RETURN_IF_ERROR(expect_shape(*s, 1, want_c, "scale"));
     } else if (op.type == OpType::kSoftmax && x.rank != 1) {
       return fail("softmax input must be a vector");
@@ -214,7 +220,7 @@ struct OpChecker {
       case OpType::kPRelu:
       case OpType::kMulChannel:
       case OpType::kSigmoid:
-      case OpType::kSoftmax: return check_f32_elementwise();
+      case OpType::kSoftmax: return check_elementwise();
       case OpType::kQuantize:
       case OpType::kDequantize: break;  // handled above
     }

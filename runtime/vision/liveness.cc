@@ -29,9 +29,15 @@ LivenessCrop liveness_crop_box(int frame_w, int frame_h, const FaceBox& box, dou
   return c;
 }
 
-Status liveness_open(const std::string& model_dir, Backend backend, LivenessNets* out) {
+std::string liveness_model_file(int net, bool int8) {
+  std::string f = kFiles[net == 0 ? 0 : 1];
+  if (int8) f.insert(f.size() - 4, "_int8");
+  return f;
+}
+
+Status liveness_open(const std::string& model_dir, Backend backend, LivenessNets* out, bool int8) {
   for (int i = 0; i < 2; ++i) {
-    FG_RETURN_IF_ERROR(model_load_file(model_dir + "/" + kFiles[i], &out->model[i]));
+    FG_RETURN_IF_ERROR(model_load_file(model_dir + "/" + liveness_model_file(i, int8), &out->model[i]));
     NetOptions o;
     o.backend = backend;
     FG_RETURN_IF_ERROR(net_prepare(out->model[i], o, &out->net[i]));

@@ -2,9 +2,9 @@
 // x2.7 and MiniFASNetV1SE on it scaled x4.0 (both around the box centre, shifted to stay
 // inside the frame: upstream src/generate_patches.py), each crop resized to 80x80, BGR,
 // 0..255 (no normalisation); the two softmax outputs are summed, class 1 = live. The score
-// is that sum's class-1 value / 2, in [0, 1]. f32 nets (no int8 versions yet).
-// Status: the nets and this scoring exist; the door policy, the temporal checks and the
-// evaluation (issue 13 items 2-4) are not built yet.
+// is that sum's class-1 value / 2, in [0, 1]. f32 nets, or their int8 twins (<name>_int8.fgm,
+// made at build time by fg_quantize: models/CMakeLists.txt) for int8 pipelines.
+// The door policy on top: tools/door/door_liveness.h; temporal checks: liveness_temporal.h.
 #pragma once
 #include <string>
 
@@ -32,8 +32,12 @@ struct LivenessNets {
   Net net[2];
 };
 
-// Loads minifasnet_v2_2.7.fgm and minifasnet_v1se_4.0.fgm from `model_dir`.
-[[nodiscard]] Status liveness_open(const std::string& model_dir, Backend backend, LivenessNets* out);
+// Loads minifasnet_v2_2.7.fgm and minifasnet_v1se_4.0.fgm from `model_dir` (int8: the
+// *_int8.fgm twins).
+[[nodiscard]] Status liveness_open(const std::string& model_dir, Backend backend, LivenessNets* out,
+                                   bool int8 = false);
+// The two file names, for int8 or f32 (tests, benchmarks).
+std::string liveness_model_file(int net, bool int8);
 
 // The summed-softmax live score of one face in an RGB frame: [0, 1], higher = live.
 [[nodiscard]] Status liveness_score(LivenessNets& nets, const Image& rgb_frame, const FaceBox& box, float* score);

@@ -186,8 +186,17 @@ std::vector<uint8_t> png(int w, int h, int color_type, int depth, bool interlace
   png_destroy_write_struct(&p, &info);
   return out;
 }
+// A JPEG with an EXIF APP1 after SOI: IFD0 with one entry, orientation (0x0112, SHORT) = 6, so
+// the mutator reaches the bounded EXIF parser and the rotation (runtime/vision/image_exif.h).
+std::vector<uint8_t> with_exif_orientation6(std::vector<uint8_t> jpeg) {
+  const uint8_t app1[] = {0xFF, 0xE1, 0, 36, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+                          1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  jpeg.insert(jpeg.begin() + 2, app1, app1 + sizeof app1);
+  return jpeg;
+}
 void images(const std::string& data_dir) {
   const std::pair<const char*, std::vector<uint8_t>> all[] = {
+      {"exif6.jpg", with_mode(3, with_exif_orientation6(read_file(data_dir + "/gradient_32x24.jpg")))},
       {"gradient.jpg", with_mode(3, read_file(data_dir + "/gradient_32x24.jpg"))},
       {"gradient_gray.jpg", with_mode(1, read_file(data_dir + "/gradient_32x24.jpg"))},
       {"truncated.jpg", with_mode(0, read_file(data_dir + "/gradient_32x24_truncated.jpg"))},

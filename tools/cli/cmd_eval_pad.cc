@@ -89,7 +89,8 @@ int cmd_eval_pad(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  for (const char* v : {"json", "live", "attack", "live-dir", "attack-dir", "persons", "every", "threshold", "dump"})
+  for (const char* v : {"json", "live", "attack", "live-dir", "attack-dir", "persons", "every", "threshold", "dump",
+                        "liveness-precision"})
     values.insert(v);
   for (const char* v : {"padding", "template"}) values.erase(v);  // no aligner: the liveness nets take the box
   if (!parse_args(argc, argv, 3, values, {"help", "quiet"}, &args, &error)) return usage_error("eval pad", error);
@@ -97,7 +98,8 @@ int cmd_eval_pad(int argc, char** argv) {
     std::printf(
         "usage: facegate eval pad DIR [--live LIST] [--attack LIST] [--live-dir D] [--attack-dir D]\n"
         "                             [--persons 1-5] [--every N] [--threshold T] [--json OUT]\n"
-        "                             [--dump OUT.tsv] [--quiet] [pipeline options]\n"
+        "                             [--dump OUT.tsv] [--liveness-precision f32|int8] [--quiet]\n"
+        "                             [pipeline options]\n"
         "Presentation-attack detection (ISO/IEC 30107-3 terms) of the passive liveness nets\n"
         "(docs/liveness.md). Defaults: the NUAA layout, DIR/client_train.txt (bona fide, images in\n"
         "DIR/ClientRaw) and DIR/imposter_train.txt (attacks, in DIR/ImposterRaw); list lines are\n"
@@ -106,6 +108,7 @@ int cmd_eval_pad(int argc, char** argv) {
         "  --every N       every Nth image of each list (default 1)\n"
         "  --threshold T   live score >= T is accepted as bona fide (default %.2f, the door's)\n"
         "  --dump FILE     one line per image: kind, person, face found, score, name\n"
+        "  --liveness-precision P  the liveness nets' precision (default: --precision's)\n"
         "Reports APCER, BPCER, ACER at the threshold, AUC, and BPCER at APCER <= 1%% / 5%%.\n"
         "Images without a face are failures to acquire: counted, not in the rates.\n"
         "--quiet: no progress line (terminal: images done, rate, ETA; else one summary).\n"
@@ -130,6 +133,9 @@ int cmd_eval_pad(int argc, char** argv) {
   opt.embed = false;
   std::string model_dir;
   if (int rc = pipeline_options_from_args("eval pad", args, &opt, &model_dir)) return rc;
+  const std::string live_prec = args.value("liveness-precision", opt.int8 ? "int8" : "f32");
+  if (live_prec != "f32" && live_prec != "int8") return usage_error("eval pad", "--liveness-precision must be f32 or int8");
+  const bool live_int8 = live_prec == "int8";
 
   std::vector<PadItem> items;
   if (Status s = read_list(args.value("live", dir + "/client_train.txt"), args.value("live-dir", dir + "/ClientRaw"),
@@ -142,7 +148,7 @@ int cmd_eval_pad(int argc, char** argv) {
   FacePipeline pipe;
   if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
   LivenessNets nets;
-  if (Status s = liveness_open(model_dir, opt.backend, &nets); !s) return failure(s.message());
+  if (Status s = liveness_open(model_dir, opt.backend, &nets, live_int8); !s) return failure(s.message());
   if (!args.has("quiet")) std::fprintf(stderr, "eval pad: %zu images...\n", items.size());
   Progress progress = progress_begin("eval pad", "images", items.size(), args.has("quiet"));
   size_t done = 0;
@@ -175,9 +181,9 @@ int cmd_eval_pad(int argc, char** argv) {
                    std::to_string(bona_fide.size()) + " and " + std::to_string(attacks.size()) + ")");
   const PadReport r = pad_report(bona_fide, attacks, threshold);
 
-  std::printf("PAD on %s%s%s, every %d image(s), detector %d, backend %s\n", dir.c_str(),
+  std::printf("PAD on %s%s%s, every %d image(s), detector %d, backend %s, liveness nets %s\n", dir.c_str(),
               persons.empty() ? "" : ", persons ", persons.empty() ? "" : args.value("persons").c_str(), int(every_f),
-              opt.detector.input_size, backend_name(opt.backend));
+              opt.detector.input_size, backend_name(opt.backend), live_prec.c_str());
   std::printf("  bona fide %d images (%d without a face), attacks %d images (%d without a face)\n", count[0],
               no_face[0], count[1], no_face[1]);
   print_rates("at the threshold", r.at_threshold);
@@ -201,6 +207,7 @@ int cmd_eval_pad(int argc, char** argv) {
     j["persons"] = args.value("persons", "all");
     j["every"] = int(every_f);
     j["detector_input_size"] = opt.detector.input_size;
+    j["liveness_precision"] = live_prec;
     j["backend"] = backend_name(opt.backend);
     j["bona_fide"] = count[0];
     j["bona_fide_no_face"] = no_face[0];

@@ -29,11 +29,11 @@ bool door_liveness_options_valid(const DoorLivenessOptions& o, std::string* erro
 }
 
 Status door_liveness_open(const DoorLivenessOptions& o, const std::string& model_dir, Backend backend,
-                          DoorLiveness* out) {
+                          DoorLiveness* out, bool int8) {
   out->options = o;
   door_liveness_reset(*out);
   if (o.mode == LivenessMode::kOff) return Status::ok();
-  return liveness_open(model_dir, backend, &out->nets).with_context("liveness nets (--liveness off to run without)");
+  return liveness_open(model_dir, backend, &out->nets, int8).with_context("liveness nets (--liveness off to run without)");
 }
 
 void door_liveness_reset(DoorLiveness& l) {

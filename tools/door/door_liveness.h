@@ -67,8 +67,9 @@ struct DoorLiveness {
 };
 
 // Loads the two nets from model_dir (nothing when the mode is off).
+// int8: the int8 liveness nets (the door's --precision int8), else f32.
 [[nodiscard]] Status door_liveness_open(const DoorLivenessOptions& o, const std::string& model_dir, Backend backend,
-                                        DoorLiveness* out);
+                                        DoorLiveness* out, bool int8 = false);
 void door_liveness_reset(DoorLiveness& l);
 
 // One face of a frame at time t. `temporal`: the face the visit follows (the largest): it

@@ -75,7 +75,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   if (cfg.source.empty()) return Status::ok();  // enrol-only run
   FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
   d->next_gallery_check_s = 1.0;  // first check a second from now
-  FG_RETURN_IF_ERROR(door_liveness_open(cfg.liveness, model_dir, cfg.pipeline.backend, &d->liveness));
+  FG_RETURN_IF_ERROR(door_liveness_open(cfg.liveness, model_dir, cfg.pipeline.backend, &d->liveness, cfg.pipeline.int8));
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
   if (Status s = audit_log_open(cfg.log, &d->log); !s) {
     d->log_failed = true;  // the caller exits with kExitLogFailure

@@ -195,7 +195,7 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kPRelu:
     case OpType::kMulChannel:
     case OpType::kSigmoid:
-    case OpType::kSoftmax: break;  // f32 only: the validator refuses int8 ones
+    case OpType::kSoftmax: break;  // fixed-point rescale / table (quantize_ops.h); softmax is f32 only
   }
   return reference_prepare_op(model, op);
 }

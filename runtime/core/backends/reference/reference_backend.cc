@@ -142,6 +142,49 @@ void run_qs8_add(const PreparedOp& op, uint8_t* arena) {
                                  qs8_add_quant_of(op), arena_out<int8_t>(op, arena));
 }
 
+// The int8 liveness ops (quantize_ops.h), shared by native and XNNPACK.
+struct Qs8PReluState : OpState {
+  Qs8PReluSetup setup;
+};
+
+void run_qs8_prelu(const PreparedOp& op, uint8_t* arena) {
+  const Qs8PReluSetup& s = static_cast<const Qs8PReluState&>(*op.state).setup;
+  qs8_channel_scale_run(static_cast<size_t>(op.out->elements), s.pos.size(), arena_in<int8_t>(op, arena),
+                        s.input_zero_point, s.pos.data(), s.neg.data(), s.output_zero_point,
+                        arena_out<int8_t>(op, arena));
+}
+
+Status prepare_qs8_prelu(PreparedOp* op) {
+  auto st = std::make_unique<Qs8PReluState>();
+  FG_RETURN_IF_ERROR(qs8_prelu_setup(*op, &st->setup));
+  op->state = std::move(st);
+  op->run = run_qs8_prelu;
+  return Status::ok();
+}
+
+struct Qs8SigmoidState : OpState {
+  int8_t table[256];
+};
+
+void run_qs8_sigmoid(const PreparedOp& op, uint8_t* arena) {
+  const auto& st = static_cast<const Qs8SigmoidState&>(*op.state);
+  const int8_t* x = arena_in<int8_t>(op, arena);
+  int8_t* y = arena_out<int8_t>(op, arena);
+  for (int64_t i = 0; i < op.out->elements; ++i) y[i] = st.table[static_cast<int32_t>(x[i]) + 128];
+}
+
+Status prepare_qs8_sigmoid(PreparedOp* op) {
+  auto st = std::make_unique<Qs8SigmoidState>();
+  qs8_sigmoid_table(*op, st->table);
+  op->state = std::move(st);
+  op->run = run_qs8_sigmoid;
+  return Status::ok();
+}
+
+void run_qs8_mul_channel(const PreparedOp& op, uint8_t* arena) {
+  qs8_mul_channel_run(op, arena_in<int8_t>(op, arena, 0), arena_in<int8_t>(op, arena, 1), arena_out<int8_t>(op, arena));
+}
+
 Status prepare_qs8(PreparedOp* op) {
   switch (op->info.type) {
     case OpType::kConv2d:
@@ -153,10 +196,10 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kGlobalAvgPool: op->run = run_qs8_global_avg_pool; break;
     case OpType::kDequantize: op->run = run_dequantize; break;
     case OpType::kQuantize: return Status::error("quantize reads f32");
-    case OpType::kPRelu:
-    case OpType::kMulChannel:
-    case OpType::kSigmoid:
-    case OpType::kSoftmax: return Status::error("prelu / channel multiply / sigmoid / softmax are f32 only");
+    case OpType::kPRelu: return prepare_qs8_prelu(op);
+    case OpType::kSigmoid: return prepare_qs8_sigmoid(op);
+    case OpType::kMulChannel: op->run = run_qs8_mul_channel; break;
+    case OpType::kSoftmax: return Status::error("softmax is f32 only");
   }
   return Status::ok();
 }
