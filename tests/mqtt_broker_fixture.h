@@ -27,6 +27,14 @@ int wait_exit(pid_t pid, double timeout_s);
 int free_port();
 bool port_open(int port);
 
+double parse_time_s(const std::string& iso);  // 2025-01-31T08:15:02.123Z (an audit line's time)
+// "" when `v` fits `schema` (docs/mqtt-event.schema.json): the subset of JSON Schema it uses
+// (type, required, anyOf of required lists, additionalProperties false, per-property type and
+// enum); else the first problem.
+std::string schema_problem(const nlohmann::json& schema, const nlohmann::json& v);
+// Every line of an audit log against docs/mqtt-event.schema.json: the first problem, or "".
+std::string audit_schema_problem(const std::string& log);
+
 struct BrokerUser {
   std::string name, password;
 };
@@ -82,7 +90,6 @@ void publish_raw(const Broker& b, const std::string& topic, const std::string& p
 std::vector<nlohmann::json> lines_with(const std::string& log, const std::string& needle);
 // Waits until `log` has `n` lines containing `needle`.
 bool wait_lines(const std::string& log, const std::string& needle, size_t n, double timeout_s);
-double parse_time_s(const std::string& iso);  // 2025-01-31T08:15:02.123Z
 double unix_now_s();
 long stop_frames(const std::string& log);  // "frames N, ..." of the one stop line
 // mosquitto_sub as admin writing "topic<TAB>payload" lines of facegate/#, ready once it saw a probe.

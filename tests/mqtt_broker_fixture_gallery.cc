@@ -122,12 +122,6 @@ bool wait_lines(const std::string& log, const std::string& needle, size_t n, dou
   return false;
 }
 
-double parse_time_s(const std::string& iso) {
-  std::tm t{};
-  REQUIRE(strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &t) != nullptr);
-  return (double)timegm(&t) + std::atoi(iso.c_str() + 20) / 1000.0;
-}
-
 double unix_now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }

@@ -91,6 +91,7 @@ TEST_CASE("gallery mqtt: unsigned, forged, truncated, replayed, oversize snapsho
   CHECK(lines_with(log, "\"event\":\"gallery_refused\"").size() == 5);
   CHECK(read_bytes(gallery) == read_bytes(f.old_gallery));  // sequence 7000 is the old file, byte for byte
   CHECK(file_text(gallery + ".seq") == "7000\n");
+  CHECK(audit_schema_problem(log) == "");
   // Each refusal went out as an MQTT event too.
   for (int i = 0; i < 250 && !contains(file_text(sub_out), "\"event\":\"stop\""); ++i) sleep_ms(20);
   ::kill(sub, SIGTERM);

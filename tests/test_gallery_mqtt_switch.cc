@@ -139,6 +139,7 @@ TEST_CASE("gallery mqtt: no local gallery file: no grants until the retained sna
   CHECK(changed[0]["people"] == 2);
   CHECK(read_bytes(gallery_a) == read_bytes(f.new_gallery));
   CHECK(file_text(gallery_a + ".seq") == "100\n");
+  CHECK(audit_schema_problem(log_a) == "");  // gallery_waiting, gallery_snapshot: documented fields only
   // Door B starts with the snapshot already retained, and a GALLERY.seq naming it (the file
   // was lost, the sequence file was not): it installs it at once; an older one stays a replay.
   const std::string gallery_b = f.dir + "/door5b.fgg", log_b = f.dir + "/audit5b.jsonl", out_b = f.dir + "/door5b.out";
@@ -248,6 +249,7 @@ TEST_CASE("gallery mqtt: 3 doors switch to a republished 10,002-person gallery w
     REQUIRE(snap.size() == 1);
     CHECK(snap[0]["people"] == people + 2);
     CHECK(snap[0]["in_use"] == true);
+    CHECK(audit_schema_problem(logs[i]) == "");
     const double t_installed = parse_time_s(snap[0]["time"]);
     const double latency = t_installed - t_publish;
     worst = std::max(worst, latency);

@@ -100,8 +100,10 @@ void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifes
   const std::string tmp = g.gallery_path + ".mqtt-" + std::to_string(m.sequence) + ".tmp";
   GalleryPtr gal;
   SnapshotFileTimes times;
-  if (Status s = snapshot_file_write_open(tmp, bytes, g.access, &gal, &times); !s) {
-    refuse(g, "sequence " + std::to_string(m.sequence) + " is not a gallery this door can use: " + s.message());
+  bool io_error = false;
+  if (Status s = snapshot_file_write_open(tmp, bytes, g.access, &gal, &times, &io_error); !s) {
+    refuse(g, io_error ? "cannot write the snapshot: " + s.message()
+                       : "sequence " + std::to_string(m.sequence) + " is not a gallery this door can use: " + s.message());
     return;
   }
   const double verified_s = mono_s();

@@ -39,7 +39,8 @@ Status write_synced(const std::string& path, const std::string& bytes) {
 }  // namespace
 
 Status snapshot_file_write_open(const std::string& tmp, const std::string& bytes, const GalleryOpenOptions& access,
-                                GalleryPtr* out, SnapshotFileTimes* times) {
+                                GalleryPtr* out, SnapshotFileTimes* times, bool* io_error) {
+  *io_error = true;
   auto t = std::chrono::steady_clock::now();
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::error(tmp + ": " + std::strerror(errno));
@@ -69,7 +70,8 @@ Status snapshot_file_write_open(const std::string& tmp, const std::string& bytes
   syncer.join();
   times->fsync_ms = fsync_ms;
   ::close(fd);
-  if (s && fsync_errno) s = Status::error(tmp + ": fsync: " + std::strerror(fsync_errno));
+  *io_error = s && fsync_errno;
+  if (*io_error) s = Status::error(tmp + ": fsync: " + std::strerror(fsync_errno));
   if (!s) {
     ::unlink(tmp.c_str());
     return s;

@@ -16,9 +16,10 @@ struct SnapshotFileTimes {
 // (header, encoder id, checksums, every record's MAC: one failing is an error here). The fsync
 // runs on a helper thread while the file is opened and verified from the page cache: the
 // caller gets *out only once the bytes are on disk AND verified, in the time of the slower
-// of the two instead of both. On error `tmp` is removed.
+// of the two instead of both. On error `tmp` is removed and *io_error says whether the file
+// could not be written (disk full, permissions) rather than not opened as a gallery.
 Status snapshot_file_write_open(const std::string& tmp, const std::string& bytes, const GalleryOpenOptions& access,
-                                GalleryPtr* out, SnapshotFileTimes* times);
+                                GalleryPtr* out, SnapshotFileTimes* times, bool* io_error);
 // fsync of the directory holding `path` (makes a rename in it durable); best effort.
 void snapshot_fsync_dir_of(const std::string& path);
 // GALLERY.seq: the installed sequence (0: none / unreadable), written tmp + fsync + rename.
