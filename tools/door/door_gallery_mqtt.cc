@@ -347,9 +347,10 @@ void door_gallery_mqtt_poll(Door& d, DoorGalleryMqtt& g) {
   }
   if (!stalled.empty()) refusals.push_back(stalled);
   for (const std::string& r : refusals) log_refused(d, g, r);
-  // Only the newest ready snapshot is swapped in: the file already holds it, older ones are superseded.
-  if (!ready.empty()) install(d, g, ready.back());
+  // Only the newest ready snapshot is swapped in: the file already holds it, older ones are
+  // superseded. The watcher may look at the file again from here (install's fallback needs it).
   *g.installing -= (int)ready.size();
+  if (!ready.empty()) install(d, g, ready.back());
 }
 
 void door_gallery_mqtt_close(DoorGalleryMqtt& g) {
