@@ -32,7 +32,8 @@ constexpr char kSnapshotChunkMagic[8] = {'F', 'G', 'G', 'C', 'H', 'N', 'K', '1'}
 constexpr uint32_t kSnapshotVersion = 1;
 constexpr size_t kSnapshotManifestFixedBytes = 96, kSnapshotChunkHeaderBytes = 24, kSnapshotHashBytes = 32;
 // Hard cap on the gallery a door accepts: 64 MiB is ~100,000 f32 128-D people (640 B a
-// record); a door holds it twice in memory while switching. Checked before anything is kept.
+// record); a door briefly holds up to three copies while switching (chunks + the assembled
+// file, then the opened copy + the one in use). Checked before anything is kept.
 constexpr uint64_t kSnapshotMaxBytes = uint64_t(64) << 20;
 constexpr uint32_t kSnapshotDefaultChunkBytes = 256 << 10;
 // Mosquitto's default max packet is far above 1 MiB; below 1 KiB the manifest outgrows the data.

@@ -96,12 +96,13 @@ void refuse(DoorGalleryMqtt& g, const std::string& reason) {
 // two frames without reading it again. The directory fsync and GALLERY.seq come after the
 // hand-over: the file under either name is complete and on disk, so a crash before them
 // leaves the old or the new gallery, and at worst the retained snapshot is installed again.
-void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifest& m, double first_s, double complete_s) {
+void prepare(DoorGalleryMqtt& g, std::string bytes, const SnapshotManifest& m, double first_s, double complete_s) {
+  const uint64_t size = bytes.size();
   const std::string tmp = g.gallery_path + ".mqtt-" + std::to_string(m.sequence) + ".tmp";
   GalleryPtr gal;
   SnapshotFileTimes times;
   bool io_error = false;
-  if (Status s = snapshot_file_write_open(tmp, bytes, g.access, &gal, &times, &io_error); !s) {
+  if (Status s = snapshot_file_write_open(tmp, &bytes, g.access, &gal, &times, &io_error); !s) {
     refuse(g, io_error ? "cannot write the snapshot: " + s.message()
                        : "sequence " + std::to_string(m.sequence) + " is not a gallery this door can use: " + s.message());
     return;
@@ -127,7 +128,7 @@ void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifes
   }
   DoorGalleryMqtt::Ready r;
   r.sequence = m.sequence;
-  r.bytes = bytes.size();
+  r.bytes = size;
   r.published_unix_us = m.published_unix_us;
   r.people = info.persons;
   r.records = info.live_records;
@@ -203,7 +204,7 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
     else g.first_message_s = 0;
   }
   if (!reason.empty()) refuse(g, reason);
-  if (complete) prepare(g, bytes, m, first_s, mono_s());
+  if (complete) prepare(g, std::move(bytes), m, first_s, mono_s());
 }
 
 void on_connect(mosquitto* m, void* p, int rc) {

@@ -38,14 +38,15 @@ Status write_synced(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
-Status snapshot_file_write_open(const std::string& tmp, const std::string& bytes, const GalleryOpenOptions& access,
+Status snapshot_file_write_open(const std::string& tmp, std::string* bytes, const GalleryOpenOptions& access,
                                 GalleryPtr* out, SnapshotFileTimes* times, bool* io_error) {
   *io_error = true;
   auto t = std::chrono::steady_clock::now();
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::error(tmp + ": " + std::strerror(errno));
-  Status s = write_all(fd, tmp, bytes);
+  Status s = write_all(fd, tmp, *bytes);
   times->write_ms = ms_since(t);
+  std::string().swap(*bytes);
   if (!s) {
     ::close(fd);
     ::unlink(tmp.c_str());
