@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
@@ -62,6 +63,8 @@ struct DoorGalleryMqtt {
   std::atomic<uint64_t> installed{0};
   // Snapshots renamed over GALLERY but not yet swapped in by the door thread (Door::gallery_install_busy).
   std::shared_ptr<std::atomic<int>> installing = std::make_shared<std::atomic<int>>(0);
+  // Installs whose directory fsync + GALLERY.seq are still being written (close waits for them).
+  std::atomic<int> recording{0};
   // Network thread: the assembler. The door thread only try_locks it (the incomplete check).
   std::mutex asm_mu;
   SnapshotAssembler assembler;
@@ -110,9 +113,11 @@ void prepare(DoorGalleryMqtt& g, std::string bytes, const SnapshotManifest& m, d
   const double verified_s = mono_s();
   // From here until the door thread swaps it in, its watcher leaves the file alone.
   ++*g.installing;
+  ++g.recording;
   if (::rename(tmp.c_str(), g.gallery_path.c_str()) != 0) {
     const int e = errno;
     --*g.installing;
+    --g.recording;
     ::unlink(tmp.c_str());
     refuse(g, "cannot install sequence " + std::to_string(m.sequence) + ": rename: " + std::strerror(e));
     return;
@@ -146,6 +151,7 @@ void prepare(DoorGalleryMqtt& g, std::string bytes, const SnapshotManifest& m, d
   // The sequence survives a restart, so an older snapshot stays a replay after a reboot too.
   if (!snapshot_sequence_write(g.gallery_path, m.sequence))
     std::fprintf(stderr, "facegate-door: warning: cannot record the gallery sequence in %s.seq\n", g.gallery_path.c_str());
+  --g.recording;
 }
 
 bool chunk_index(const std::string& topic, const std::string& base, uint32_t* index) {
@@ -356,6 +362,9 @@ void door_gallery_mqtt_poll(Door& d, DoorGalleryMqtt& g) {
 
 void door_gallery_mqtt_close(DoorGalleryMqtt& g) {
   if (!g.mosq) return;
+  // A forced loop stop cancels the network thread: let it finish recording an install first
+  // (fsyncs of a few small writes; bounded, so a hung disk cannot hold the stop forever).
+  for (int i = 0; i < 1000 && g.recording.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   mosquitto_disconnect(g.mosq);
   if (g.loop_started) mosquitto_loop_stop(g.mosq, true);
   g.loop_started = false;
