@@ -88,6 +88,9 @@ int publish(const Fixture& f, const Broker& b, const std::string& gallery, const
 // One raw retained message (the tests' forgeries), as admin.
 void publish_raw(const Broker& b, const std::string& topic, const std::string& payload, const std::string& dir);
 std::vector<nlohmann::json> lines_with(const std::string& log, const std::string& needle);
+// How long a door may take to its first decisions: 60 s natively; under emulation (loading
+// the nets in qemu, on a machine that may be running other suites) 240 s.
+double door_start_timeout_s();
 // Waits until `log` has `n` lines containing `needle`.
 bool wait_lines(const std::string& log, const std::string& needle, size_t n, double timeout_s);
 double unix_now_s();

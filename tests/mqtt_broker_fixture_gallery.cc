@@ -113,6 +113,8 @@ std::vector<nlohmann::json> lines_with(const std::string& log, const std::string
   return out;
 }
 
+double door_start_timeout_s() { return exec_prefix().empty() ? 60 : 240; }
+
 bool wait_lines(const std::string& log, const std::string& needle, size_t n, double timeout_s) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < end) {

@@ -38,7 +38,7 @@ TEST_CASE("gallery mqtt: unsigned, forged, truncated, replayed, oversize snapsho
   const std::string gallery = copy_of(f.old_gallery, f.dir + "/door1.fgg"), log = f.dir + "/audit1.jsonl";
   const std::string topic = "site/t1";
   const pid_t door = spawn(door_cmd(f, b, "d1", gallery, topic, frame("sheldon3.png"), log, "", f.dir + "/door1.out"));
-  REQUIRE(wait_lines(log, "\"decision\":", 3, 60));
+  REQUIRE(wait_lines(log, "\"decision\":", 3, door_start_timeout_s()));
   fg::GalleryKey sign;
   REQUIRE(fg::gallery_key_load(f.sign_key, &sign).is_ok());
   const std::vector<uint8_t> newer = read_bytes(f.new_gallery);
@@ -140,7 +140,7 @@ TEST_CASE("gallery mqtt: mqtts:// with a CA made here; a wrong CA is refused wit
   // The right CA: events delivered, a snapshot published and installed over TLS.
   const std::string gallery = copy_of(f.old_gallery, f.dir + "/door4.fgg"), log = f.dir + "/audit4.jsonl";
   const pid_t door = spawn(door_cmd(f, b, "d4", gallery, topic, frame("sheldon3.png"), log, ca, f.dir + "/door4.out"));
-  REQUIRE(wait_lines(log, "\"decision\":", 3, 60));
+  REQUIRE(wait_lines(log, "\"decision\":", 3, door_start_timeout_s()));
   std::string out;
   CHECK(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + ca, &out) == 0);
   {

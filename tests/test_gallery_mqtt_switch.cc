@@ -44,7 +44,7 @@ TEST_CASE("gallery mqtt: a republished gallery switches a running door; a restar
   const std::string topic = "site/t2";
   const std::string source = frame("sheldon3.png") + "," + frame("amy3.png");
   const pid_t door = spawn(door_cmd(f, b, "d2", gallery, topic, source, log, "", f.dir + "/door2.out"));
-  REQUIRE(wait_lines(log, "\"decision\":", 4, 60));
+  REQUIRE(wait_lines(log, "\"decision\":", 4, door_start_timeout_s()));
   std::string out;
   REQUIRE(publish(f, b, f.new_gallery, topic, "--sign-key " + f.sign_key + " --sequence 42", &out) == 0);
   CHECK(contains(out, "sequence 42"));
@@ -104,7 +104,7 @@ TEST_CASE("gallery mqtt: no local gallery file: no grants until the retained sna
   const pid_t door = spawn(door_cmd(f, b, "d5a", gallery_a, topic, source, log_a, "", out_a));
   {
     INFO(file_text(out_a));
-    REQUIRE(wait_lines(log_a, "\"decision\":", 4, 60));
+    REQUIRE(wait_lines(log_a, "\"decision\":", 4, door_start_timeout_s()));
   }
   const std::vector<Json> waiting = lines_with(log_a, "\"event\":\"gallery_waiting\"");
   REQUIRE(waiting.size() == 1);
