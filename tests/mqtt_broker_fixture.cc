@@ -9,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <sstream>
@@ -91,6 +94,54 @@ bool port_open(int port) {
   const bool ok = ::connect(s, (sockaddr*)&a, sizeof a) == 0;
   ::close(s);
   return ok;
+}
+
+double parse_time_s(const std::string& iso) {
+  std::tm t{};
+  REQUIRE(strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &t) != nullptr);
+  return (double)timegm(&t) + std::atoi(iso.c_str() + 20) / 1000.0;
+}
+
+std::string schema_problem(const nlohmann::json& schema, const nlohmann::json& v) {
+  if (!v.is_object()) return "not an object";
+  for (const auto& k : schema["required"])
+    if (!v.contains(k.get<std::string>())) return "missing " + k.get<std::string>();
+  bool any = false;
+  for (const auto& alt : schema["anyOf"]) {
+    bool all = true;
+    for (const auto& k : alt["required"]) all = all && v.contains(k.get<std::string>());
+    any = any || all;
+  }
+  if (!any) return "fits no anyOf branch";
+  const nlohmann::json& props = schema["properties"];
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (!props.contains(it.key())) return "undocumented field " + it.key();
+    const nlohmann::json& p = props[it.key()];
+    // "type" is one name or a list of them (["number", "null"]).
+    const nlohmann::json types = p["type"].is_array() ? p["type"] : nlohmann::json::array({p["type"]});
+    bool ok = false;
+    for (const auto& tj : types) {
+      const std::string t = tj;
+      ok = ok || (t == "string" && it->is_string()) || (t == "integer" && it->is_number_integer()) ||
+           (t == "number" && it->is_number()) || (t == "boolean" && it->is_boolean()) ||
+           (t == "object" && it->is_object()) || (t == "array" && it->is_array()) || (t == "null" && it->is_null());
+    }
+    if (!ok) return it.key() + " is not a " + types.dump();
+    if (p.contains("enum") && std::find(p["enum"].begin(), p["enum"].end(), *it) == p["enum"].end())
+      return it.key() + " = " + it->dump() + " is not in its enum";
+  }
+  return "";
+}
+
+std::string audit_schema_problem(const std::string& log) {
+  std::ifstream sf(env_or("FG_SOURCE_DIR", ".") + "/docs/mqtt-event.schema.json");
+  if (!sf) return "docs/mqtt-event.schema.json not found (FG_SOURCE_DIR)";
+  const nlohmann::json schema = nlohmann::json::parse(sf);
+  for (const std::string& l : read_lines(log)) {
+    const std::string why = schema_problem(schema, nlohmann::json::parse(l));
+    if (!why.empty()) return why + " in " + l;
+  }
+  return "";
 }
 
 void Broker::setup(const std::string& d) {

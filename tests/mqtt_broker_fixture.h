@@ -5,6 +5,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@ pid_t spawn(const std::string& cmd);
 int wait_exit(pid_t pid, double timeout_s);
 int free_port();
 bool port_open(int port);
+
+double parse_time_s(const std::string& iso);  // 2025-01-31T08:15:02.123Z (an audit line's time)
+// "" when `v` fits `schema` (docs/mqtt-event.schema.json): the subset of JSON Schema it uses
+// (type, required, anyOf of required lists, additionalProperties false, per-property type and
+// enum); else the first problem.
+std::string schema_problem(const nlohmann::json& schema, const nlohmann::json& v);
+// Every line of an audit log against docs/mqtt-event.schema.json: the first problem, or "".
+std::string audit_schema_problem(const std::string& log);
 
 struct BrokerUser {
   std::string name, password;
@@ -49,5 +58,46 @@ struct Broker {
   // mosquitto_sub / mosquitto_pub arguments for a user (plain listener only).
   std::string client_args(const std::string& user, const std::string& pw) const;
 };
+
+// The shared-gallery tests (test_gallery_mqtt, test_gallery_mqtt_switch): one fixture per
+// executable, made on first use, SKIPPED (exit 77) when a broker test cannot run here.
+namespace galmqtt {
+
+struct Fixture {
+  std::string dir, skip;
+  std::string old_gallery, new_gallery;  // amy; amy + sheldon
+  std::string sign_key, wrong_key;
+  ~Fixture();
+};
+Fixture& fixture();  // sets FG_GALLERY_KEY for everything this process runs
+
+std::string door_bin();
+std::string cli_bin();
+std::string frame(const char* name);  // samples/frames/NAME
+// Users "door" (reads site/#, writes facegate/#) and "admin" (the only one who may publish a gallery).
+void broker_setup(Broker* b, const std::string& dir);
+std::string copy_of(const std::string& from, const std::string& to);
+// facegate-door deciding every frame as its own one-frame visit (a decision line per frame),
+// --gallery-mqtt `topic` with the fixture's sign key; stdout + stderr to `out`.
+std::string door_cmd(const Fixture& f, const Broker& b, const std::string& id, const std::string& gallery,
+                     const std::string& topic, const std::string& source, const std::string& log,
+                     const std::string& extra, const std::string& out);
+// `facegate gallery publish` as admin: its exit code (output in *out).
+int publish(const Fixture& f, const Broker& b, const std::string& gallery, const std::string& topic,
+            const std::string& extra, std::string* out = nullptr);
+// One raw retained message (the tests' forgeries), as admin.
+void publish_raw(const Broker& b, const std::string& topic, const std::string& payload, const std::string& dir);
+std::vector<nlohmann::json> lines_with(const std::string& log, const std::string& needle);
+// How long a door may take to its first decisions: 60 s natively; under emulation (loading
+// the nets in qemu, on a machine that may be running other suites) 240 s.
+double door_start_timeout_s();
+// Waits until `log` has `n` lines containing `needle`.
+bool wait_lines(const std::string& log, const std::string& needle, size_t n, double timeout_s);
+double unix_now_s();
+long stop_frames(const std::string& log);  // "frames N, ..." of the one stop line
+// mosquitto_sub as admin writing "topic<TAB>payload" lines of facegate/#, ready once it saw a probe.
+pid_t start_subscriber(const Broker& b, const std::string& out);
+
+}  // namespace galmqtt
 
 }  // namespace fg_test

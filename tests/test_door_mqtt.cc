@@ -132,45 +132,6 @@ Json summary_of(const std::vector<std::string>& audit) {
   return Json();
 }
 
-// The subset of JSON Schema docs/mqtt-event.schema.json uses: type (a name or a list), required, anyOf of
-// required lists, additionalProperties false, per-property type and enum.
-std::string schema_problem(const Json& schema, const Json& v) {
-  if (!v.is_object()) return "not an object";
-  for (const auto& k : schema["required"])
-    if (!v.contains(k.get<std::string>())) return "missing " + k.get<std::string>();
-  bool any = false;
-  for (const auto& alt : schema["anyOf"]) {
-    bool all = true;
-    for (const auto& k : alt["required"]) all = all && v.contains(k.get<std::string>());
-    any = any || all;
-  }
-  if (!any) return "fits no anyOf branch";
-  const Json& props = schema["properties"];
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    if (!props.contains(it.key())) return "undocumented field " + it.key();
-    const Json& p = props[it.key()];
-    // "type" is one name or a list of them (["number", "null"]).
-    const Json types = p["type"].is_array() ? p["type"] : Json::array({p["type"]});
-    bool ok = false;
-    for (const auto& tj : types) {
-      const std::string t = tj;
-      ok = ok || (t == "string" && it->is_string()) || (t == "integer" && it->is_number_integer()) ||
-           (t == "number" && it->is_number()) || (t == "boolean" && it->is_boolean()) ||
-           (t == "object" && it->is_object()) || (t == "array" && it->is_array()) || (t == "null" && it->is_null());
-    }
-    if (!ok) return it.key() + " is not a " + types.dump();
-    if (p.contains("enum") && std::find(p["enum"].begin(), p["enum"].end(), *it) == p["enum"].end())
-      return it.key() + " = " + it->dump() + " is not in its enum";
-  }
-  return "";
-}
-
-double parse_time_s(const std::string& iso) {  // 2025-01-31T08:15:02.123Z
-  std::tm t{};
-  REQUIRE(strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &t) != nullptr);
-  return (double)timegm(&t) + std::atoi(iso.c_str() + 20) / 1000.0;
-}
-
 // Each frame its own visit (gone > 0 s between frames): one verdict line per frame.
 const char* const kVisitPerFrame = " --visit-gap 0";
 

@@ -192,5 +192,15 @@ TEST_CASE("Home Assistant discovery: topics and exactly the documented keys") {
     CHECK(j["device"]["sw_version"] == "9.9.9");
     CHECK(j["device"]["identifiers"][0] == "facegate_d1");
     CHECK(j["state_topic"].get<std::string>().rfind("facegate/d1/", 0) == 0);
+    // HA drops an event whose type is not listed: every decision the door can publish is.
+    if (name == "event/decision") {
+      std::ifstream sf(fg_test::env_or("FG_SOURCE_DIR", ".") + "/docs/mqtt-event.schema.json");
+      REQUIRE(sf);
+      const nlohmann::json schema = nlohmann::json::parse(sf);
+      for (const auto& d : schema["properties"]["decision"]["enum"]) {
+        INFO(d);
+        CHECK(std::find(j["event_types"].begin(), j["event_types"].end(), d) != j["event_types"].end());
+      }
+    }
   }
 }

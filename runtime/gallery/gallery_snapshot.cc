@@ -44,14 +44,13 @@ size_t expected_chunk_size(const SnapshotManifest& m, uint32_t i) {
   return i + 1 < m.chunk_count ? m.chunk_bytes : (size_t)(m.total_bytes - (uint64_t)m.chunk_bytes * (m.chunk_count - 1));
 }
 
-// "" when chunk i's data is the one the manifest signed.
-std::string check_chunk(const SnapshotManifest& m, uint32_t i, const std::string& data) {
+// "" when chunk i's data (whose SHA-256 is `h`) is the one the manifest signed.
+std::string check_chunk(const SnapshotManifest& m, uint32_t i, const std::string& data, const SnapshotHash& h) {
   if (i >= m.chunk_count)
     return "chunk " + std::to_string(i) + " is beyond the manifest's " + std::to_string(m.chunk_count) + " chunks";
   if (data.size() != expected_chunk_size(m, i))
     return "chunk " + std::to_string(i) + " has " + std::to_string(data.size()) + " bytes, the signed manifest says " +
            std::to_string(expected_chunk_size(m, i)) + " (truncated or altered)";
-  const SnapshotHash h = sha256(reinterpret_cast<const uint8_t*>(data.data()), data.size());
   if (sodium_memcmp(h.data(), m.chunk_sha256[i].data(), kSnapshotHashBytes) != 0)
     return "chunk " + std::to_string(i) + " does not match the signed manifest (altered)";
   return "";
@@ -180,6 +179,7 @@ void snapshot_assembler_reset(SnapshotAssembler* a) {
   a->pending = false;
   a->manifest = SnapshotManifest{};
   a->chunks.clear();
+  a->chunk_sha256.clear();
   a->chunk_data_bytes = 0;
 }
 
@@ -204,13 +204,14 @@ SnapshotStep snapshot_assembler_manifest(SnapshotAssembler* a, const uint8_t* da
   }
   if (a->chunks_sequence != m.sequence) {
     a->chunks.clear();
+    a->chunk_sha256.clear();
     a->chunk_data_bytes = 0;
     a->chunks_sequence = m.sequence;
   }
   a->manifest = std::move(m);
   a->pending = true;
   for (const auto& kv : a->chunks) {
-    const std::string why = check_chunk(a->manifest, kv.first, kv.second);
+    const std::string why = check_chunk(a->manifest, kv.first, kv.second, a->chunk_sha256.at(kv.first));
     if (!why.empty()) {
       *reason = why;
       snapshot_assembler_reset(a);
@@ -239,8 +240,9 @@ SnapshotStep snapshot_assembler_chunk(SnapshotAssembler* a, uint32_t topic_index
     }
   }
   std::string bytes(reinterpret_cast<const char*>(c.data), c.size);
+  const SnapshotHash h = sha256(c.data, c.size);
   if (a->pending) {
-    const std::string why = check_chunk(a->manifest, c.index, bytes);
+    const std::string why = check_chunk(a->manifest, c.index, bytes, h);
     if (!why.empty()) {
       *reason = why;
       snapshot_assembler_reset(a);
@@ -250,6 +252,7 @@ SnapshotStep snapshot_assembler_chunk(SnapshotAssembler* a, uint32_t topic_index
     if (c.sequence < a->chunks_sequence) return SnapshotStep::kNothing;
     if (c.sequence > a->chunks_sequence) {
       a->chunks.clear();
+      a->chunk_sha256.clear();
       a->chunk_data_bytes = 0;
       a->chunks_sequence = c.sequence;
     }
@@ -259,6 +262,7 @@ SnapshotStep snapshot_assembler_chunk(SnapshotAssembler* a, uint32_t topic_index
     if (c.index >= kMaxChunks || a->chunk_data_bytes - replaced + c.size > kSnapshotMaxBytes) {
       *reason = "oversize: unsigned chunks beyond " + std::to_string(kSnapshotMaxBytes) + " bytes";
       a->chunks.clear();
+      a->chunk_sha256.clear();
       a->chunk_data_bytes = 0;
       return SnapshotStep::kRefused;
     }
@@ -268,6 +272,7 @@ SnapshotStep snapshot_assembler_chunk(SnapshotAssembler* a, uint32_t topic_index
   if (a->pending) a->chunk_data_bytes -= slot.size();
   a->chunk_data_bytes += bytes.size();
   slot = std::move(bytes);
+  a->chunk_sha256[c.index] = h;
   return a->pending && snapshot_assembler_missing(*a) == 0 ? SnapshotStep::kComplete : SnapshotStep::kNothing;
 }
 
@@ -278,10 +283,8 @@ Status snapshot_assembler_take(SnapshotAssembler* a, std::string* gallery, Snaps
   for (const auto& kv : a->chunks) all += kv.second;
   const SnapshotManifest m = std::move(a->manifest);
   snapshot_assembler_reset(a);
+  // Each chunk matched its signed hash and size (check_chunk), so only the total is left to see.
   if (all.size() != m.total_bytes) return Status::error("assembled snapshot has the wrong size");
-  const SnapshotHash h = sha256(reinterpret_cast<const uint8_t*>(all.data()), all.size());
-  if (sodium_memcmp(h.data(), m.sha256.data(), kSnapshotHashBytes) != 0)
-    return Status::error("assembled snapshot does not match its signed SHA-256");
   *gallery = std::move(all);
   *manifest = m;
   return Status::ok();

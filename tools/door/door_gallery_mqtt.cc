@@ -1,8 +1,6 @@
 // The door side of the shared gallery (door_gallery_mqtt.h).
 #include "tools/door/door_gallery_mqtt.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +11,13 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_rebind.h"
 #include "runtime/gallery/gallery_snapshot.h"
+#include "tools/door/door_gallery_mqtt_file.h"
 #include "tools/door/door_gallery_watch.h"
 #include "tools/door/door_loop.h"
 
@@ -51,47 +52,6 @@ constexpr double kIncompleteS = 10.0;
 
 double mono_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-Status write_synced(const std::string& path, const std::string& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::error(path + ": " + std::strerror(errno));
-  size_t off = 0;
-  while (off < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int e = errno;
-      ::close(fd);
-      return Status::error(path + ": write: " + std::strerror(e));
-    }
-    off += (size_t)n;
-  }
-  if (::fsync(fd) != 0) {
-    const int e = errno;
-    ::close(fd);
-    return Status::error(path + ": fsync: " + std::strerror(e));
-  }
-  ::close(fd);
-  return Status::ok();
-}
-
-void fsync_dir_of(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
-uint64_t read_sequence(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (!f) return 0;
-  unsigned long long v = 0;
-  if (std::fscanf(f, "%llu", &v) != 1) v = 0;
-  std::fclose(f);
-  return v;
-}
-
 }  // namespace
 
 struct DoorGalleryMqtt {
@@ -101,6 +61,10 @@ struct DoorGalleryMqtt {
   mosquitto* mosq = nullptr;
   bool loop_started = false;
   std::atomic<uint64_t> installed{0};
+  // Snapshots renamed over GALLERY but not yet swapped in by the door thread (Door::gallery_install_busy).
+  std::shared_ptr<std::atomic<int>> installing = std::make_shared<std::atomic<int>>(0);
+  // Installs whose directory fsync + GALLERY.seq are still being written (close waits for them).
+  std::atomic<int> recording{0};
   // Network thread: the assembler. The door thread only try_locks it (the incomplete check).
   std::mutex asm_mu;
   SnapshotAssembler assembler;
@@ -112,8 +76,10 @@ struct DoorGalleryMqtt {
     uint64_t sequence = 0, bytes = 0;
     int64_t published_unix_us = 0;
     size_t people = 0, records = 0;
-    std::string tmp;
-    double first_s = 0, complete_s = 0, ready_s = 0;  // monotonic: first message, assembled, verified
+    GalleryPtr gallery;  // verified, now reading from GALLERY; null: the door thread re-reads it
+    SnapshotFileTimes file;
+    // Monotonic: first message, assembled, on disk + verified, renamed over GALLERY.
+    double first_s = 0, complete_s = 0, verified_s = 0, ready_s = 0;
   };
   std::vector<Ready> ready;
   std::vector<std::string> refusals;
@@ -127,38 +93,65 @@ void refuse(DoorGalleryMqtt& g, const std::string& reason) {
   if (g.refusals.size() < 64) g.refusals.push_back(reason);  // a flood is bounded; the log says enough
 }
 
-// Network thread, no lock held: the verified bytes become GALLERY.mqtt-<seq>.tmp, opened the
-// way the door opens its gallery. Only a file that passes goes to the door thread.
-void prepare(DoorGalleryMqtt& g, const std::string& bytes, const SnapshotManifest& m, double first_s, double complete_s) {
+// Network thread, no lock held: the verified bytes become GALLERY.mqtt-<seq>.tmp (fsync),
+// opened the way the door opens its gallery; only a file that passes is renamed over GALLERY,
+// and the opened copy, rebound to GALLERY, goes to the door thread, which swaps it in between
+// two frames without reading it again. The directory fsync and GALLERY.seq come after the
+// hand-over: the file under either name is complete and on disk, so a crash before them
+// leaves the old or the new gallery, and at worst the retained snapshot is installed again.
+void prepare(DoorGalleryMqtt& g, std::string bytes, const SnapshotManifest& m, double first_s, double complete_s) {
+  const uint64_t size = bytes.size();
   const std::string tmp = g.gallery_path + ".mqtt-" + std::to_string(m.sequence) + ".tmp";
-  if (Status s = write_synced(tmp, bytes); !s) {
-    ::unlink(tmp.c_str());
-    refuse(g, "cannot write the snapshot: " + s.message());
-    return;
-  }
   GalleryPtr gal;
-  Status s = gallery_open(tmp, g.access, &gal);
-  if (s && gallery_info(*gal).rejected_records > 0)
-    s = Status::error(std::to_string(gallery_info(*gal).rejected_records) +
-                      " records fail the MAC check with this door's gallery key");
-  if (!s) {
-    ::unlink(tmp.c_str());
-    refuse(g, "sequence " + std::to_string(m.sequence) + " is not a gallery this door can use: " + s.message());
+  SnapshotFileTimes times;
+  bool io_error = false;
+  if (Status s = snapshot_file_write_open(tmp, &bytes, g.access, &gal, &times, &io_error); !s) {
+    refuse(g, io_error ? "cannot write the snapshot: " + s.message()
+                       : "sequence " + std::to_string(m.sequence) + " is not a gallery this door can use: " + s.message());
     return;
   }
+  const double verified_s = mono_s();
+  // From here until the door thread swaps it in, its watcher leaves the file alone.
+  ++*g.installing;
+  ++g.recording;
+  if (::rename(tmp.c_str(), g.gallery_path.c_str()) != 0) {
+    const int e = errno;
+    --*g.installing;
+    --g.recording;
+    ::unlink(tmp.c_str());
+    refuse(g, "cannot install sequence " + std::to_string(m.sequence) + ": rename: " + std::strerror(e));
+    return;
+  }
+  g.installed = m.sequence;
   const GalleryInfo info = gallery_info(*gal);
+  // Cannot fail unless someone replaced GALLERY in the last microseconds: then the door
+  // thread reads whatever is there now, verified, like any changed file.
+  if (Status rb = gallery_rebind(gal.get(), g.gallery_path); !rb) {
+    std::fprintf(stderr, "facegate-door: gallery snapshot %llu: %s; re-reading the file\n",
+                 (unsigned long long)m.sequence, rb.message().c_str());
+    gal.reset();
+  }
   DoorGalleryMqtt::Ready r;
   r.sequence = m.sequence;
-  r.bytes = bytes.size();
+  r.bytes = size;
   r.published_unix_us = m.published_unix_us;
   r.people = info.persons;
   r.records = info.live_records;
-  r.tmp = tmp;
+  r.gallery = std::move(gal);
+  r.file = times;
   r.first_s = first_s;
   r.complete_s = complete_s;
+  r.verified_s = verified_s;
   r.ready_s = mono_s();
-  std::lock_guard<std::mutex> lk(g.out_mu);
-  g.ready.push_back(std::move(r));
+  {
+    std::lock_guard<std::mutex> lk(g.out_mu);
+    g.ready.push_back(std::move(r));
+  }
+  snapshot_fsync_dir_of(g.gallery_path);
+  // The sequence survives a restart, so an older snapshot stays a replay after a reboot too.
+  if (!snapshot_sequence_write(g.gallery_path, m.sequence))
+    std::fprintf(stderr, "facegate-door: warning: cannot record the gallery sequence in %s.seq\n", g.gallery_path.c_str());
+  --g.recording;
 }
 
 bool chunk_index(const std::string& topic, const std::string& base, uint32_t* index) {
@@ -217,7 +210,7 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
     else g.first_message_s = 0;
   }
   if (!reason.empty()) refuse(g, reason);
-  if (complete) prepare(g, bytes, m, first_s, mono_s());
+  if (complete) prepare(g, std::move(bytes), m, first_s, mono_s());
 }
 
 void on_connect(mosquitto* m, void* p, int rc) {
@@ -255,7 +248,8 @@ std::string iso_time_us(int64_t unix_us) {
 std::string head(const char* event) { return "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"" + event + "\""; }
 
 void log_refused(Door& d, const DoorGalleryMqtt& g, const std::string& reason) {
-  const GalleryInfo kept = gallery_info(*d.gallery);
+  GalleryInfo kept{};
+  if (d.gallery) kept = gallery_info(*d.gallery);
   std::fprintf(stderr, "facegate-door: gallery snapshot on %s refused: %s (keeping the gallery in use: %zu people)\n",
                g.topic.c_str(), reason.c_str(), kept.persons);
   door_write_line(d, head("gallery_refused") + ",\"topic\":" + json_string(g.topic) + ",\"reason\":" +
@@ -263,43 +257,29 @@ void log_refused(Door& d, const DoorGalleryMqtt& g, const std::string& reason) {
                          ",\"kept_records\":" + std::to_string(kept.live_records) + "}");
 }
 
-void install(Door& d, DoorGalleryMqtt& g, const DoorGalleryMqtt::Ready& r) {
+// Door thread, between two frames: the file is already in place; the verified copy replaces
+// the one in use (a pointer swap), so the next decision is made on the complete new gallery.
+void install(Door& d, DoorGalleryMqtt& g, DoorGalleryMqtt::Ready& r) {
   const double t_wait_end = mono_s();
-  if (r.sequence <= g.installed.load()) {
-    ::unlink(r.tmp.c_str());
-    return;
-  }
-  if (::rename(r.tmp.c_str(), g.gallery_path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(r.tmp.c_str());
-    log_refused(d, g, "cannot install sequence " + std::to_string(r.sequence) + ": rename: " + std::strerror(e));
-    return;
-  }
-  fsync_dir_of(g.gallery_path);
-  // The sequence survives a restart, so an older snapshot stays a replay after a reboot too.
-  const std::string seq = g.gallery_path + ".seq", seq_tmp = seq + ".tmp";
-  if (write_synced(seq_tmp, std::to_string(r.sequence) + "\n") && ::rename(seq_tmp.c_str(), seq.c_str()) == 0)
-    fsync_dir_of(seq);
-  else
-    std::fprintf(stderr, "facegate-door: warning: cannot record the gallery sequence in %s\n", seq.c_str());
-  g.installed = r.sequence;
-  const double t_install = mono_s();
-  door_gallery_poll(d);  // now, not at the next once-a-second check: swaps in the verified file
+  if (r.gallery) door_gallery_swap(d, std::move(r.gallery));
+  else door_gallery_poll(d);  // rebind failed: read and verify what GALLERY holds now
   const double t_done = mono_s();
-  const bool in_use = gallery_loaded_stamp(*d.gallery) == gallery_file_stamp(g.gallery_path);
+  const bool in_use = d.gallery && gallery_loaded_stamp(*d.gallery) == gallery_file_stamp(g.gallery_path);
   const int64_t now_us = (int64_t)std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
-  // Where the time went: receiving the messages, verifying + writing the temporary file (network
-  // thread), waiting for the next frame boundary, renaming + re-reading (door thread).
-  char tail[600];
+  // Where the time went: receiving the messages; on the network thread verifying (`verify`:
+  // assembled to on disk and opened = `write`, then the slower of `fsync` and `open`, which
+  // run at once) and the rename; waiting for the next frame boundary; the swap on this thread.
+  char tail[700];
   std::snprintf(tail, sizeof tail,
                 ",\"sequence\":%llu,\"published\":\"%s\",\"people\":%zu,\"records\":%zu,\"bytes\":%llu,"
-                "\"since_publish_ms\":%.1f,\"stages_ms\":{\"receive\":%.1f,\"verify\":%.1f,\"wait\":%.1f,"
-                "\"rename\":%.1f,\"reload\":%.1f},\"in_use\":%s}",
+                "\"since_publish_ms\":%.1f,\"stages_ms\":{\"receive\":%.1f,\"verify\":%.1f,\"write\":%.1f,"
+                "\"fsync\":%.1f,\"open\":%.1f,\"rename\":%.1f,\"wait\":%.1f,\"swap\":%.1f},\"in_use\":%s}",
                 (unsigned long long)r.sequence, iso_time_us(r.published_unix_us).c_str(), r.people, r.records,
                 (unsigned long long)r.bytes, (now_us - r.published_unix_us) / 1000.0,
-                (r.complete_s - r.first_s) * 1e3, (r.ready_s - r.complete_s) * 1e3, (t_wait_end - r.ready_s) * 1e3,
-                (t_install - t_wait_end) * 1e3, (t_done - t_install) * 1e3, in_use ? "true" : "false");
+                (r.complete_s - r.first_s) * 1e3, (r.verified_s - r.complete_s) * 1e3, r.file.write_ms,
+                r.file.fsync_ms, r.file.open_ms, (r.ready_s - r.verified_s) * 1e3, (t_wait_end - r.ready_s) * 1e3,
+                (t_done - t_wait_end) * 1e3, in_use ? "true" : "false");
   std::fprintf(stderr, "facegate-door: gallery snapshot %llu installed from %s: %zu people\n",
                (unsigned long long)r.sequence, g.topic.c_str(), r.people);
   door_write_line(d, head("gallery_snapshot") + ",\"topic\":" + json_string(g.topic) + tail);
@@ -320,7 +300,11 @@ Status door_gallery_mqtt_open(Door& d, const MqttUrl& url, const std::string& ca
   g->access = d.gallery_access;
   g->access.writer = false;
   g->access.expected_model_id = d.model_id;
-  g->installed = read_sequence(d.cfg.gallery + ".seq");
+  g->installed = snapshot_sequence_read(d.cfg.gallery);
+  // No gallery file (bootstrap): the sequence recorded last is not installed any more, so it is
+  // taken again; anything older is still a replay.
+  if (!d.gallery && g->installed > 0) g->installed = g->installed - 1;
+  d.gallery_install_busy = g->installing;
   mosquitto_lib_init();
   g->mosq = mosquitto_new(("facegate-" + o.door_id + "-gallery").c_str(), true, g.get());
   if (!g->mosq) return Status::error("mqtt (gallery): cannot create a client");
@@ -370,19 +354,22 @@ void door_gallery_mqtt_poll(Door& d, DoorGalleryMqtt& g) {
   }
   if (!stalled.empty()) refusals.push_back(stalled);
   for (const std::string& r : refusals) log_refused(d, g, r);
-  // Only the newest ready snapshot is installed; older ones are superseded.
-  for (size_t i = 0; i + 1 < ready.size(); ++i) ::unlink(ready[i].tmp.c_str());
+  // Only the newest ready snapshot is swapped in: the file already holds it, older ones are
+  // superseded. The watcher may look at the file again from here (install's fallback needs it).
+  *g.installing -= (int)ready.size();
   if (!ready.empty()) install(d, g, ready.back());
 }
 
 void door_gallery_mqtt_close(DoorGalleryMqtt& g) {
   if (!g.mosq) return;
+  // A forced loop stop cancels the network thread: let it finish recording an install first
+  // (fsyncs of a few small writes; bounded, so a hung disk cannot hold the stop forever).
+  for (int i = 0; i < 1000 && g.recording.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   mosquitto_disconnect(g.mosq);
   if (g.loop_started) mosquitto_loop_stop(g.mosq, true);
   g.loop_started = false;
   mosquitto_destroy(g.mosq);
   g.mosq = nullptr;
-  for (const DoorGalleryMqtt::Ready& r : g.ready) ::unlink(r.tmp.c_str());
   g.ready.clear();
 }
 

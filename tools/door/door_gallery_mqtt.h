@@ -6,17 +6,19 @@
 //
 // Door (--gallery-mqtt T --gallery-sign-key KEYFILE, with --mqtt): a second MQTT connection of
 // its own (large retained payloads never share a queue with events or commands) subscribes to
-// T and T/+. Its network thread assembles and verifies the snapshot (signature, every chunk,
-// the whole file), writes it to GALLERY.mqtt-tmp (fsync), opens that file as the door would
-// (gallery key, encoder id, no record failing its MAC) and hands it to the door thread. The
-// door thread, between two frames, renames it over GALLERY, fsyncs the directory, records the
-// sequence in GALLERY.seq and runs the gallery watcher at once (door_gallery_watch.h), which
-// swaps the verified copy in: no decision is ever made on a half-written gallery. Audit events:
-//   gallery_snapshot  the snapshot is installed: sequence, people, records, bytes, latency_ms
+// T and T/+. Its network thread assembles and verifies the snapshot (signature, every chunk
+// hashed as it arrives), writes it to GALLERY.mqtt-<seq>.tmp and opens it as the door would
+// (gallery key, encoder id, no record failing its MAC) while a helper thread fsyncs it
+// (door_gallery_mqtt_file.h); then renames it over GALLERY and hands the opened copy to the door
+// thread, which swaps it in between two frames without reading it again: no decision is ever
+// made on a half-written gallery, and the door thread's cost is a pointer swap. Audit events:
+//   gallery_snapshot  the snapshot is installed: sequence, people, records, bytes, stages_ms
 //   gallery_refused   unsigned, wrongly signed, truncated, altered, replayed (sequence not
 //                     newer than GALLERY.seq), oversize, or not a gallery this door can use;
 //                     the door keeps its gallery ("kept_people") and keeps deciding
+//   gallery_waiting   (door_gallery_watch.h) no GALLERY file at start: no grants until one is installed
 // The broker unreachable at start: the door runs on its local file and keeps retrying.
+// No local file at start: it takes the retained snapshot (sequence >= GALLERY.seq) when it connects.
 #pragma once
 #include <cstdint>
 #include <memory>

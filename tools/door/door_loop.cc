@@ -73,7 +73,11 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   if (!cfg.enroll.empty())
     FG_RETURN_IF_ERROR(door_enroll(d->pipe, cfg.gallery, d->model_id, d->gallery_access, cfg.enroll));
   if (cfg.source.empty()) return Status::ok();  // enrol-only run
-  FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
+  // With --gallery-mqtt a door may start without a gallery file: it then grants nobody until
+  // a verified snapshot is installed (door_gallery_watch.h, gallery_waiting). Without it, a
+  // missing file is an error as ever.
+  const bool bootstrap = !cfg.mqtt.gallery_topic.empty() && !gallery_file_stamp(cfg.gallery).exists;
+  if (!bootstrap) FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
   d->next_gallery_check_s = 1.0;  // first check a second from now
   FG_RETURN_IF_ERROR(door_liveness_open(cfg.liveness, model_dir, cfg.pipeline.backend, &d->liveness, cfg.pipeline.int8));
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
@@ -83,11 +87,13 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   }
   FG_RETURN_IF_ERROR(door_mqtt_open(*d));
   FG_RETURN_IF_ERROR(snapshot_open(cfg.snapshots, &d->snapshots));
-  door_tau_refresh(*d);
-  const GalleryInfo info = gallery_info(*d->gallery);
+  door_tau_refresh(*d);  // no-op until a gallery exists (--gallery-mqtt bootstrap)
+  GalleryInfo info{};
+  if (d->gallery) info = gallery_info(*d->gallery);
   char detail[256];
-  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, %s, %d of %d frames, liveness %s",
-                info.persons, info.live_records, door_tau_describe(*d).c_str(), cfg.policy.votes, cfg.policy.window,
+  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records%s, %s, %d of %d frames, liveness %s",
+                info.persons, info.live_records, d->gallery ? "" : " (none yet: no grants)",
+                door_tau_describe(*d).c_str(), cfg.policy.votes, cfg.policy.window,
                 liveness_mode_name(cfg.liveness.mode));
   // "format": the audit line / MQTT event schema (docs/json.md); 2 = the CLI's field names.
   write_line(*d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"start\",\"format\":" +
@@ -164,7 +170,8 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     if (s) s = face_pipeline_embed(d.pipe, frame, &d.face);
     ft.embed = ms_since(t);
     t = Clock::now();
-    if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
+    if (!d.gallery) d.matches.clear();  // no gallery yet: nobody is near, nobody is granted
+    else if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
     ft.match = ms_since(t);
     // Liveness only where it can change the outcome: a face within tau of someone, in a visit
     // not yet decided. A stranger's photo stays "unknown" (it opens nothing either way), and

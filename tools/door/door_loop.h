@@ -8,6 +8,7 @@
 // damaged frames and source errors produce an "event" line. Per-frame work reuses the
 // state's buffers, so memory stays flat over any number of frames.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -61,6 +62,9 @@ struct Door {
   GalleryFileStamp tau_chosen_stamp;
   size_t tau_people = 0;
   bool tau_beyond_table = false;
+  // Set by --gallery-mqtt (door_gallery_mqtt.h): > 0 while a snapshot installed on its thread
+  // (renamed over the file) waits to be swapped in; the watcher must not re-read the file then.
+  std::shared_ptr<const std::atomic<int>> gallery_install_busy;
   // Per-frame scratch, reused.
   std::vector<FaceBox> boxes;
   std::vector<int> order;

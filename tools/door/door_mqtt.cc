@@ -131,7 +131,7 @@ void run_command(Door& d, const MqttCommandMessage& msg) {
     }
     m.unlocked_until_s = -1;
   } else {  // reload
-    Status s = gallery_refresh(d.gallery.get());
+    Status s = d.gallery ? gallery_refresh(d.gallery.get()) : Status::error("no gallery yet (waiting for a snapshot)");
     if (!s) door_event(d, "command_error", "reload: " + s.message());
   }
   publish_state(d);

@@ -46,7 +46,7 @@ std::vector<HaConfig> ha_discovery_configs(const std::string& door_id, const std
   // message on the topic to name one of event_types.
   Json decision = common("decision", "Decision");
   decision["state_topic"] = t.event;
-  decision["event_types"] = Json::array({"grant", "deny", "unknown", "other"});
+  decision["event_types"] = Json::array({"grant", "deny", "unknown", "spoof", "other"});
   decision["value_template"] =
       "{{ {'event_type': value_json.decision if value_json.decision is defined else 'other'} | tojson }}";
   add("event", "decision", decision);
