@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <doctest/doctest.h>
@@ -45,6 +46,14 @@ std::string mqtt_door_skip_reason(const std::string& door_bin) {
   if (contains(run_command(exec_prefix() + " " + door_bin + " --help 2>&1").out, "no libmosquitto"))
     return "facegate-door was built without libmosquitto";
   return "";
+}
+
+void mqtt_door_skip_or_exit(const std::string& door_bin) {
+  const std::string why = mqtt_door_skip_reason(door_bin);
+  if (why.empty()) return;
+  std::printf("SKIPPED: %s\n", why.c_str());
+  std::fflush(stdout);
+  std::exit(77);
 }
 
 pid_t spawn(const std::string& cmd) {

@@ -20,6 +20,9 @@ void sleep_ms(int ms);
 // Why a broker test cannot run here ("" when it can): mosquitto's programs missing, the door
 // binary or the models not built, or a door built without libmosquitto.
 std::string mqtt_door_skip_reason(const std::string& door_bin);
+// The same check for a fixture: when a broker test cannot run, prints "SKIPPED: why" and exits
+// 77 (CTest's SKIP_RETURN_CODE: every case of the file needs the broker and the door).
+void mqtt_door_skip_or_exit(const std::string& door_bin);
 // fork + exec /bin/sh -c "exec CMD": a pid the test can signal and reap.
 pid_t spawn(const std::string& cmd);
 // Exit code, or 128 + signal; -1 if still running after timeout_s (then it is killed).
@@ -64,7 +67,7 @@ struct Broker {
 namespace galmqtt {
 
 struct Fixture {
-  std::string dir, skip;
+  std::string dir;
   std::string old_gallery, new_gallery;  // amy; amy + sheldon
   std::string sign_key, wrong_key;
   ~Fixture();

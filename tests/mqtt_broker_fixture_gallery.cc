@@ -37,12 +37,7 @@ Fixture& fixture() {
   char tmpl[] = "/tmp/fg_test_galmqtt_XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   f.dir = tmpl;
-  f.skip = mqtt_door_skip_reason(door_bin());
-  if (!f.skip.empty()) {
-    std::printf("SKIPPED: %s\n", f.skip.c_str());
-    std::fflush(stdout);
-    std::exit(77);
-  }
+  mqtt_door_skip_or_exit(door_bin());
   const std::string key = f.dir + "/gallery.key";
   REQUIRE(fg::gallery_keygen(key).is_ok());
   ::setenv("FG_GALLERY_KEY", key.c_str(), 1);

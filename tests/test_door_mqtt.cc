@@ -46,7 +46,7 @@ std::string door_bin() { return bin_dir() + "/facegate-door"; }
 std::string source_dir() { return env_or("FG_SOURCE_DIR", "."); }
 
 struct Fixture {
-  std::string dir, gallery, skip;
+  std::string dir, gallery;
   ~Fixture() {
     if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
   }
@@ -58,12 +58,7 @@ Fixture& fixture() {
   char tmpl[] = "/tmp/fg_test_mqtt_XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   f.dir = tmpl;
-  f.skip = mqtt_door_skip_reason(door_bin());
-  if (!f.skip.empty()) {
-    std::printf("SKIPPED: %s\n", f.skip.c_str());
-    std::fflush(stdout);
-    std::exit(77);
-  }
+  mqtt_door_skip_or_exit(door_bin());
   f.gallery = f.dir + "/door.fgg";
   // An authenticated gallery: every door run below finds the key through $FG_GALLERY_KEY.
   const std::string key = f.dir + "/gallery.key";
