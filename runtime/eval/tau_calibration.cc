@@ -8,7 +8,6 @@
 #include <string>
 
 namespace fg {
-namespace {
 
 float squared_l2(const float* a, const float* b, int dim) {
   float s = 0;
@@ -19,7 +18,9 @@ float squared_l2(const float* a, const float* b, int dim) {
   return s;
 }
 
-}  // namespace
+void seeded_shuffle(std::vector<size_t>* v, std::mt19937* rng) {
+  for (size_t i = v->size(); i > 1; --i) std::swap((*v)[i - 1], (*v)[(*rng)() % i]);
+}
 
 Status nonmated_rank1(const std::vector<const float*>& embeddings, int dim, const std::vector<int>& ks, int reps,
                       uint32_t seed, std::vector<std::vector<float>>* rank1) {
@@ -32,7 +33,7 @@ Status nonmated_rank1(const std::vector<const float*>& embeddings, int dim, cons
   std::vector<size_t> order(n);
   for (int rep = 0; rep < reps; ++rep) {
     for (size_t i = 0; i < n; ++i) order[i] = i;
-    for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);  // Fisher-Yates: portable
+    seeded_shuffle(&order, &rng);
     for (size_t p = kmax; p < n; ++p) {
       float best = std::numeric_limits<float>::infinity();
       size_t next = 0;

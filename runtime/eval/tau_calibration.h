@@ -9,11 +9,20 @@
 // never saw) measures the FPIR those thresholds really give.
 #pragma once
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "runtime/base/status.h"
 
 namespace fg {
+
+// Squared L2 of two dim-float vectors, plain scalar order (the table must not depend on the
+// ISA the eval runs on).
+float squared_l2(const float* a, const float* b, int dim);
+
+// Fisher-Yates with mt19937, whose output the standard fixes: the same order on every
+// platform (std::shuffle's algorithm is implementation-defined).
+void seeded_shuffle(std::vector<size_t>* v, std::mt19937* rng);
 
 // rank1[i][s]: search s's rank-1 distance in a gallery of ks[i] people, sorted ascending.
 // ks ascending, each in [1, embeddings - 1].

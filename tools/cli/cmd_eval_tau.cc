@@ -34,18 +34,12 @@ struct Half {
 // one decides the cell, so the second of each pair is left out.
 constexpr float kSamePhotoDistance = 0.05f;
 
-float squared_distance(const float* a, const float* b) {
-  float s = 0;
-  for (int i = 0; i < kEmbeddingDim; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
-  return s;
-}
-
 // Indices of the people kept: all but the later member of each same-photo pair.
 std::vector<size_t> drop_same_photo(const std::vector<LfwImageResult>& emb, size_t* dropped) {
   std::vector<bool> drop(emb.size(), false);
   for (size_t i = 0; i < emb.size(); ++i)
     for (size_t j = i + 1; j < emb.size(); ++j)
-      if (!drop[i] && !drop[j] && squared_distance(emb[i].embedding, emb[j].embedding) < kSamePhotoDistance) drop[j] = true;
+      if (!drop[i] && !drop[j] && squared_l2(emb[i].embedding, emb[j].embedding, kEmbeddingDim) < kSamePhotoDistance) drop[j] = true;
   std::vector<size_t> kept;
   for (size_t i = 0; i < emb.size(); ++i)
     if (!drop[i]) kept.push_back(i);
@@ -57,7 +51,7 @@ std::vector<size_t> drop_same_photo(const std::vector<LfwImageResult>& emb, size
 Half split_people(const std::vector<LfwImageResult>& emb, const std::vector<size_t>& kept, uint32_t seed) {
   std::vector<size_t> order = kept;
   std::mt19937 rng(seed);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+  seeded_shuffle(&order, &rng);
   Half h;
   for (size_t i = 0; i < order.size(); ++i)
     (i < order.size() / 2 ? h.calibration : h.validation).push_back(emb[order[i]].embedding);
