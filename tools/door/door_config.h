@@ -19,6 +19,7 @@
 #include "tools/door/decision.h"
 #include "tools/door/door_liveness.h"
 #include "tools/door/door_mqtt.h"
+#include "tools/door/door_track.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/snapshot.h"
 
@@ -62,6 +63,7 @@ struct DoorConfig {
   // means no opening and the door stops with kExitLogFailure; continue: report and go on.
   bool log_failure_deny = true;
   bool all_faces = false;          // decide for every face, not only the largest
+  DoorTrackOptions track;          // --redetect-every N / --track on|off (door_track.h)
   int stats_every = 0;             // print the latency table every N frames (0: only at the end)
   int bench = 0;                   // > 0: preload the source's frames and play them N times
   int loop = 1;                    // image sources: play the list this many times (0: forever)
