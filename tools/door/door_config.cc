@@ -462,4 +462,10 @@ void door_print_usage(FILE* out) {
       door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
 }
 
+bool door_config_knows(const std::string& name) { return find_option(name) != nullptr; }
+
+Status door_config_apply(DoorConfig* cfg, const std::string& name, const std::string& value) {
+  return apply(cfg, name, value, true, "");
+}
+
 }  // namespace fg::door

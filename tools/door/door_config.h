@@ -86,4 +86,10 @@ void door_print_usage(FILE* out);
 // <exe>/../share/facegate/models (first that holds recognition.fgm).
 std::string door_model_dir(const DoorConfig& cfg);
 
+// One option with a value, checked exactly as the door checks it: tools that must run the
+// door's own path (`facegate eval door`) take the door's option names and ranges from here,
+// so an option the door gains (another --detector) is theirs too. knows: the door has it.
+bool door_config_knows(const std::string& name);
+Status door_config_apply(DoorConfig* cfg, const std::string& name, const std::string& value);
+
 }  // namespace fg::door
