@@ -233,7 +233,9 @@ static bool frame_faces(Door& d, const Image& frame, const std::string& label, d
                           (!d.visits.decided || visit_would_start(d.visits, t_visit));
     // A tracked box never reaches liveness (door_track.h): such a frame runs the detector,
     // also when the face began to match only now.
-    if (may_open && tracked) {
+    // With liveness off a tracked box is as good as a detected one: no re-run then.
+    if (may_open && tracked && d.liveness.options.mode != LivenessMode::kOff) {
+      if (track_on) --d.track.tracked_frames;  // counted above; the re-run counts it again
       retry = true;
       break;
     }
