@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 1, from a fresh machine: installs what is missing, builds facegate-door and
 # the models, enrolls the bundled sample people (samples/faces, chips 1-2 of seven people;
-# stuart is left out on purpose) into a gallery, then plays the bundled frames
+# stuart is left out on purpose; plus MiniVision's anti-spoofing sample person) into a gallery,
+# then plays the bundled frames
 # (samples/frames/door-demo.txt: enrolled people, strangers, frames with nobody) through
 # facegate-door, printing each decision and the latency table. Dry-run actuator: nothing is
 # opened; the audit log goes to $FG_DEMO_DIR/audit.jsonl, a JPEG of the face per verdict to
@@ -35,6 +36,10 @@ enroll=()
 for p in amy bernadette howard leonard penny raj sheldon; do
   enroll+=(--enroll "$p=samples/faces/$p/${p}1.png,samples/faces/$p/${p}2.png")
 done
+# An eighth person from MiniVision's Apache-2.0 anti-spoofing samples (tests/data/liveness):
+# enrolled from their two pictures of a photo of her, the way a door enrols from ID photos.
+mv=tests/data/liveness
+enroll+=(--enroll "mv_sample=$mv/image_F1.jpg,$mv/image_F2.jpg")
 "$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" "${enroll[@]}" | grep -v '^enrolled' || true
 echo "   $(( ${#enroll[@]} / 2 )) people enrolled; stuart and the woman in angry.jpg are strangers"
 
@@ -48,7 +53,19 @@ echo "== playing samples/frames/door-demo.txt (grant = N of M frames within tau;
 "$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source @samples/frames/door-demo.txt \
         --visit-gap 0.1 --liveness off --log "$demo/audit.jsonl" --snapshots "$demo/snapshots" "$@"
 echo
-echo "== an attack: amy's picture held up to the camera (the same frame 4 times; --liveness passive, the default)"
+echo "== liveness (--liveness passive, the default) on a live capture and two photo attacks of mv_sample"
+# MiniVision's samples are single camera frames (no redistributable live video exists here), so
+# this run lets one frame decide (--votes 1 --window 1 --liveness-votes 1 --liveness-window 1):
+# image_T1 is the live person (never enrolled: a grant by face and liveness score), image_F1 and
+# image_F2 the two pictures she was enrolled from, shown to the camera (distance 0: the
+# strongest photo attack there is): F1 is refused before liveness by the pose quality gate (the
+# print is held turned: deny, no vote), F2 by the passive net -> spoof. wall.png ends each visit.
+"$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --visit-gap 0.1 \
+        --source "$mv/image_T1.jpg,samples/frames/wall.png,$mv/image_F1.jpg,samples/frames/wall.png,$mv/image_F2.jpg" \
+        --votes 1 --window 1 --liveness-votes 1 --liveness-window 1 \
+        --log "$demo/audit.jsonl" --snapshots "$demo/snapshots" "$@" | grep -v -e '^ ' -e '^facegate-door: images'
+echo
+echo "== an attack: amy's picture held up to the camera (the same frame 4 times; --liveness passive, the default policy)"
 a=samples/frames/amy3.png
 "$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source "$a,$a,$a,$a" \
         --log "$demo/audit.jsonl" --snapshots "$demo/snapshots" "$@" | grep -v -e '^ ' -e '^facegate-door: images'

@@ -295,3 +295,35 @@ TEST_CASE("liveness flags: bad values are usage errors (exit 2)") {
     CHECK(r.exit_code == 2);
   }
 }
+
+// scripts/door-demo.sh's liveness run, exactly: mv_sample enrolled from the two attack
+// pictures, then the live capture, the turned print and the flat print, one frame deciding
+// each visit (wall.png between them ends it). The demo promises: the live person is granted,
+// neither picture of her is.
+TEST_CASE("the door demo's liveness run: image_T1 granted, image_F1 / image_F2 refused") {
+  Fixture& f = fixture();
+  REQUIRE(f.ready);
+  const std::string mv = liveness_data(), wall = env_or("FG_SOURCE_DIR", ".") + "/samples/frames/wall.png";
+  const std::string gallery = f.dir + "/demo.fgg";
+  const CommandResult e = run_door("--gallery " + gallery + " --enroll mv_sample=" + mv + "/image_F1.jpg," + mv + "/image_F2.jpg");
+  INFO(e.out);
+  REQUIRE(e.exit_code == 0);
+  const std::string log = f.dir + "/demo.jsonl";
+  const CommandResult r = run_door("--gallery " + gallery + " --visit-gap 0.1 --source " + mv + "/image_T1.jpg," + wall + "," + mv +
+                                   "/image_F1.jpg," + wall + "," + mv + "/image_F2.jpg" +
+                                   " --votes 1 --window 1 --liveness-votes 1 --liveness-window 1 --log " + log);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::vector<std::string> v = verdict_lines(read_lines(log));
+  REQUIRE(v.size() == 3);
+  CHECK(field(v[0], "image") == "image_T1.jpg");
+  CHECK(field(v[0], "decision") == "grant");
+  CHECK(field(v[0], "name") == "mv_sample");
+  CHECK(field(v[1], "image") == "image_F1.jpg");
+  CHECK(field(v[1], "decision") == "deny");  // the pose gate: a turned print casts no vote
+  CHECK(field(v[1], "quality_gate") == "pose");
+  CHECK(field(v[2], "image") == "image_F2.jpg");
+  CHECK(field(v[2], "decision") == "spoof");
+  CHECK(field(v[2], "failed") == "passive");
+  CHECK(r.out.find("1 grants") != std::string::npos);
+}
