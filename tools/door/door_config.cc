@@ -224,6 +224,10 @@ const std::vector<Option>& options() {
        }},
       {"stats", true, set_int(&DoorConfig::stats_every, 0, 1 << 30)},
       {"bench", true, set_int(&DoorConfig::bench, 0, 1 << 20)},
+      {"bench-clock", true, [](DoorConfig& c, const std::string& v) {
+         c.bench_clock_thread_cpu = v == "thread-cpu";
+         return v == "wall" || v == "thread-cpu";
+       }},
       {"loop", true, set_int(&DoorConfig::loop, 0, 1 << 30)},
       {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
       {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
@@ -451,7 +455,9 @@ void door_print_usage(FILE* out) {
       "          (`facegate gallery publish`) into --gallery FILE while running; refused ones logged;\n"
       "          FILE may be missing at start: nobody is granted until a verified snapshot arrives\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
-      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n"
+      "          N times from memory: clean latency)  --bench-clock wall|thread-cpu (wall; thread-cpu:\n"
+      "          the latencies in this thread's CPU time, for A/B runs on a shared machine)\n"
+      "          --quiet  --config FILE (key = value lines)\n"
       "          --help  --version (version, git description, the ISA the kernels pick)\n"
       "syntax:   --name value or --name=value; -- ends the options. Config file: `name = value`\n"
       "          is --name value, a bare `name` a flag, '#' a comment; flags override the file.\n"

@@ -66,6 +66,7 @@ struct DoorConfig {
   DoorTrackOptions track;          // --redetect-every N / --track on|off (door_track.h)
   int stats_every = 0;             // print the latency table every N frames (0: only at the end)
   int bench = 0;                   // > 0: preload the source's frames and play them N times
+  bool bench_clock_thread_cpu = false;  // --bench-clock thread-cpu (stage_clock.h)
   int loop = 1;                    // image sources: play the list this many times (0: forever)
   int64_t max_frames = 0;          // stop after this many frames (0: no limit)
   bool quiet = false;              // no per-decision lines on stdout

@@ -10,11 +10,15 @@
 #include "tools/door/door_gallery_watch.h"
 #include "tools/door/door_mqtt.h"
 #include "tools/door/door_visit_log.h"
+#include "tools/door/stage_clock.h"
 
 namespace fg::door {
+
+bool StageClock::thread_cpu = false;
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = StageClock;  // stage latencies (--bench-clock); visits and actuator: steady_clock
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -54,7 +58,7 @@ struct FaceTimes {
 
 bool door_write_line(Door& d, const std::string& json) { return write_line(d, json); }
 
-double door_now_s(const Door& d) { return std::chrono::duration<double>(Clock::now() - d.start).count(); }
+double door_now_s(const Door& d) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - d.start).count(); }
 
 double door_frame_time_s(const Door& d, int64_t frame_no) {
   return d.frame_period_s > 0 ? (double)frame_no * d.frame_period_s : door_now_s(d);
@@ -62,7 +66,8 @@ double door_frame_time_s(const Door& d, int64_t frame_no) {
 
 Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   d->cfg = cfg;
-  d->start = Clock::now();
+  d->start = std::chrono::steady_clock::now();
+  StageClock::thread_cpu = cfg.bench_clock_thread_cpu;
   latency_stats_init(&d->stats);
   d->visits.policy.options = cfg.policy;
   d->visits.options = cfg.visit;
