@@ -1,7 +1,7 @@
 // The tiny detector's input sizes the build makes a model for (models/CMakeLists.txt:
 // detector160/224/320/608 and detector = 416, each in f32 and int8). The options that choose
 // a size (facegate --input-size, facegate-door --input-size) accept exactly these, so every
-// size they take opens (tests/test_cli_sizes.cc runs each one in both precisions); another
+// size they take opens (tests/test_cli_one_rule.cc runs each one in both precisions); another
 // size is a usage error naming the list rather than a missing-file error at open time.
 #pragma once
 
