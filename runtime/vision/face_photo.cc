@@ -46,7 +46,7 @@ bool photo_face_needs_canvas(size_t faces, float face_width, int width, int heig
 
 bool photo_canvas_face_wins(float px, float py, float pw, float ph, float cx, float cy, float cw, float ch) {
   const float mx = px + pw / 2, my = py + ph / 2;
-  return cw > pw && mx >= cx && mx <= cx + cw && my >= cy && my <= cy + ch;
+  return cw >= kPhotoCanvasGrowth * pw && mx >= cx && mx <= cx + cw && my >= cy && my <= cy + ch;
 }
 
 Status face_embed_largest(FacePipeline& p, const Image& img, PipelineFace* face, bool* found) {

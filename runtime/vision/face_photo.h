@@ -7,8 +7,8 @@
 //   face_embed_photo: the same, and when no face is found, or the largest is narrower than
 //     kPhotoSmallFace of the picture's smaller side and alone, the picture is pasted into the
 //     middle of a mid-gray canvas 2x, 3x, then 5x its size and detected again; the first canvas
-//     with a face is taken when the photo had none, or its face there is wider and holds the
-//     photo face's centre (photo_canvas_face_wins). Tight face chips
+//     with a face is taken when the photo had none, or its face there is 1.5x wider and holds
+//     the photo face's centre (photo_canvas_face_wins). Tight face chips
 //     (samples/faces, 150x150) leave the detector no context; the canvas gives it some. On a
 //     chip the detector may also find only part of the face (int8 at input 416 boxes 70 px
 //     of amy2's 150): the canvas finds the whole face, wider, and wins. A real small face in
@@ -37,8 +37,12 @@ constexpr float kPhotoSmallFace = 0.5f;
 // the largest one's.
 bool photo_face_needs_canvas(size_t faces, float face_width, int width, int height);
 // Whether the canvas's largest face (cx, cy, cw, ch, moved back to photo coordinates) replaces
-// the photo's lone face (px, py, pw, ph): wider, and around the same place (it holds the
-// photo face's centre), so a canvas can only complete the face, never swap it for another.
+// the photo's lone face (px, py, pw, ph): at least kPhotoCanvasGrowth times as wide, and
+// around the same place (it holds the photo face's centre), so a canvas can only complete a
+// partial face, never swap it for another or re-box a whole one: amy2's 70 px part becomes a
+// 150+ px face (2.1x), while the 149 px face of a 320x320 frame (samples/frames/amy3.png)
+// comes back ~1.05x and the frame keeps its own detection (and the public API's answer).
+constexpr float kPhotoCanvasGrowth = 1.5f;
 bool photo_canvas_face_wins(float px, float py, float pw, float ph, float cx, float cy, float cw, float ch);
 
 // `in` in the middle of a (factor x width) x (factor x height) kPhotoCanvasGray canvas.
