@@ -27,11 +27,11 @@ TEST_CASE("every pipeline command's --help lists the shared options with the sam
     INFO(cmd);
     const CommandResult r = run(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);
-    for (const char* opt : {"--models DIR", "--backend B        native (default", "--precision P      f32 (default)",
+    for (const char* opt : {"--models DIR", "--backend B        native (default", "--precision P      f32 (default",
                             "--net-threads N    threads inside each net (default 1"})
       CHECK_MESSAGE(contains(r.out, opt), opt);
     const bool detector = std::string(cmd) != "compare";
-    CHECK(contains(r.out, "--input-size N     detector resolution, multiple of 32 (default 416") == detector);
+    CHECK(contains(r.out, "--input-size N     detector resolution: 160, 224, 320, 416 (default) or 608") == detector);
     const bool embedding = detector && std::string(cmd) != "detect";
     CHECK(contains(r.out, "--face-crop") == embedding);
     CHECK(contains(r.out, "--flip") == embedding);

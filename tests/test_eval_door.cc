@@ -4,7 +4,10 @@
 #include <string>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "runtime/eval/door_conditions.h"
+#include "runtime/eval/door_eval.h"
 #include "test_util.h"
 
 namespace {
@@ -57,6 +60,46 @@ TEST_CASE("eval door: bad usage exits 2") {
   CHECK(fg_test::run_command(f + " eval door /x --input-size 33 2>&1").exit_code == 2);
   CHECK(fg_test::run_command(f + " eval door /x --detector yunet 2>&1").exit_code == 2);
   CHECK(fg_test::run_command(f + " eval door /nonexistent-lfw 2>&1").exit_code == 3);
+}
+
+// door_eval_embed runs on runtime/eval/parallel_embed (shared with lfw_embed_images): one
+// pipeline per thread, so the thread count must not change a single bit.
+TEST_CASE("door_eval_embed: bit-identical on 1 and 3 threads, gallery and probe side; errors name the file") {
+  std::vector<std::string> paths;
+  for (const char* who : {"amy", "raj", "stuart", "penny"}) paths.push_back(fg_test::sample_face(who, 1));
+  const std::string frames = fg_test::env_or("FG_SOURCE_DIR", ".") + "/samples/frames/";
+  for (const char* f : {"amy3.png", "sheldon4.png", "angry.jpg"}) paths.push_back(frames + f);
+  const std::vector<uint32_t> seeds = {1, 2, 3, 4, 5, 6, 7};
+  fg::DoorEvalRun run;
+  run.model_dir = fg_test::model_dir();
+  run.pipeline.int8 = true;  // the door's
+  for (bool gallery : {true, false}) {
+    INFO("gallery side " << gallery);
+    std::vector<fg::DoorEvalFace> one, three;
+    size_t calls = 0, last_total = 0;
+    run.on_image_done = [&](size_t, size_t total) { last_total = total, ++calls; };  // under the runner's lock
+    run.threads = 1;
+    REQUIRE(fg::door_eval_embed(run, paths, seeds, fg::DoorTransform::kFrame126, gallery, &one).is_ok());
+    CHECK(calls == paths.size());
+    CHECK(last_total == paths.size());
+    run.threads = 3;
+    REQUIRE(fg::door_eval_embed(run, paths, seeds, fg::DoorTransform::kFrame126, gallery, &three).is_ok());
+    REQUIRE(one.size() == paths.size());
+    REQUIRE(three.size() == paths.size());
+    int found = 0;
+    for (size_t i = 0; i < paths.size(); ++i) {
+      INFO(paths[i]);
+      CHECK(one[i].found == three[i].found);
+      CHECK(std::memcmp(one[i].embedding, three[i].embedding, sizeof one[i].embedding) == 0);
+      found += one[i].found;
+    }
+    CHECK(found >= 5);  // not all empty (the chips need the canvas on the gallery side)
+  }
+  std::vector<fg::DoorEvalFace> out;
+  paths.push_back("/nonexistent/face.png");
+  const fg::Status s = fg::door_eval_embed(run, paths, {}, fg::DoorTransform::kNone, true, &out);
+  CHECK(!s.is_ok());
+  CHECK(fg_test::contains(s.message(), "/nonexistent/face.png"));
 }
 
 TEST_CASE("eval door: 60 LFW pairs, untransformed and 126 px in a frame" * doctest::test_suite("shared")) {

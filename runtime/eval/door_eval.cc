@@ -1,10 +1,8 @@
 #include "runtime/eval/door_eval.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
-#include <thread>
 
+#include "runtime/eval/parallel_embed.h"
 #include "runtime/vision/face_photo.h"
 
 namespace fg {
@@ -13,43 +11,26 @@ Status door_eval_embed(const DoorEvalRun& run, const std::vector<std::string>& p
                        const std::vector<uint32_t>& seeds, DoorTransform t, bool gallery_side,
                        std::vector<DoorEvalFace>* out) {
   if (!gallery_side && seeds.size() != paths.size()) return Status::error("door eval: one seed per probe");
-  const int threads = std::max(1, std::min(run.threads, 64));
   out->assign(paths.size(), DoorEvalFace{});
-  std::vector<FacePipeline> pipes(threads);
-  FacePipelineOptions popt = run.pipeline;
-  popt.embed = true;
-  for (FacePipeline& p : pipes) FG_RETURN_IF_ERROR(face_pipeline_open(run.model_dir, popt, &p));
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  size_t done = 0;  // under mu
-  Status first_error;
-  auto work = [&](FacePipeline* p) {
+  ParallelEmbedOptions opt;
+  opt.model_dir = run.model_dir;
+  opt.pipeline = run.pipeline;
+  opt.threads = run.threads;
+  opt.on_item_done = run.on_image_done;
+  return parallel_embed(opt, paths.size(), paths, [&](FacePipeline& p, size_t i) {
+    DoorEvalFace& r = (*out)[i];
     Image img, probe;
     PipelineFace face;
-    for (size_t i; !failed && (i = next++) < paths.size();) {
-      DoorEvalFace& r = (*out)[i];
-      Status s = image_load(paths[i], 3, &img);
-      if (s && gallery_side) s = face_embed_photo(*p, img, &face, &r.found);
-      if (s && !gallery_side) {
-        s = door_transform_apply(img, t, seeds[i], &probe);
-        if (s) s = face_embed_largest(*p, probe, &face, &r.found);
-      }
-      if (s && r.found) std::copy(face.embedding, face.embedding + kEmbeddingDim, r.embedding);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!s) {
-        if (!failed) first_error = s.with_context(paths[i]);
-        failed = true;
-      } else if (run.on_image_done) {
-        run.on_image_done(++done, paths.size());
-      }
+    FG_RETURN_IF_ERROR(image_load(paths[i], 3, &img));
+    if (gallery_side) {
+      FG_RETURN_IF_ERROR(face_embed_photo(p, img, &face, &r.found));
+    } else {
+      FG_RETURN_IF_ERROR(door_transform_apply(img, t, seeds[i], &probe));
+      FG_RETURN_IF_ERROR(face_embed_largest(p, probe, &face, &r.found));
     }
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < threads; ++k) pool.emplace_back(work, &pipes[k]);
-  work(&pipes[0]);
-  for (std::thread& th : pool) th.join();
-  return failed ? first_error : Status::ok();
+    if (r.found) std::copy(face.embedding, face.embedding + kEmbeddingDim, r.embedding);
+    return Status::ok();
+  });
 }
 
 Status door_eval_score(const std::vector<DoorEvalFace>& gallery, const std::vector<DoorEvalFace>& probe,

@@ -1,15 +1,14 @@
 #include "runtime/eval/lfw_eval.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <mutex>
 #include <numeric>
 #include <set>
 #include <sstream>
-#include <thread>
+
+#include "runtime/eval/parallel_embed.h"
 
 namespace fg {
 
@@ -216,38 +215,18 @@ Status embed_one(FacePipeline& p, double max_offset, const std::string& path, Im
 
 Status lfw_embed_images(const LfwRunOptions& options, const std::vector<std::string>& paths,
                         std::vector<LfwImageResult>* results) {
-  const int threads = std::max(1, std::min(options.threads, 64));
   results->assign(paths.size(), LfwImageResult{});
-  std::vector<FacePipeline> pipes(threads);
-  FacePipelineOptions popt = options.pipeline;
-  popt.embed = true;
-  for (FacePipeline& p : pipes) FG_RETURN_IF_ERROR(face_pipeline_open(options.model_dir, popt, &p));
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  size_t done = 0;  // under mu
-  Status first_error;
-  auto work = [&](FacePipeline* p) {
+  ParallelEmbedOptions run;
+  run.model_dir = options.model_dir;
+  run.pipeline = options.pipeline;
+  run.threads = options.threads;
+  run.on_item_done = options.on_image_done;
+  return parallel_embed(run, paths.size(), paths, [&](FacePipeline& p, size_t i) {
     Image img;
     std::vector<FaceBox> boxes;
     PipelineFace face;
-    for (size_t i; !failed && (i = next++) < paths.size();) {
-      Status s = embed_one(*p, options.max_centre_offset, paths[i], img, boxes, face, &(*results)[i]);
-      if (!s) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!failed) first_error = s.with_context(paths[i]);
-        failed = true;
-      } else if (options.on_image_done) {
-        std::lock_guard<std::mutex> lock(mu);
-        options.on_image_done(++done, paths.size());
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, &pipes[t]);
-  work(&pipes[0]);
-  for (std::thread& t : pool) t.join();
-  return failed ? first_error : Status::ok();
+    return embed_one(p, options.max_centre_offset, paths[i], img, boxes, face, &(*results)[i]);
+  });
 }
 
 }  // namespace fg

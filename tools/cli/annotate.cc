@@ -98,7 +98,7 @@ int annotate_identify(const std::string& out, facegate::Pipeline& pipe, const st
   } else {
     facegate::Image api_img;
     std::vector<facegate::Face> faces;
-    if (int rc = api_faces(pipe, photo, false, &api_img, &faces)) return rc;
+    if (int rc = api_photo_faces(pipe, photo, false, &api_img, &faces)) return rc;
     img = rgb_image(api_img);
     if (!faces.empty()) shown.push_back(drawable(faces[api_largest_face(faces)]));
   }

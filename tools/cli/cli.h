@@ -100,6 +100,12 @@ int cmd_eval_door(int argc, char** argv);     // cmd_eval_door.cc: `eval door` (
 int gallery_access_from_args(const std::string& command, const Args& args, GalleryOpenOptions* o);
 // Warnings on stderr: unauthenticated gallery, records that failed their MAC, unsafe names.
 void gallery_print_warnings(const std::string& command, const Gallery& g);
+// The gallery makers and readers (enroll, enroll --live, identify) default to the door's
+// precision: a gallery is tied to the encoder that made it and facegate-door runs int8 by
+// default (tools/door/door_config.h), so an enrolled gallery opens there without options.
+// Returns args with --precision int8 when absent; gallery_int8 says which one applies.
+Args with_gallery_precision(const Args& args);
+bool gallery_int8(const Args& args);
 // facegate gallery keygen KEYFILE / gallery migrate OLD NEW --gallery-key K [--old-key K2].
 int gallery_keygen_cmd(const Args& args);
 int gallery_migrate_cmd(const Args& args);

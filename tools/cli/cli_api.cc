@@ -1,5 +1,7 @@
 #include "tools/cli/cli_api.h"
 
+#include "runtime/vision/face_photo.h"
+
 namespace fg::cli {
 
 int api_options_from_args(const std::string& command, const Args& args, facegate::PipelineOptions* out) {
@@ -33,6 +35,40 @@ int api_faces(facegate::Pipeline& pipe, const std::string& path, bool with_embed
   facegate::Status s = facegate::load_image(path, image);
   if (s) s = pipe.faces(image->view(), faces, with_embeddings);
   return s ? kExitOk : failure(s.message());
+}
+
+int api_photo_faces(facegate::Pipeline& pipe, const std::string& path, bool with_embeddings, facegate::Image* image,
+                    std::vector<facegate::Face>* faces, int* canvas_factor) {
+  if (canvas_factor) *canvas_factor = 0;
+  if (int rc = api_faces(pipe, path, with_embeddings, image, faces)) return rc;
+  const int best = api_largest_face(*faces);
+  const float width = best < 0 ? 0.f : (*faces)[best].box.width;
+  if (canvas_factor && best >= 0) *canvas_factor = 1;
+  if (!photo_face_needs_canvas(faces->size(), width, image->width, image->height)) return kExitOk;
+  Image photo = image_make(image->width, image->height, 3);
+  photo.pixels = image->rgb;
+  for (int factor : kPhotoCanvasFactors) {
+    const Image canvas = pad_into_canvas(photo, factor);
+    const facegate::ImageView view{canvas.pixels.data(), canvas.width, canvas.height, size_t(canvas.width) * 3};
+    std::vector<facegate::Face> found;
+    if (facegate::Status s = pipe.faces(view, &found, with_embeddings); !s) return failure(path + ": " + s.message());
+    if (found.empty()) continue;
+    int x0, y0;
+    pad_canvas_origin(photo.width, photo.height, factor, &x0, &y0);
+    for (facegate::Face& f : found) {
+      f.box.x -= float(x0), f.box.y -= float(y0);
+      for (facegate::Point& p : f.landmarks) p.x -= float(x0), p.y -= float(y0);
+    }
+    if (best >= 0) {
+      const facegate::Box& a = (*faces)[best].box;
+      const facegate::Box& b = found[api_largest_face(found)].box;
+      if (!photo_canvas_face_wins(a.x, a.y, a.width, a.height, b.x, b.y, b.width, b.height)) return kExitOk;
+    }
+    *faces = std::move(found);
+    if (canvas_factor) *canvas_factor = factor;
+    return kExitOk;
+  }
+  return kExitOk;
 }
 
 int api_largest_face(const std::vector<facegate::Face>& faces) {

@@ -26,6 +26,16 @@ int api_open(const facegate::PipelineOptions& options, facegate::Pipeline* out);
 int api_faces(facegate::Pipeline& pipe, const std::string& path, bool with_embeddings, facegate::Image* image,
               std::vector<facegate::Face>* faces);
 
+// The door's rule for a photo (runtime/vision/face_photo.h, as facegate-door --enroll takes
+// one, face_embed_photo): api_faces, and when it finds no face or only a small one
+// (photo_face_needs_canvas), the same on the photo pasted into the middle of the
+// kPhotoCanvasFactors gray canvases in turn (tight face chips need the context); the first
+// canvas with a face replaces the photo's faces when it had none or photo_canvas_face_wins. Boxes and
+// landmarks come back in the photo's coordinates (so they may reach outside it).
+// *canvas_factor: 1 when the photo itself had a face, else the canvas that did (0: none).
+int api_photo_faces(facegate::Pipeline& pipe, const std::string& path, bool with_embeddings, facegate::Image* image,
+                    std::vector<facegate::Face>* faces, int* canvas_factor = nullptr);
+
 // Index of the face with the largest box (verify's "the face"), -1 when none.
 int api_largest_face(const std::vector<facegate::Face>& faces);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/vision/detector_sizes.h"
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
@@ -27,8 +28,9 @@ int pipeline_options_from_args(const std::string& command, const Args& args, Fac
   if (!backend_from_args(a, &opt->backend, &error)) return usage_error(command, error);
   if (!a.value("input-size").empty()) {
     float v;
-    if (!parse_float(a.value("input-size"), &v) || v < 32 || v > 1024 || (int)v != v || (int)v % 32)
-      return usage_error(command, "--input-size must be a multiple of 32 (160, 224, 320, 416, 608)");
+    if (!parse_float(a.value("input-size"), &v) || (int)v != v || !detector_size_built((long)v))
+      return usage_error(command, std::string("--input-size must be one of the built detector sizes: ") +
+                                      kBuiltDetectorSizesText);
     opt->detector.input_size = (int)v;
   }
   if (!a.value("score").empty()) {
@@ -69,12 +71,13 @@ void print_pipeline_options_help(HelpScope scope) {
       "  --models DIR       model folder (default: $FG_MODEL_DIR, else next to the binary:\n"
       "                     ../models, ../share/facegate/models)\n"
       "  --backend B        native (default: facegate's SIMD kernels), xnnpack, reference\n"
-      "  --precision P      f32 (default) or int8 (the quantized models <name>_int8.fgm)\n"
+      "  --precision P      f32 (default; enroll / identify: int8, the door's, so their galleries\n"
+      "                     open in facegate-door) or int8 (the quantized models <name>_int8.fgm)\n"
       "  --net-threads N    threads inside each net (default 1; 0 = all cores)\n");
   if (scope == HelpScope::kEncoder) return;
   std::printf(
-      "  --input-size N     detector resolution, multiple of 32 (default 416; other sizes need\n"
-      "                     detector<N>.fgm)\n"
+      "  --input-size N     detector resolution: 160, 224, 320, 416 (default) or 608 (the sizes\n"
+      "                     the build makes detector models for, f32 and int8)\n"
       "  --score T          keep detections with score > T, in [0, 1) (default 0.5)\n");
   if (scope == HelpScope::kDetection) return;
   std::printf(

@@ -66,7 +66,7 @@ int embed_photos(const Args& args) {
   Json out = Json::array();
   for (const std::string& path : args.positional) {
     facegate::Image img;
-    if (int rc = api_faces(pipe, path, true, &img, &faces)) return rc;
+    if (int rc = api_photo_faces(pipe, path, true, &img, &faces)) return rc;
     if (faces.empty()) no_face.push_back(path);
     for (size_t i = 0; i < faces.size(); ++i) {
       if (json) out.push_back(embedding_json(path, faces[i].embedding.data(), (int)i, &faces[i].box));

@@ -1,8 +1,7 @@
 // facegate enroll --live SOURCE GALLERY NAME: enrolment from a camera or a Y4M stream, the
 // same code as facegate-door --enroll-live (tools/door/enroll_live.h; the CLI links fg_door).
-// The CLI's pipeline defaults apply (f32 models unless --precision int8), as for
-// `facegate enroll`: a gallery is tied to the encoder that made it, so enrol with the
-// precision the door will run.
+// int8 models unless --precision f32, as for `facegate enroll` (with_gallery_precision,
+// tools/cli/cli.h): a gallery is tied to the encoder that made it, and the door runs int8.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -23,7 +22,7 @@ int cmd_enroll_live(int argc, char** argv) {
   if (args.has("help")) {
     std::printf(
         "usage: facegate enroll --live SOURCE [--frames N] [--add] [--tau T] [--quiet] [--backend B]\n"
-        "                       [--precision f32|int8] [--models DIR] --gallery-key KEYFILE GALLERY NAME\n"
+        "                       [--precision int8|f32] [--models DIR] --gallery-key KEYFILE GALLERY NAME\n"
         "Enrols NAME from N good frames (5; 1..100) of SOURCE (facegate-door's --source: /dev/videoN,\n"
         "FILE.y4m, - for Y4M on stdin, image files): exactly one face, not clipped by the border,\n"
         ">= 80 px, yaw/pitch <= 25 deg, sharp, and the same person in every frame (squared L2 <= --tau,\n"
@@ -54,7 +53,7 @@ int cmd_enroll_live(int argc, char** argv) {
                                  "--insecure-gallery for an unauthenticated format-v1 gallery");
   FacePipelineOptions opt;
   std::string model_dir;
-  if (int rc = pipeline_options_from_args("enroll", args, &opt, &model_dir)) return rc;
+  if (int rc = pipeline_options_from_args("enroll", with_gallery_precision(args), &opt, &model_dir)) return rc;
   auto pipe = std::make_unique<FacePipeline>();
   if (Status s = face_pipeline_open(model_dir, opt, pipe.get()); !s) return failure(s.message());
   o.model_id = encoder_model_id(pipe->encoder.model);

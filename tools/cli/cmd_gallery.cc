@@ -1,9 +1,10 @@
 // facegate enroll / identify / gallery: 1:K recognition against a flat-file gallery
 // (runtime/gallery/gallery.h, docs/gallery-format.md).
 //
-// A photo's face is the largest one the pipeline finds. The bundled samples/faces/* are tight
-// 150x150 chips, where the detector usually finds nothing: then the whole image is used as
-// the face crop (and the command says so), which is what --crop forces.
+// A photo's face is the largest one the pipeline finds, by the door's rule (tools/cli/cli_api.h
+// api_photo_faces): the bundled samples/faces/* are tight 150x150 chips, found once pasted
+// into a gray canvas. No face at all: the photo is refused (exit 3), as facegate-door
+// --enroll refuses it; --crop takes the image itself as the face crop.
 #include <sys/stat.h>
 
 #include <cinttypes>
@@ -41,34 +42,34 @@ bool file_exists(const std::string& p) {
 struct Photo {
   std::string path;
   float embedding[kEmbeddingDim];
-  int faces = 0;          // faces the detector found (0 with --crop or when it found none)
-  bool whole_image = false;  // the image itself was the face crop
+  int faces = 0;          // faces the detector found (0 with --crop)
+  bool whole_image = false;  // the image itself was the face crop (--crop)
 };
 
 std::string photo_how(const Photo& p, bool forced_crop) {
   if (forced_crop) return "image used as the face crop (--crop)";
-  if (p.whole_image) return "no face detected: whole image used as the face crop";
   return p.faces == 1 ? "1 face" : "largest of " + std::to_string(p.faces) + " faces";
 }
 
-// Embeds "the face" of one photo; 0 or kExitFailure (message printed).
+// Embeds "the face" of one photo by the door's rule (api_photo_faces: largest face, padding
+// retry), so a record enrolled here is the one facegate-door --enroll makes; a photo with no
+// face is refused as the door refuses it. 0 or kExitFailure (message printed).
 int embed_photo(facegate::Pipeline& pipe, bool as_crop, Photo* photo) {
   facegate::Image img;
   std::vector<facegate::Face> faces;
   if (as_crop) {
+    photo->whole_image = true;
     if (facegate::Status s = facegate::load_image(photo->path, &img); !s) return failure(s.message());
-  } else if (int rc = api_faces(pipe, photo->path, true, &img, &faces)) {
-    return rc;
-  }
-  photo->faces = int(faces.size());
-  if (!faces.empty()) {
-    const facegate::Embedding& e = faces[api_largest_face(faces)].embedding;
+    facegate::Embedding e;
+    if (facegate::Status s = pipe.embed_crop(img.view(), &e); !s) return failure(photo->path + ": " + s.message());
     std::copy(e.begin(), e.end(), photo->embedding);
     return kExitOk;
   }
-  photo->whole_image = true;
-  facegate::Embedding e;
-  if (facegate::Status s = pipe.embed_crop(img.view(), &e); !s) return failure(photo->path + ": " + s.message());
+  if (int rc = api_photo_faces(pipe, photo->path, true, &img, &faces)) return rc;
+  photo->faces = int(faces.size());
+  if (faces.empty())
+    return failure("no face found in " + photo->path + " (give a photo with one clear face, or --crop when the image is the face crop)");
+  const facegate::Embedding& e = faces[api_largest_face(faces)].embedding;
   std::copy(e.begin(), e.end(), photo->embedding);
   return kExitOk;
 }
@@ -77,7 +78,7 @@ int embed_photo(facegate::Pipeline& pipe, bool as_crop, Photo* photo) {
 // --face-crop selects the pipeline's axis-aligned descriptor mode, as in `facegate embed`).
 int open_pipeline(const std::string& command, const Args& args, facegate::Pipeline* pipe) {
   if (args.has("align") && args.has("face-crop")) return usage_error(command, "--align and --face-crop exclude each other");
-  Args a = args;
+  Args a = with_gallery_precision(args);
   a.flags.erase("crop");
   if (a.has("face-crop")) a.flags.insert("crop");
   facegate::PipelineOptions o;
@@ -85,6 +86,14 @@ int open_pipeline(const std::string& command, const Args& args, facegate::Pipeli
   return api_open(o, pipe);
 }
 
+
+// A gallery of the other precision is refused by its model id; say which option opens it.
+Status with_precision_hint(Status s, const Args& args) {
+  if (s || s.message().find("was enrolled with encoder") == std::string::npos) return s;
+  const std::string other = gallery_int8(args) ? "f32" : "int8";
+  return Status::error(s.message() + "; a gallery made with the " + other + " encoder needs --precision " + other +
+                       (args.value("precision").empty() ? " (the default is int8, the door's)" : ""));
+}
 
 const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "flip", "insecure-gallery"};
 
@@ -96,6 +105,14 @@ std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
 }
 
 }  // namespace
+
+Args with_gallery_precision(const Args& args) {
+  Args a = args;
+  if (a.value("precision").empty()) a.values["precision"] = "int8";
+  return a;
+}
+
+bool gallery_int8(const Args& args) { return with_gallery_precision(args).value("precision") == "int8"; }
 
 int cmd_enroll(int argc, char** argv) {
   for (int i = 2; i < argc && std::string(argv[i]) != "--"; ++i)  // from a camera: cmd_enroll_live.cc
@@ -111,7 +128,8 @@ int cmd_enroll(int argc, char** argv) {
         "                       --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
         "Adds NAME to the gallery file (created if missing, mode 0600), one record per photo: one photo is\n"
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
-        "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
+        "found, as facegate-door --enroll finds it (a tight face chip is retried pasted into a gray\n"
+        "canvas); a photo with no face is refused (exit 3), nothing is enrolled.\n"
         "--crop: every image already is a face crop (no detection).\n"
         "--quiet: no progress line (many photos on a terminal: photos done, rate, ETA on stderr).\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY; `facegate gallery keygen` makes one): records are\n"
@@ -159,7 +177,7 @@ int cmd_enroll(int argc, char** argv) {
         GalleryOpenOptions o = access;
         o.writer = true;
         o.expected_model_id = model_id;
-        return gallery_open(path, o, &g);
+        return with_precision_hint(gallery_open(path, o, &g), args);
       }))
     return rc;
   gallery_print_warnings("enroll", *g);
@@ -205,8 +223,6 @@ Json identify_json(const Photo& photo, const std::string& match, float tau, bool
 
 void identify_print(const Photo& photo, bool crop, const std::string& match, float tau, bool recognized,
                     const std::vector<IdentifyMatch>& best) {
-  if (photo.whole_image && !crop)
-    std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
   if (best.empty())
     std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
   else if (recognized)
@@ -279,9 +295,9 @@ int cmd_identify(int argc, char** argv) {
   if (int rc = open_pipeline("identify", args, &pipe)) return rc;
   o.expected_model_id = pipe.model_id();
   GalleryPtr g;
-  if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
+  if (Status s = with_precision_hint(gallery_open(args.positional[0], o, &g), args); !s) return failure(s.message());
   gallery_print_warnings("identify", *g);
-  if (!tau_fixed) tau = tau_for_fpir(gallery_info(*g).persons, fpir, args.value("precision") == "int8").tau;
+  if (!tau_fixed) tau = tau_for_fpir(gallery_info(*g).persons, fpir, gallery_int8(args)).tau;
   Json out = Json::array();
   bool all_recognized = true;
   Progress progress = progress_begin("identify", "probes", probes, args.has("quiet"));

@@ -189,7 +189,7 @@ int cmd_verify_head(int argc, char** argv) {
   for (int i = 0; i < 2; ++i) {
     facegate::Image img;
     std::vector<facegate::Face> faces;
-    if (int rc = api_faces(pipe, args.positional[1 + i], true, &img, &faces)) return rc;
+    if (int rc = api_photo_faces(pipe, args.positional[1 + i], true, &img, &faces)) return rc;
     if (faces.empty()) return failure("no face found in " + args.positional[1 + i]);
     face[i] = faces[api_largest_face(faces)];
   }

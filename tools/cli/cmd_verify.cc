@@ -1,4 +1,5 @@
-// facegate verify: 1:1 on two whole photos (largest face of each), exit code = verdict.
+// facegate verify: 1:1 on two photos (largest face of each, found by the door's rule: a tight
+// face chip is retried pasted into a gray canvas, tools/cli/cli_api.h), exit code = verdict.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ struct Side {
 int embed_largest(facegate::Pipeline& pipe, Side* side) {
   facegate::Image img;
   std::vector<facegate::Face> faces;
-  if (int rc = api_faces(pipe, side->path, true, &img, &faces)) return rc;
+  if (int rc = api_photo_faces(pipe, side->path, true, &img, &faces)) return rc;
   side->faces = int(faces.size());
   if (!faces.empty()) side->face = faces[api_largest_face(faces)];
   return kExitOk;
@@ -56,7 +57,8 @@ int cmd_verify(int argc, char** argv) {
     std::printf(
         "usage: facegate verify [--tau T] [--json] [--head HEAD] [pipeline options] PHOTO1 PHOTO2\n"
         "1:1 verification: the largest face of each photo is embedded (encoder input: %s\n"
-        "by default) and the squared L2 distance is compared with tau.\n"
+        "by default) and the squared L2 distance is compared with tau. A photo where no face is\n"
+        "found (a tight face chip) is retried pasted into a gray canvas, as facegate-door does.\n"
         "  --tau T            same person iff distance_sq <= T, 0..100 (default %.2f)\n"
         "  --json             one JSON object (docs/json.md)\n"
         "  --head HEAD        decide with a trained similarity head (facegate train-head) instead\n"

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "runtime/gallery/gallery_format.h"
+#include "runtime/vision/detector_sizes.h"
 #include "tools/door/mqtt_client.h"
 
 namespace fg::door {
@@ -95,7 +96,7 @@ const std::vector<Option>& options() {
        }},
       {"input-size", true, [](DoorConfig& c, const std::string& v) {
          int64_t x;
-         if (!to_int64(v, &x) || x < 32 || x > 1024 || x % 32) return false;
+         if (!to_int64(v, &x) || !detector_size_built(x)) return false;  // the sizes with a model
          c.pipeline.detector.input_size = (int)x;
          return true;
        }},
@@ -412,7 +413,7 @@ void door_print_usage(FILE* out) {
       "          the source ends first (nothing enrolled)\n"
       "          --gallery-key KEYFILE (or $FG_GALLERY_KEY): records are MAC-checked, refused ones\n"
       "          logged (gallery_rejected); --insecure-gallery accepts a v1 / keyless gallery\n"
-      "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
+      "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size 160|224|320|416|608 (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"
       "policy:   --fpir P (0.003; 0..0.5): tau from the gallery's size so that at most P of searches by\n"
