@@ -66,6 +66,10 @@ struct DoorTrack {
   // Counters (the exit statistics).
   int64_t tracked_frames = 0, detector_frames = 0;
   int64_t lost[6] = {};  // by TrackLoss
+  // Embedding steps measured (squared L2, frame to frame): the largest one a track kept and
+  // the smallest one that ended a track (kAppearance); -1 none. What --track-max-step splits.
+  float max_kept_step = -1.f, min_lost_step = -1.f;
+  float last_step = -1.f;  // of the last door_track_check_face
 };
 
 // The bounding box of the points.
@@ -88,7 +92,7 @@ TrackLoss door_track_check_fit(const DoorTrack& t, const FaceBox& predicted, con
 
 // Any frame of a track, after the match: kNone, kAppearance or kIdentity. `person`: nearest
 // enrolled person within tau ("" none).
-TrackLoss door_track_check_face(const DoorTrack& t, const float* embedding, const std::string& person);
+TrackLoss door_track_check_face(DoorTrack& t, const float* embedding, const std::string& person);
 
 // The frame's face is the track's: keep its landmarks, embedding and person.
 void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float* embedding,
@@ -97,7 +101,7 @@ void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float
 // Ends the track (counted by `why` unless kNone).
 void door_track_drop(DoorTrack& t, TrackLoss why);
 
-// "tracked 90 of 100 frames, detector 10; lost: edge 0, fit 0, appearance 1, identity 0, moved 0"
+// "tracked 90 of 100 frames with a face (detector on 10); lost: edge 0, ...; embedding step kept <= 0.03, lost >= 0.9"
 std::string door_track_describe(const DoorTrack& t);
 
 }  // namespace fg::door
