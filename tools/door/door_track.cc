@@ -89,8 +89,7 @@ void door_track_detected(DoorTrack& t, const FaceBox& box, const std::vector<Poi
     return;
   }
   if (!t.active) {
-    t.has_embedding = false;
-    t.person.clear();
+    if (!t.compare_next) t.has_embedding = false, t.person.clear();
     t.step_x = t.step_y = 0;
     t.landmarks.clear();
   }
@@ -101,6 +100,7 @@ void door_track_detected(DoorTrack& t, const FaceBox& box, const std::vector<Poi
   t.score = box.score;
   t.since_detect = 0;
   t.active = true;
+  t.compare_next = false;
 }
 
 TrackLoss door_track_check_fit(const DoorTrack& t, const FaceBox& predicted, const std::vector<Point2>& pts) {
@@ -141,11 +141,17 @@ void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float
 
 void door_track_drop(DoorTrack& t, TrackLoss why) {
   t.last_step = -1.f;  // a step that ended a track was not kept
+  // A fit loss is geometry: the detector runs on this same frame, and the face it finds is
+  // still compared with the last frame's, so a swap the landmarks noticed first ends the
+  // visit too (as it does when the embedding notices it). Not kEdge: a face cut by the frame's
+  // edge has an embedding far from its last, and would end a visit that has not ended. Any
+  // other end forgets the face.
+  const bool keep_face = t.active && t.has_embedding && why == TrackLoss::kFit;
+  t.compare_next = keep_face;
+  if (!keep_face) t.has_embedding = false, t.person.clear();
   if (!t.active) return;
   if (why != TrackLoss::kNone) ++t.lost[(int)why];
   t.active = false;
-  t.has_embedding = false;
-  t.person.clear();
   t.landmarks.clear();
   t.step_x = t.step_y = 0;
   t.liveness_next = false;

@@ -63,6 +63,9 @@ struct DoorTrack {
   float embedding[kEmbeddingDim] = {};
   std::string person;  // nearest enrolled person within tau at the last frame ("" none)
   bool liveness_next = false;  // liveness will judge the next frame's face: detector needed
+  // Lost on fit: the embedding and person are kept for the detection that follows on
+  // the same frame (door_track_detected), which door_track_check_face then compares.
+  bool compare_next = false;
   // Counters (the exit statistics).
   int64_t tracked_frames = 0, detector_frames = 0;
   int64_t lost[6] = {};  // by TrackLoss
@@ -98,7 +101,8 @@ TrackLoss door_track_check_face(DoorTrack& t, const float* embedding, const std:
 void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float* embedding,
                        const std::string& person, bool liveness_next);
 
-// Ends the track (counted by `why` unless kNone).
+// Ends the track (counted by `why` unless kNone). kFit keeps the last face for the
+// next door_track_detected (compare_next); anything else forgets it.
 void door_track_drop(DoorTrack& t, TrackLoss why);
 
 // "tracked 90 of 100 frames with a face (detector on 10); lost: edge 0, ...; embedding step kept <= 0.03, lost >= 0.9"
