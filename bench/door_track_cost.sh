@@ -3,7 +3,7 @@
 # x86, int8, one thread, one face, 640x480): the same facegate-door binary, --bench N over one
 # moving 640x480 clip (bench/track_clip.cc: samples/frames/amy3.png sliding 4+2 px a frame over
 # the wall and back, 62 frames, the face found in every one), --track on and --track off
-# alternated R times, for --liveness off (the figure: every frame after the first may
+# alternated R times (all four runs in each round), for --liveness off (the figure: every frame after the first may
 # be tracked) and --liveness passive (the default: frames liveness judges run the detector).
 # Each run's frame p50 / p95, detector samples, tracked frames and user CPU seconds, then the
 # median p50 / p95 of each mode and the ratio on / off, then the modelled Pi 4 frame
@@ -33,8 +33,8 @@ done
 "$door" --precision "$precision" --gallery-key "$work/key" --gallery "$work/g.fgg" "${enroll[@]}" >/dev/null
 echo "facegate-door --precision $precision --net-threads 1 --source <62-frame 640x480 clip> --bench $n, $(nproc) cores; $*"
 printf '%-6s %-9s %-6s %9s %9s %8s %8s %8s %7s\n' round liveness track frame_p50 frame_p95 detect_n tracked no_face user_s
-for live in off passive; do
-  for r in $(seq 1 "$rounds"); do
+for r in $(seq 1 "$rounds"); do
+  for live in off passive; do
     for track in on off; do
       /usr/bin/time -f %U -o "$work/time" "$door" --precision "$precision" --net-threads 1 --gallery-key "$work/key" \
         --gallery "$work/g.fgg" --source "$work/clip.y4m" --liveness "$live" --track "$track" --bench "$n" "$@" \
