@@ -8,7 +8,8 @@
 //   lost -> the detector runs on this same frame; why (DoorTrack counters):
 //     edge        the predicted box leaves the frame (the landmark crop would be clipped)
 //     fit         the 68 points do not fill the predicted box as they filled the detector's
-//                 (their box, mapped back, overlaps the prediction by IoU < options.min_fit_iou)
+//                 (their box, mapped back, overlaps the prediction by IoU < options.min_fit_iou);
+//                 the face the detector then finds is still compared with the last one
 //     appearance  the embedding moved more than options.max_step (squared L2) since the
 //                 last frame: not the same face. This is the "still a face" check: the
 //                 landmark net has no confidence output and puts 68 plausible points on a
