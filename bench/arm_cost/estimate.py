@@ -2,13 +2,16 @@
 """Turns COUNTS_DIR/*.cyc.json (cycles.py) into ms per net and per door frame, and per-kernel
 MACs/cycle. Pi 4 = cortex-a72 runs on LLVM's cortex-a72 (= Cortex-A57) model at 1.5/1.8 GHz;
 Pi 5 = cortex-a76 runs on the neoverse-n1 model at 2.4 GHz. Writes COUNTS_DIR/estimate.md and
-prints it. Usage: estimate.py [COUNTS_DIR]. Assumptions are printed with the tables."""
+prints it. Usage: estimate.py [COUNTS_DIR]. Assumptions are printed with the tables.
+estimate.py --from-table TABLE.md: only the door-frame tables (untracked and tracked), from the
+per-net rows of a TABLE.md this script wrote (bench/door_track_cost.sh prints them)."""
 import json, os, re, sys
 from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
 import cycles as C
-D = sys.argv[1] if len(sys.argv) > 1 else 'build/arm-cost/counts'
+FROM_TABLE = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == '--from-table' else None
+D = sys.argv[1] if len(sys.argv) > 1 and not FROM_TABLE else 'build/arm-cost/counts'
 MACS = common.MACS
 # What the native backend splits over threads: dense convs only (the depthwise rows, qs8_row /
 # f32_row, pools, adds and the leaky table run on one thread: runtime/core/backends/native).
@@ -51,6 +54,47 @@ P('|---|---|---|---|---|---|---|---|---|---|---|')
 DOOR_FRAME_NETS = ('detector', 'landmark68', 'recognition')
 frame = defaultdict(lambda: [0.0] * 5)
 parts = defaultdict(lambda: [0] * 5)
+# facegate-door --track on (tools/door/door_track.h): the detector on one frame in
+# --redetect-every (default 10), the landmark net (on the predicted box) and the encoder on all.
+REDETECT_EVERY = 10
+tracked_rows = defaultdict(dict)  # (backend, precision) -> net -> row
+def door_frame_tables():
+    P('Door frame = detector @416 + landmarks68 + recognition (one face), nets only (no decode/resize/align), ms:')
+    P()
+    P(f'| backend | precision | Pi 4 1 thr @{PI4_GHZ} | @{PI4_GHZ_HI} | Pi 4 4 thr @{PI4_GHZ} | Pi 5 1 thr @{PI5_GHZ} | Pi 5 4 thr @{PI5_GHZ} |')
+    P('|---|---|---|---|---|---|---|')
+    for (be, prec), v in sorted(frame.items()):
+        P(f"| {be} | {prec} | " + ' | '.join('%.1f' % x if parts[(be, prec)][i] == 3 else '-' for i, x in enumerate(v)) + ' |')
+    P()
+    P(f'Tracked door frame (a model): landmarks68 + recognition + detector / {REDETECT_EVERY} '
+      f'(facegate-door --track on, --redetect-every {REDETECT_EVERY}, one face), nets only, ms:')
+    P()
+    P(f'| backend | precision | Pi 4 1 thr @{PI4_GHZ} | @{PI4_GHZ_HI} | Pi 4 4 thr @{PI4_GHZ} | Pi 5 1 thr @{PI5_GHZ} | Pi 5 4 thr @{PI5_GHZ} |')
+    P('|---|---|---|---|---|---|---|')
+    for (be, prec), nets in sorted(tracked_rows.items()):
+        cells = []
+        for i in range(5):
+            v = [nets.get(n, [None] * 5)[i] for n in DOOR_FRAME_NETS]
+            cells.append('-' if None in v else '%.1f' % (v[0] / REDETECT_EVERY + v[1] + v[2]))
+        P(f"| {be} | {prec} | " + ' | '.join(cells) + ' |')
+    P()
+if FROM_TABLE:
+    # The per-net rows of the committed table (its 'Cycle-model estimates'): ms columns only.
+    for line in open(FROM_TABLE):
+        c = [x.strip() for x in line.strip().strip('|').split('|')]
+        if len(c) != 11 or c[1] not in ('native', 'xnnpack') or c[0].replace('_int8', '') not in DOOR_FRAME_NETS: continue
+        row = [None if x == '-' else float(x) for x in (c[3], c[4], c[5], c[7], c[8])]
+        prec = 'int8' if 'int8' in c[0] else 'f32'
+        for i, v in enumerate(row):
+            if v is not None: frame[(c[1], prec)][i] += v; parts[(c[1], prec)][i] += 1
+        tracked_rows[(c[1], prec)][c[0].replace('_int8', '')] = row
+    if not tracked_rows: sys.exit(f'estimate.py: no cycle-model rows in {FROM_TABLE}')
+    out.clear()
+    P(f'(from the rounded per-net rows of {FROM_TABLE}: sums may differ from its own door-frame table by 0.1)')
+    P()
+    door_frame_tables()
+    print('\n'.join(out))
+    sys.exit(0)
 for net in common.NETS:
     for be in ['native', 'xnnpack']:
         a = load('cortex-a72', net, be); b = load('cortex-a76', net, be)
@@ -69,14 +113,9 @@ for net in common.NETS:
         if net.replace('_int8', '') not in DOOR_FRAME_NETS: continue  # liveness: its own rows only
         for i, v in enumerate(row):
             if v is not None: frame[(be, prec)][i] += v; parts[(be, prec)][i] += 1
+        tracked_rows[(be, prec)][net.replace('_int8', '')] = row
 P()
-P('Door frame = detector @416 + landmarks68 + recognition (one face), nets only (no decode/resize/align), ms:')
-P()
-P(f'| backend | precision | Pi 4 1 thr @{PI4_GHZ} | @{PI4_GHZ_HI} | Pi 4 4 thr @{PI4_GHZ} | Pi 5 1 thr @{PI5_GHZ} | Pi 5 4 thr @{PI5_GHZ} |')
-P('|---|---|---|---|---|---|---|')
-for (be, prec), v in sorted(frame.items()):
-    P(f"| {be} | {prec} | " + ' | '.join('%.1f' % x if parts[(be, prec)][i] == 3 else '-' for i, x in enumerate(v)) + ' |')
-P()
+door_frame_tables()
 # XNNPACK's README (google/XNNPACK, table benchmarked Feb 8 2022): MobileNet v1 1.0 on
 # "RPi 4 (BCM2711, ARM64)", multi-threaded. The model's only anchor to a real board.
 PUBLISHED_PI4_MS = {'f32': 77.0, 'qc8': 24.0}

@@ -272,6 +272,8 @@ static bool frame_faces(Door& d, const Image& frame, const std::string& label, d
   const double decided_ms = ms_since(t_frame);
   const Clock::time_point t_act = Clock::now();
   visit_step(d.visits, frame_no, t_visit, d.visit_faces, &d.visit_step);
+  // Decided on this frame: liveness has nothing left to judge, the next frame may be tracked.
+  if (d.visits.decided) d.track.liveness_next = false;
   std::vector<std::string> latency(times.size());
   for (size_t k = 0; k < times.size(); ++k)
     latency[k] = door_latency_json(source_ms, detect_ms, times[k].landmarks, times[k].embed, times[k].match, decided_ms);

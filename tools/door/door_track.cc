@@ -89,8 +89,7 @@ void door_track_detected(DoorTrack& t, const FaceBox& box, const std::vector<Poi
     return;
   }
   if (!t.active) {
-    t.has_embedding = false;
-    t.person.clear();
+    if (!t.compare_next) t.has_embedding = false, t.person.clear();
     t.step_x = t.step_y = 0;
     t.landmarks.clear();
   }
@@ -101,6 +100,7 @@ void door_track_detected(DoorTrack& t, const FaceBox& box, const std::vector<Poi
   t.score = box.score;
   t.since_detect = 0;
   t.active = true;
+  t.compare_next = false;
 }
 
 TrackLoss door_track_check_fit(const DoorTrack& t, const FaceBox& predicted, const std::vector<Point2>& pts) {
@@ -108,11 +108,16 @@ TrackLoss door_track_check_fit(const DoorTrack& t, const FaceBox& predicted, con
   return box_iou(door_track_box_for(t, pts), predicted) >= t.options.min_fit_iou ? TrackLoss::kNone : TrackLoss::kFit;
 }
 
-TrackLoss door_track_check_face(const DoorTrack& t, const float* embedding, const std::string& person) {
+TrackLoss door_track_check_face(DoorTrack& t, const float* embedding, const std::string& person) {
+  t.last_step = -1.f;
   if (!t.active || !t.has_embedding) return TrackLoss::kNone;
   double d = 0;
   for (int i = 0; i < kEmbeddingDim; ++i) d += (double)(embedding[i] - t.embedding[i]) * (embedding[i] - t.embedding[i]);
-  if (!(d <= t.options.max_step)) return TrackLoss::kAppearance;
+  t.last_step = (float)d;
+  if (!(d <= t.options.max_step)) {
+    if (t.min_lost_step < 0 || d < t.min_lost_step) t.min_lost_step = (float)d;
+    return TrackLoss::kAppearance;
+  }
   // Both within tau of someone, not the same one. A known face turning "unknown" (d > tau
   // for a frame) is not a swap by itself: the embedding step above judges that.
   if (!t.person.empty() && !person.empty() && person != t.person) return TrackLoss::kIdentity;
@@ -121,6 +126,8 @@ TrackLoss door_track_check_face(const DoorTrack& t, const float* embedding, cons
 
 void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float* embedding,
                        const std::string& person, bool liveness_next) {
+  if (t.last_step > t.max_kept_step) t.max_kept_step = t.last_step;
+  t.last_step = -1.f;
   if (!t.landmarks.empty() && pts.size() == t.landmarks.size()) {
     const Point2 a = centre(t.landmarks), b = centre(pts);
     t.step_x = b.x - a.x, t.step_y = b.y - a.y;
@@ -133,11 +140,18 @@ void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float
 }
 
 void door_track_drop(DoorTrack& t, TrackLoss why) {
+  t.last_step = -1.f;  // a step that ended a track was not kept
+  // A fit loss is geometry: the detector runs on this same frame, and the face it finds is
+  // still compared with the last frame's, so a swap the landmarks noticed first ends the
+  // visit too (as it does when the embedding notices it). Not kEdge: a face cut by the frame's
+  // edge has an embedding far from its last, and would end a visit that has not ended. Any
+  // other end forgets the face.
+  const bool keep_face = t.active && t.has_embedding && why == TrackLoss::kFit;
+  t.compare_next = keep_face;
+  if (!keep_face) t.has_embedding = false, t.person.clear();
   if (!t.active) return;
   if (why != TrackLoss::kNone) ++t.lost[(int)why];
   t.active = false;
-  t.has_embedding = false;
-  t.person.clear();
   t.landmarks.clear();
   t.step_x = t.step_y = 0;
   t.liveness_next = false;
@@ -145,13 +159,13 @@ void door_track_drop(DoorTrack& t, TrackLoss why) {
 }
 
 std::string door_track_describe(const DoorTrack& t) {
-  char s[256];
+  char s[320];
   std::snprintf(s, sizeof s,
                 "tracked %lld of %lld frames with a face (detector on %lld); lost: edge %lld, fit %lld, "
-                "appearance %lld, identity %lld, moved %lld",
+                "appearance %lld, identity %lld, moved %lld; embedding step kept <= %.4f, lost >= %.4f",
                 (long long)t.tracked_frames, (long long)(t.tracked_frames + t.detector_frames),
                 (long long)t.detector_frames, (long long)t.lost[1], (long long)t.lost[2], (long long)t.lost[3],
-                (long long)t.lost[4], (long long)t.lost[5]);
+                (long long)t.lost[4], (long long)t.lost[5], t.max_kept_step, t.min_lost_step);
   return s;
 }
 

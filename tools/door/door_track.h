@@ -8,7 +8,8 @@
 //   lost -> the detector runs on this same frame; why (DoorTrack counters):
 //     edge        the predicted box leaves the frame (the landmark crop would be clipped)
 //     fit         the 68 points do not fill the predicted box as they filled the detector's
-//                 (their box, mapped back, overlaps the prediction by IoU < options.min_fit_iou)
+//                 (their box, mapped back, overlaps the prediction by IoU < options.min_fit_iou);
+//                 the face the detector then finds is still compared with the last one
 //     appearance  the embedding moved more than options.max_step (squared L2) since the
 //                 last frame: not the same face. This is the "still a face" check: the
 //                 landmark net has no confidence output and puts 68 plausible points on a
@@ -63,9 +64,16 @@ struct DoorTrack {
   float embedding[kEmbeddingDim] = {};
   std::string person;  // nearest enrolled person within tau at the last frame ("" none)
   bool liveness_next = false;  // liveness will judge the next frame's face: detector needed
+  // Lost on fit: the embedding and person are kept for the detection that follows on
+  // the same frame (door_track_detected), which door_track_check_face then compares.
+  bool compare_next = false;
   // Counters (the exit statistics).
   int64_t tracked_frames = 0, detector_frames = 0;
   int64_t lost[6] = {};  // by TrackLoss
+  // Embedding steps measured (squared L2, frame to frame): the largest one a track kept and
+  // the smallest one that ended a track (kAppearance); -1 none. What --track-max-step splits.
+  float max_kept_step = -1.f, min_lost_step = -1.f;
+  float last_step = -1.f;  // of the last door_track_check_face
 };
 
 // The bounding box of the points.
@@ -88,16 +96,17 @@ TrackLoss door_track_check_fit(const DoorTrack& t, const FaceBox& predicted, con
 
 // Any frame of a track, after the match: kNone, kAppearance or kIdentity. `person`: nearest
 // enrolled person within tau ("" none).
-TrackLoss door_track_check_face(const DoorTrack& t, const float* embedding, const std::string& person);
+TrackLoss door_track_check_face(DoorTrack& t, const float* embedding, const std::string& person);
 
 // The frame's face is the track's: keep its landmarks, embedding and person.
 void door_track_update(DoorTrack& t, const std::vector<Point2>& pts, const float* embedding,
                        const std::string& person, bool liveness_next);
 
-// Ends the track (counted by `why` unless kNone).
+// Ends the track (counted by `why` unless kNone). kFit keeps the last face for the
+// next door_track_detected (compare_next); anything else forgets it.
 void door_track_drop(DoorTrack& t, TrackLoss why);
 
-// "tracked 90 of 100 frames, detector 10; lost: edge 0, fit 0, appearance 1, identity 0, moved 0"
+// "tracked 90 of 100 frames with a face (detector on 10); lost: edge 0, ...; embedding step kept <= 0.03, lost >= 0.9"
 std::string door_track_describe(const DoorTrack& t);
 
 }  // namespace fg::door
