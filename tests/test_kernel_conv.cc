@@ -61,6 +61,8 @@ std::vector<Conv2dShape> test_shapes() {
       make_shape(4, 3, 8, 9, 1, 1, false),     // c16: only the 8-wide group, odd pixel count
       make_shape(3, 5, 512, 520, 1, 1, false), // pointwise row pointers, f32 block-outer, 15 px
       make_shape(7, 6, 16, 24, 1, 2, false),   // 1x1 stride 2: not the pointwise shortcut
+      make_shape(23, 21, 16, 40, 1, 1, false), // small-K pointwise over several tile groups
+      make_shape(19, 17, 8, 16, 3, 1, true),   // 3x3 over several tile groups, padding taps
   };
 }
 
@@ -177,6 +179,13 @@ void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::ve
     qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), 0, n / 2, rows.data());
     qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), n / 2, n, rows.data());
     CHECK_MESSAGE(again == got, v.name << " " << label << " " << describe(s) << ": row table differs");
+    if (v.ukernel_tiles) {  // the one-tile entry point the driver no longer calls: same outputs
+      Qs8ConvVariant one = v;
+      one.ukernel_tiles = nullptr;
+      std::vector<int8_t> single(out_size(s), 99);
+      qs8_conv_run(one, s, x.data(), packed.data(), p, single.data());
+      CHECK_MESSAGE(single == got, v.name << " " << label << " " << describe(s) << ": one tile per call differs");
+    }
   }
 }
 

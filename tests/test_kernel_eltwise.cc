@@ -64,31 +64,35 @@ TEST_CASE("add variants match the reference") {
         CHECK(bad == 0);
       }
     }
-    Qs8AddQuant q;
-    q.a_zero_point = -7, q.b_zero_point = 12, q.output_zero_point = -128;
-    q.a_scale = 0.8f, q.b_scale = 0.55f;
-    for (int relu = 0; relu < 3; ++relu) {
-      q.output_min = relu ? int8_t(-128) : int8_t(-128);
-      q.output_zero_point = relu ? -128 : 3;
-      q.output_max = 127;
-      // Clamp bounds inside the int8 range (relu at zy = 3, a relu6-like top): the NEON
-      // kernel clamps after rounding and must agree with the reference's clamp-then-round.
-      if (relu == 2) q.output_zero_point = 3, q.output_min = 3, q.output_max = 100;
-      std::vector<int8_t> ref(no);
-      qs8_add_zero_extend__reference(s, qa.data(), qb.data(), q, ref.data());
-      for (size_t i = 0; i < nq; ++i) {
-        if (!cpu_has_isa(qv[i].isa)) {
-          MESSAGE("skipping " << std::string(qv[i].name) << ": CPU lacks " << std::string(isa_name(qv[i].isa)));
-          continue;
+    // Input zero points of the ssubl path (inside int8), and at its ends.
+    const int zps[][2] = {{-7, 12}, {-128, 127}};
+    for (const auto& zp : zps) {
+      Qs8AddQuant q;
+      q.a_zero_point = zp[0], q.b_zero_point = zp[1], q.output_zero_point = -128;
+      q.a_scale = 0.8f, q.b_scale = 0.55f;
+      for (int relu = 0; relu < 3; ++relu) {
+        q.output_min = relu ? int8_t(-128) : int8_t(-128);
+        q.output_zero_point = relu ? -128 : 3;
+        q.output_max = 127;
+        // Clamp bounds inside the int8 range (relu at zy = 3, a relu6-like top): the NEON
+        // kernel clamps after rounding and must agree with the reference's clamp-then-round.
+        if (relu == 2) q.output_zero_point = 3, q.output_min = 3, q.output_max = 100;
+        std::vector<int8_t> ref(no);
+        qs8_add_zero_extend__reference(s, qa.data(), qb.data(), q, ref.data());
+        for (size_t i = 0; i < nq; ++i) {
+          if (!cpu_has_isa(qv[i].isa)) {
+            MESSAGE("skipping " << std::string(qv[i].name) << ": CPU lacks " << std::string(isa_name(qv[i].isa)));
+            continue;
+          }
+          std::vector<int8_t> got(no, 99);
+          qs8_add_run(qv[i], s, qa.data(), qb.data(), q, got.data());
+          int bad = 0;
+          for (size_t j = 0; j < no; ++j)
+            if (got[j] != ref[j] && bad++ < 3)
+              FAIL_CHECK(std::string(qv[i].name) << " za " << zp[0] << " relu " << relu << " [" << j << "] "
+                                                 << int(got[j]) << " vs " << int(ref[j]));
+          CHECK(bad == 0);
         }
-        std::vector<int8_t> got(no, 99);
-        qs8_add_run(qv[i], s, qa.data(), qb.data(), q, got.data());
-        int bad = 0;
-        for (size_t j = 0; j < no; ++j)
-          if (got[j] != ref[j] && bad++ < 3)
-            FAIL_CHECK(std::string(qv[i].name) << " relu " << relu << " [" << j << "] "
-                                               << int(got[j]) << " vs " << int(ref[j]));
-        CHECK(bad == 0);
       }
     }
   }

@@ -36,7 +36,12 @@ inline void dot_group(int32x4_t (&acc)[kMr][2], const int8x16_t (&x)[kMr], const
 
 }  // namespace
 
-FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot) {
+namespace {
+
+// One 8x8 tile (the whole kernel; inlined into both entry points).
+__attribute__((always_inline)) inline void tile_8x8c4(int mr, int nc, int taps, int kc, const int8_t* const* a,
+                                                      const void* w, int8_t* c, size_t c_stride,
+                                                      const int8_t* res, const Qs8ConvParams& p) {
   const int32_t* bias = qs8_block_bias_signed(w, kNr);
   int32x4_t acc[kMr][2];
   for (int m = 0; m < kMr; ++m) acc[m][0] = vld1q_s32(bias), acc[m][1] = vld1q_s32(bias + 4);
@@ -88,6 +93,20 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot) {
     const int8x16_t q = qs8_neon_out_2x8(acc[m][0], acc[m][1], acc[m + 1][0], acc[m + 1][1], o);
     vst1_s8(c + m * c_stride, vget_low_s8(q));
     if (m + 1 < mr) vst1_s8(c + (m + 1) * c_stride, vget_high_s8(q));
+  }
+}
+
+}  // namespace
+
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot) {
+  tile_8x8c4(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+}
+
+// mr pixels = ceil(mr / 8) tiles in one call (conv_variants.h, ukernel_tiles).
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_tiles_8x8c4__neondot) {
+  for (int m = 0; m < mr; m += kMr, a += taps * kMr, c += kMr * c_stride) {
+    tile_8x8c4(mr - m < kMr ? mr - m : kMr, nc, taps, kc, a, w, c, c_stride, res, p);
+    if (res) res += kMr * c_stride;
   }
 }
 

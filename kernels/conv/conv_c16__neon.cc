@@ -37,7 +37,12 @@ inline void reduce8(const int32x4_t (&acc)[8], int32x4_t* s0, int32x4_t* s1) {
 // accumulators + 8 weights + 16 int16 products + 2 rows do not fit 32 registers: it spilled
 // 4 accumulators per group (8 ldr/str q per 256 MACs). Out-of-order cores overlap the
 // chains by renaming anyway. (An optimize attribute instead stops the intrinsics inlining.)
-FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon) {
+namespace {
+
+// One 2x8 tile (the whole kernel; inlined into both entry points).
+__attribute__((always_inline)) inline void tile_2x8c16(int mr, int nc, int taps, int kc, const int8_t* const* a,
+                                                       const void* w, int8_t* c, size_t c_stride,
+                                                       const int8_t* res, const Qs8ConvParams& p) {
   constexpr int kMr = 2, kNr = 8;
   int32x4_t acc0[kNr], acc1[kNr];
 #pragma GCC unroll 8
@@ -94,6 +99,21 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon) {
     reduce8(acc1, &s0, &s1);
     qs8_neon_store8(vaddq_s32(s0, b0), vaddq_s32(s1, b1), scale, res ? res + c_stride : nullptr,
                     c + c_stride, nc, p);
+  }
+}
+
+}  // namespace
+
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon) {
+  tile_2x8c16(mr, nc, taps, kc, a, w, c, c_stride, res, p);
+}
+
+// mr pixels = ceil(mr / 2) tiles in one call (conv_variants.h, ukernel_tiles).
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_tiles_2x8c16__neon) {
+  constexpr int kMr = 2;
+  for (int m = 0; m < mr; m += kMr, a += taps * kMr, c += kMr * c_stride) {
+    tile_2x8c16(mr - m < kMr ? mr - m : kMr, nc, taps, kc, a, w, c, c_stride, res, p);
+    if (res) res += kMr * c_stride;
   }
 }
 

@@ -17,6 +17,11 @@ namespace {
 constexpr size_t kPixelOuterMaxWeightBytes = 512 * 1024;
 // Row pointers (pixels x taps, plus one tile's rounding) cached for the block-outer order.
 constexpr int kConvRowCacheRows = 2048;
+// qs8 variants with ukernel_tiles: tiles per call (their outputs, group x MR pixels x NR
+// channels, stay in L1 across the channel blocks), and row pointers built per group on the
+// stack when there is no prepared table.
+constexpr int kQs8TileGroup = 32;
+constexpr int kQs8GroupRows = 1024;
 
 // a[t*mr_max + m] = start of input pixel feeding tap t of output pixel p0+m, or `zero`.
 // Called once per tile (per tile and block for large weights), so it avoids a division per
@@ -168,30 +173,41 @@ void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& shape, const
   const char* base = static_cast<const char*>(packed);
   const char* zero = base + L.blocks * block;
   const char* in = reinterpret_cast<const char*>(input);
-  const char* stack[kMaxConvTaps * kMaxConvMr];
+  // Variants with ukernel_tiles take up to kQs8TileGroup consecutive tiles per call (whose
+  // row pointers must fit the stack buffer when there is no table).
+  const int group = v.ukernel_tiles ? std::max(1, std::min(kQs8TileGroup, kQs8GroupRows / (taps * v.mr))) : 1;
+  const char* stack[kQs8GroupRows > kMaxConvTaps * kMaxConvMr ? kQs8GroupRows : kMaxConvTaps * kMaxConvMr];
   auto tile_mr = [&](int p0) { return v.ukernel_m1 && pixels - p0 == 1 ? 1 : v.mr; };  // as f32
-  // The tile's row pointers: from the prepared table, or built now on the stack.
-  auto rows_of = [&](int p0) -> const char* const* {
+  // The row pointers of the tiles holding pixels [p0, p1): from the prepared table, or built
+  // now on the stack.
+  auto rows_of = [&](int p0, int p1) -> const char* const* {
     if (rows) return reinterpret_cast<const char* const*>(rows) + static_cast<size_t>(p0) * taps;
-    fill_row_pointers(s, in, shape.in_c, zero, p0, tile_mr(p0), stack);
+    for (int q = p0; q < p1; q += v.mr)
+      fill_row_pointers(s, in, shape.in_c, zero, q, tile_mr(q), stack + static_cast<size_t>(q - p0) * taps);
     return stack;
   };
-  auto call = [&](int p0, int b, const char* const* a) {
+  auto call = [&](int p0, int p1, int b, const char* const* a) {
     const size_t off = static_cast<size_t>(p0) * s.out_c + static_cast<size_t>(b) * v.nr;
     const bool one = tile_mr(p0) == 1;
-    (one ? v.ukernel_m1 : v.ukernel)(
-        std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
-        reinterpret_cast<const int8_t* const*>(a), base + b * block, output + off, s.out_c,
-        p.residual ? p.residual + off : nullptr, p);
+    const Qs8ConvUkernel k = v.ukernel_tiles ? v.ukernel_tiles : one ? v.ukernel_m1 : v.ukernel;
+    k(v.ukernel_tiles ? p1 - p0 : std::min(v.mr, pixels - p0), std::min(v.nr, s.out_c - b * v.nr), taps, s.in_c,
+      reinterpret_cast<const int8_t* const*>(a), base + b * block, output + off, s.out_c,
+      p.residual ? p.residual + off : nullptr, p);
   };
+  const int step = group * v.mr;
   if (L.pixel_outer) {
-    for (int p0 = begin * v.mr; p0 < std::min(pixels, end * v.mr); p0 += v.mr) {
-      const char* const* a = rows_of(p0);
-      for (int b = 0; b < L.blocks; ++b) call(p0, b, a);
+    const int last = std::min(pixels, end * v.mr);
+    for (int p0 = begin * v.mr; p0 < last; p0 += step) {
+      const int p1 = std::min(p0 + step, last);
+      const char* const* a = rows_of(p0, p1);
+      for (int b = 0; b < L.blocks; ++b) call(p0, p1, b, a);
     }
   } else {
     for (int b = begin; b < end; ++b)
-      for (int p0 = 0; p0 < pixels; p0 += v.mr) call(p0, b, rows_of(p0));
+      for (int p0 = 0; p0 < pixels; p0 += step) {
+        const int p1 = std::min(p0 + step, pixels);
+        call(p0, p1, b, rows_of(p0, p1));
+      }
   }
 }
 

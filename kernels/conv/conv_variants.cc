@@ -25,8 +25,10 @@ const Qs8ConvVariant kQs8Variants[] = {
     {"qs8_conv_6x16c4__avxvnni", Isa::kAvxVnni, 6, 16, qs8_conv_6x16c4__avxvnni},
     {"qs8_conv_4x8c4__avx2", Isa::kAvx2, 4, 8, qs8_conv_4x8c4__avx2},
 #elif defined(__aarch64__)
-    {"qs8_conv_8x8c4__neondot", Isa::kNeonDot, 8, 8, qs8_conv_8x8c4__neondot},
-    {"qs8_conv_2x8c16__neon", Isa::kNeon, 2, 8, qs8_conv_2x8c16__neon, nullptr, 16},
+    {"qs8_conv_8x8c4__neondot", Isa::kNeonDot, 8, 8, qs8_conv_8x8c4__neondot, nullptr, 4,
+     qs8_conv_tiles_8x8c4__neondot},
+    {"qs8_conv_2x8c16__neon", Isa::kNeon, 2, 8, qs8_conv_2x8c16__neon, nullptr, 16,
+     qs8_conv_tiles_2x8c16__neon},
     {"qs8_conv_4x8c4__neon", Isa::kNeon, 4, 8, qs8_conv_4x8c4__neon},
 #elif defined(__arm__)
     {"qs8_conv_4x8c4__neon", Isa::kNeon, 4, 8, qs8_conv_4x8c4__neon},

@@ -27,6 +27,12 @@ struct Qs8ConvVariant {
   // k-group of its packing (conv.h): 4 = c4, 16 = c16 (8-bit multiply pairs, weights in
   // [-127, 127] only). Pack and size with qs8_conv_pack(..., kr).
   int kr = 4;
+  // Optional: the same tile over ceil(mr / MR) consecutive tiles of one channel block in one
+  // call (mr = pixels, any count; a = that many tiles' row pointers, each taps x MR as for
+  // ukernel; tile i writes c + i*MR*c_stride). Same results as one ukernel call per tile; it
+  // saves the per-call driver and prologue work that costs more than the MACs at small K
+  // (bench/arm_cost: 11% of the detector on cortex-a72). Not combined with ukernel_m1.
+  Qs8ConvUkernel ukernel_tiles = nullptr;
 };
 
 // Every variant compiled into this build (for this architecture), best first.
@@ -60,8 +66,10 @@ FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_6x16c4__avxvnni);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x32c4__avx512vnni);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_1x32c4__avx512vnni);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_8x8c4__neondot);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_tiles_8x8c4__neondot);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_4x8c4__neon);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__neon);
+FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_tiles_2x8c16__neon);
 FG_DECLARE_QS8_CONV_UKERNEL(qs8_conv_2x8c16__scalar);
 
 }  // namespace fg

@@ -1,8 +1,10 @@
 // qs8 table lookup on aarch64 (contract in lut.h): the 256-byte table lives in 16 q
-// registers; index u = x + 128 (= x ^ 0x80); tbl on the first 64 entries gives 0 for
-// u >= 64, then three tbx on u - 64, u - 128, u - 192 fill the rest (tbx leaves lanes
-// whose index is out of its 64 alone). ~9 instructions per 16 values where the scalar
-// loop needs ~6 per value (sign-extend, add, load, store, loop).
+// registers, quarter q = entries [64q, 64q + 64); index u = x + 128 (= x ^ 0x80). tbl on
+// quarter 0 with u gives 0 for u >= 64, then tbx on quarters 1-3 with u ^ 0x40 = x ^ 0xc0,
+// u ^ 0x80 = x and u ^ 0xc0 = x ^ 0x40 fill the rest: the eor maps exactly quarter q to
+// [0, 64) and every other index to >= 64, which tbx leaves alone. 9 instructions per 16
+// values with the load and store (x itself is the third index: one eor fewer than
+// subtracting 64 three times); the scalar loop needs ~6 per value.
 #include <arm_neon.h>
 
 #include "kernels/eltwise/lut.h"
@@ -12,15 +14,11 @@ namespace fg {
 namespace {
 
 inline uint8x16_t lookup(const uint8x16x4_t (&t)[4], int8x16_t x) {
-  const uint8x16_t u = veorq_u8(vreinterpretq_u8_s8(x), vdupq_n_u8(0x80));
-  const uint8x16_t k64 = vdupq_n_u8(64);
-  uint8x16_t r = vqtbl4q_u8(t[0], u);
-  uint8x16_t v = vsubq_u8(u, k64);
-  r = vqtbx4q_u8(r, t[1], v);
-  v = vsubq_u8(v, k64);
+  const uint8x16_t v = vreinterpretq_u8_s8(x);
+  uint8x16_t r = vqtbl4q_u8(t[0], veorq_u8(v, vdupq_n_u8(0x80)));
+  r = vqtbx4q_u8(r, t[1], veorq_u8(v, vdupq_n_u8(0xc0)));
   r = vqtbx4q_u8(r, t[2], v);
-  v = vsubq_u8(v, k64);
-  return vqtbx4q_u8(r, t[3], v);
+  return vqtbx4q_u8(r, t[3], veorq_u8(v, vdupq_n_u8(0x40)));
 }
 
 }  // namespace
