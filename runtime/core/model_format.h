@@ -32,8 +32,9 @@ enum class OpType : uint16_t {
   kFullyConnected = 7,   // in: x [n], weights [n][m], bias? [m]
   kQuantize = 8,         // in: x f32 -> int8 output (the output's scale / zero point)
   kDequantize = 9,       // in: x int8 -> f32 output
+  kUpsampleNearest = 10, // in: x; integer factor in stride_h == stride_w (YuNet's FPN, 2)
 };
-constexpr uint16_t kOpTypeLast = 9;
+constexpr uint16_t kOpTypeLast = 10;
 // A conv's optional 4th input `residual` (output shape, same dtype) is added before the
 // activation: act(conv(x) + r), one rounding in int8 graphs (docs/quantization.md).
 

@@ -155,6 +155,7 @@ Status native_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kAvgPool2d:
     case OpType::kGlobalAvgPool: return prepare_f32_pool(model, op);
     case OpType::kAdd: return prepare_f32_add(op);
+    case OpType::kUpsampleNearest:  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: break;
   }

@@ -127,6 +127,7 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kGlobalAvgPool: op->run = run_qs8_global_avg_pool; break;
     case OpType::kDequantize: op->run = run_dequantize; break;
     case OpType::kQuantize: return Status::error("quantize reads f32");
+    case OpType::kUpsampleNearest: break;  // backend_upsample.cc
   }
   return Status::ok();
 }
@@ -149,6 +150,7 @@ Status reference_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kAdd: op->run = run_add; break;
     case OpType::kGlobalAvgPool: op->run = run_global_avg_pool; break;
     case OpType::kFullyConnected: op->run = run_fully_connected; break;
+    case OpType::kUpsampleNearest: break;  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: return Status::error("dequantize reads int8");
   }
