@@ -101,8 +101,8 @@ struct Qs8Case {
     Qs8ConvQuant q;
     q.input_zero_point = -5, q.input_scale = 0.02f, q.weight_scales = sw.data();
     q.output_scale = 0.5f;
-    packed.resize(qs8_conv_packed_size(s, v.nr));
-    if (!qs8_conv_pack(s, v.nr, w.data(), b.data(), q, packed.data()).is_ok()) std::abort();
+    packed.resize(qs8_conv_packed_size(s, v.nr, v.kr));
+    if (!qs8_conv_pack(s, v.nr, w.data(), b.data(), q, packed.data(), v.kr).is_ok()) std::abort();
     y.resize(size_t(s.out_h) * s.out_w * s.out_c);
   }
   void run(const Qs8ConvVariant& v) {

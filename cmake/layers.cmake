@@ -1,8 +1,9 @@
 # The layer rule, enforced by the build: a file may include headers of its own layer and of
 # the layers below it, nothing else.
 #
-#   base -> kernels -> core (+ backends) -> vision -> {gallery, quantize, eval} -> door, tools
-#   (gallery needs only base + kernels; eval needs vision + gallery; door never sees eval)
+#   base -> kernels -> core (+ backends) -> vision -> {gallery, quantize, eval, api} -> door, tools
+#   (gallery needs only base + kernels; eval and api (runtime/api, the public API of
+#   include/facegate/) need vision + gallery; door never sees eval)
 #
 # Every layer is one library target. Its include root is a directory of the build tree,
 # <build>/layers/<target>/, holding symlinks to exactly that layer's source folders

@@ -4,7 +4,8 @@
 # stuart is left out on purpose) into a gallery, then plays the bundled frames
 # (samples/frames/door-demo.txt: enrolled people, strangers, frames with nobody) through
 # facegate-door, printing each decision and the latency table. Dry-run actuator: nothing is
-# opened; the audit log goes to $FG_DEMO_DIR/audit.jsonl. The gallery is authenticated with a
+# opened; the audit log goes to $FG_DEMO_DIR/audit.jsonl, a JPEG of the face per verdict to
+# $FG_DEMO_DIR/snapshots/ (named in the line's "snapshot"). The gallery is authenticated with a
 # key made once in $FG_DEMO_DIR/gallery.key (facegate gallery keygen; kept across runs).
 #   FG_BACKEND=reference|native|xnnpack   kernels (default native)
 #   FG_DEMO_DIR=DIR                       where the gallery and log go (default build/door-demo)
@@ -25,6 +26,7 @@ demo=${FG_DEMO_DIR:-build/door-demo}
 backend=${FG_BACKEND:-native}
 mkdir -p "$demo"
 rm -f "$demo/gallery.fgg" "$demo/audit.jsonl"
+rm -rf "$demo/snapshots"
 key=$demo/gallery.key
 [[ -f "$key" ]] || "$build/tools/facegate" gallery keygen "$key" >/dev/null
 
@@ -37,8 +39,19 @@ done
 echo "   $(( ${#enroll[@]} / 2 )) people enrolled; stuart and the woman in angry.jpg are strangers"
 
 echo
-echo "== playing samples/frames/door-demo.txt (grant = N of M frames within tau; dry run)"
+echo "== playing samples/frames/door-demo.txt (grant = N of M frames within tau; dry run; --liveness off)"
+# One line per visit. The list has a single empty frame (wall.png) between groups of people, at
+# 0.1 s per frame: --visit-gap 0.1 ends a visit there (the default 1.5 s would make it one visit).
+# --liveness off: these frames are stills of a TV broadcast, i.e. screen captures, and the
+# passive anti-spoof net rightly scores them as presentations (docs/liveness.md); they show
+# recognition and visits. The next run shows liveness.
 "$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source @samples/frames/door-demo.txt \
-        --log "$demo/audit.jsonl" "$@"
+        --visit-gap 0.1 --liveness off --log "$demo/audit.jsonl" --snapshots "$demo/snapshots" "$@"
 echo
-echo "audit log: $demo/audit.jsonl ($(wc -l < "$demo/audit.jsonl") lines, one JSON object per decision/event)"
+echo "== an attack: amy's picture held up to the camera (the same frame 4 times; --liveness passive, the default)"
+a=samples/frames/amy3.png
+"$door" --backend "$backend" --gallery-key "$key" --gallery "$demo/gallery.fgg" --source "$a,$a,$a,$a" \
+        --log "$demo/audit.jsonl" --snapshots "$demo/snapshots" "$@" | grep -v -e '^ ' -e '^facegate-door: images'
+echo
+echo "audit log: $demo/audit.jsonl ($(wc -l < "$demo/audit.jsonl") lines, one JSON object per visit verdict/event)"
+echo "snapshots: $demo/snapshots/ ($(find "$demo/snapshots" -name '*.jpg' | wc -l) JPEGs, one face per verdict)"

@@ -10,7 +10,7 @@
 # build/fuzz/artifacts/<target>/ and the log in build/fuzz/logs/<target>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets_all=(fuzz_model fuzz_gallery fuzz_image fuzz_y4m fuzz_similarity_head fuzz_door_config)
+targets_all=(fuzz_model fuzz_gallery fuzz_image fuzz_y4m fuzz_similarity_head fuzz_door_config fuzz_gallery_snapshot)
 build=build/fuzz
 bin=$build/tests/fuzz
 

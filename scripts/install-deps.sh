@@ -3,8 +3,12 @@
 # Usage: scripts/install-deps.sh [--cross|--fuzz]   (--cross adds the aarch64/armhf toolchains + qemu,
 #        --fuzz clang-14 with libFuzzer and the sanitizer runtimes for scripts/fuzz.sh)
 set -euo pipefail
-pkgs=(g++ cmake ninja-build pkg-config libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
-      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libjpeg62-turbo-dev libpng-dev libsodium-dev)
+# python3: the Python package test (tests/python, tests/install); pkg-config: the .pc test;
+# mosquitto(-clients): tests/test_door_mqtt's broker; openssl: tests/test_gallery_mqtt's mqtts CA.
+# lintian, systemd (systemd-analyze): tests/package/lint.sh; debootstrap: tests/package/chroot.sh.
+pkgs=(g++ cmake ninja-build pkg-config python3 libstb-dev doctest-dev libbenchmark-dev nlohmann-json3-dev
+      libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libgpiod-dev libjpeg62-turbo-dev libpng-dev libsodium-dev
+      libmosquitto-dev mosquitto mosquitto-clients openssl lintian systemd debootstrap)
 if [[ "${1:-}" == "--cross" ]]; then
   # cross compilers (they bring libc/libstdc++ for /usr/<triple>), qemu-user to run the tests
   # (binfmt is not needed: the toolchains name the emulator), dpkg-dev for the sysroot script

@@ -31,7 +31,7 @@ esac
 pkgs=(libxnnpack-dev libxnnpack0 libpthreadpool-dev libpthreadpool0 libcpuinfo-dev libcpuinfo0
       libbenchmark-dev libbenchmark1debian libstb-dev libstb0 doctest-dev nlohmann-json3-dev
       libgpiod-dev libgpiod2 libjpeg62-turbo-dev libjpeg62-turbo libpng-dev libpng16-16 libsodium-dev libsodium23
-      zlib1g-dev zlib1g)
+      zlib1g-dev zlib1g libmosquitto-dev libmosquitto1 libssl3)  # libmosquitto: facegate-door --mqtt
 
 sysroot=$root/build/sysroot-$arch
 state=$root/build/apt-$arch

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, builds, runs CTest.
-#   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci)
-#   2. aarch64 cross build + the whole suite under qemu twice: -cpu max (dotprod, i8mm) and
-#      -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), then the exact ARM
+#   1. host build + the whole suite, then 25 s of each libFuzzer target (scripts/fuzz.sh --ci),
+#      then the public API's test under ASan+UBSan
+#   2. aarch64 cross build + the whole suite under qemu -cpu max (dotprod, i8mm), then the
+#      tests whose results depend on the kernels picked (labels kernels + isa, tests/CMakeLists.txt)
+#      under -cpu cortex-a72 (a Raspberry Pi 4 core: plain NEON, no dotprod), after checking that
+#      the model files it made under qemu equal the host's byte for byte; then the exact ARM
 #      instruction counts against their baseline (bench/arm_cost/ci_check.sh)
 #   3. armhf cross build of the kernel tests + ctest -L kernels under qemu-arm
 # FG_SKIP_CROSS=1 stops after step 1 (for a quick local run). Any failure exits non-zero.
@@ -38,6 +41,13 @@ run_ctest --preset release -j "$jobs"
 step "host: fuzz targets under ASan+UBSan, 25 s each on the committed corpora (scripts/fuzz.sh --ci)"
 scripts/fuzz.sh --ci
 
+# The C API is the boundary other people's code calls: its test runs under ASan+UBSan too
+# (a Debug build of only what test_api links; the models are the release build's).
+step "host: the public API's test under ASan+UBSan (asan preset, test_api)"
+cmake --preset asan -DFG_HOST_MODEL_DIR="$PWD/build/release/models" >/dev/null
+cmake --build --preset asan -j "$jobs" --target test_api
+run_ctest --preset asan -R '^test_api$'
+
 if [[ "${FG_SKIP_CROSS:-0}" == 1 ]]; then
   echo "FG_SKIP_CROSS=1: skipping the aarch64/armhf builds"
   exit 0
@@ -58,9 +68,11 @@ scripts/sysroot.sh armhf
 step "aarch64: build"
 cmake --preset aarch64 >/dev/null
 cmake --build --preset aarch64 -j "$jobs"
+step "aarch64: its own model files (fg_convert + fg_quantize under qemu) equal the host's byte for byte"
+scripts/check-models-identical.sh build/release build/aarch64
 step "aarch64: tests under qemu -cpu max"
 run_ctest --preset aarch64 -j "$jobs"
-step "aarch64: tests under qemu -cpu cortex-a72"
+step "aarch64: kernel- and ISA-dependent tests under qemu -cpu cortex-a72 (labels kernels, isa)"
 run_ctest --preset aarch64-a72 -j "$jobs"
 step "aarch64: exact instruction counts of every net vs bench/arm_cost/baseline.tsv"
 bench/arm_cost/ci_check.sh build/aarch64

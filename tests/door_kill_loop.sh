@@ -17,7 +17,7 @@ n=$1 bin=$2 models=$3 src=$4
 work=${5:-$(mktemp -d /tmp/fg_kill_loop_XXXXXX)}
 mkdir -p "$work"
 prefix=${FG_EXEC_PREFIX:-}
-door="$prefix $bin/facegate-door --models $models"
+door="$prefix $bin/facegate-door --liveness off --models $models"  # broadcast stills: docs/liveness.md
 log=$work/audit.jsonl
 rm -f "$log" "$log".* "$work"/out_* "$work"/gallery.fgg "$work"/gallery.key
 # An authenticated gallery (format v2), its key found through $FG_GALLERY_KEY.
@@ -30,7 +30,7 @@ $door --gallery "$work/gallery.fgg" --enroll "amy=$src/samples/faces/amy/amy1.pn
 # 8 KiB files: a rotation every ~15 lines, so many kills land in or near one.
 for ((i = 1; i <= n; ++i)); do
   tau=$(printf '0.%04d' $((2000 + i)))
-  $door --gallery "$work/gallery.fgg" --source "$src/samples/frames" --loop 0 --tau "$tau" --cooldown 0 \
+  $door --gallery "$work/gallery.fgg" --source "$src/samples/frames" --loop 0 --tau "$tau" --cooldown 0 --visit-gap 0 \
     --log "$log" --log-max-bytes 8192 --log-keep 1000 >"$work/out_$i" 2>/dev/null &
   pid=$!
   # 20..700 ms: start-up (models, gallery, log open) takes ~150 ms here, a frame ~10 ms.
@@ -45,7 +45,7 @@ for f in $(ls "$log".* 2>/dev/null | sed 's/.*\.jsonl\.//' | sort -rn); do files
 [[ -f $log ]] && files+=("$log")
 
 # "tau frame label decision" of every decision line in the log / printed by each run.
-cat "${files[@]}" | sed -n 's/.*"frame":\([0-9]*\),"label":"\([^"]*\)","face":[0-9]*,"decision":"\([a-z]*\)".*"tau":\([0-9.]*\),.*/\4 \1 \2 \3/p' |
+cat "${files[@]}" | sed -n 's/.*"frame":\([0-9]*\),"image":"\([^"]*\)","face":[0-9]*,"decision":"\([a-z]*\)".*"tau":\([0-9.]*\),.*/\4 \1 \2 \3/p' |
   sort -u >"$work/logged"
 printed=0 missing=0
 : >"$work/printed"

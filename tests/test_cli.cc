@@ -124,7 +124,7 @@ TEST_CASE("detect / embed / verify on whole photos") {
   r = run("detect --json " + photo("bbt4.jpg") + " " + photo("white.png"));
   CHECK(r.exit_code == 0);
   CHECK(count(r.out, "\"landmarks68\"") == 6);
-  CHECK(has(r.out, "\"faces\": [\n  ]"));
+  CHECK(has(r.out, "\"faces\": []"));  // white.png: no face (an empty array, printed by nlohmann)
   r = run("detect --input-size 100 " + photo("bbt4.jpg"));
   CHECK(r.exit_code == 2);
   CHECK(has(r.out, "multiple of 32"));

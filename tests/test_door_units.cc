@@ -13,6 +13,7 @@
 
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
+#include "tools/door/door_visit.h"
 #include "tools/door/frame_source.h"
 #include "tools/door/latency_stats.h"
 #include "tools/door/yuv_to_rgb.h"
@@ -195,4 +196,117 @@ TEST_CASE("audit log: one line per write, rotation by size, JSON escaping") {
   CHECK(json_string("a\"b\\c\nd\x01") == "\"a\\\"b\\\\c\\u000ad\\u0001\"");
   CHECK(utc_timestamp().size() == 24);  // 2024-01-02T03:04:05.678Z
   std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+
+// Drives a visit tracker at 10 frames a second: `seq` has one entry per frame, "" = no face,
+// "amy" = amy within tau (0.1), "far" = amy above tau (0.5), "x" = empty gallery face.
+std::vector<VisitVerdict> play_visits(VisitTracker& v, const std::vector<std::string>& seq, int64_t first = 1) {
+  std::vector<VisitVerdict> out;
+  VisitStep st;
+  for (size_t i = 0; i < seq.size(); ++i) {
+    std::vector<VisitFace> faces;
+    if (seq[i] == "amy") faces.push_back({"amy", 0.1f});
+    if (seq[i] == "far") faces.push_back({"amy", 0.5f});
+    if (seq[i] == "x") faces.push_back({"", -1.f});
+    const int64_t f = first + (int64_t)i;
+    visit_step(v, f, f * 0.1, faces, &st);
+    for (const VisitVerdict& r : st.verdicts) out.push_back(r);
+  }
+  return out;
+}
+
+VisitTracker tracker(double gap, double max_s, double cooldown) {
+  VisitTracker v;
+  v.options = VisitOptions{gap, max_s};
+  v.policy.options = PolicyOptions{0.3f, 2, 3, cooldown};
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("visits: appear, grant once mid-visit, no line per frame, vanish after the gap") {
+  VisitTracker v = tracker(0.5, 60, 3600);
+  // 12 frames of amy: one grant at frame 2, then silence (no cooldown deny per frame).
+  std::vector<VisitVerdict> r = play_visits(v, std::vector<std::string>(12, "amy"));
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].verdict == Verdict::kGrant);
+  CHECK(r[0].frame == 2);
+  CHECK(r[0].visit == 1);
+  CHECK(r[0].frames == 2);
+  CHECK_FALSE(r[0].at_end);
+  CHECK(v.active);
+  // Gone 5 frames (0.5 s = the gap, not more): still the same visit; 6 frames: ended.
+  r = play_visits(v, {"", "", "", "", ""}, 13);
+  CHECK(r.empty());
+  CHECK(v.active);
+  VisitStep st;
+  visit_step(v, 18, 1.8, {}, &st);
+  CHECK(st.verdicts.empty());  // a decided visit ends without a second verdict
+  REQUIRE(st.ended_decided.size() == 1);
+  CHECK(st.ended_decided[0].frames == 12);
+  CHECK(st.ended_decided[0].end_reason == "gone");
+  CHECK_FALSE(v.active);
+}
+
+TEST_CASE("visits: pending until the end; deny with too few votes, unknown above tau, gap keeps one visit") {
+  VisitTracker v = tracker(0.5, 60, 0);
+  // amy once, a missed frame, then far: 1/2 votes -> deny, at the end of the visit.
+  std::vector<VisitVerdict> r = play_visits(v, {"amy", "", "far", "far", "", "", "", "", "", ""});
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].verdict == Verdict::kDeny);
+  CHECK(r[0].at_end);
+  CHECK(r[0].votes == 1);
+  CHECK(r[0].frames == 3);
+  CHECK(r[0].frame == 1);  // the best face is the evidence
+  CHECK(r[0].best_distance == doctest::Approx(0.1f));
+  CHECK(r[0].start_s == doctest::Approx(0.1));
+  CHECK(r[0].end_s == doctest::Approx(0.4));
+  CHECK(r[0].reason.find("visit ended: gone") != std::string::npos);
+  // Only faces above tau: unknown, with the nearest person; stream end closes it.
+  r = play_visits(v, {"far", "far"}, 20);
+  CHECK(r.empty());
+  VisitVerdict end;
+  CHECK(visit_end(v, "stop", &end));
+  CHECK(end.verdict == Verdict::kUnknown);
+  CHECK(end.person == "amy");
+  CHECK(end.visit == 2);
+  CHECK(end.end_reason == "stop");
+  CHECK_FALSE(visit_end(v, "stop", &end));  // nothing open any more
+  // Empty gallery: unknown too.
+  r = play_visits(v, {"x", "", "", "", "", "", "", ""}, 40);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].verdict == Verdict::kUnknown);
+  CHECK(r[0].reason.find("gallery is empty") != std::string::npos);
+}
+
+TEST_CASE("visits: the cooldown is per visit, votes start afresh, max length splits a long visit") {
+  VisitTracker v = tracker(0.2, 60, 10);
+  std::vector<VisitVerdict> r = play_visits(v, {"amy", "amy", "", "", "", "amy", "amy", "amy"});
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].verdict == Verdict::kGrant);
+  CHECK(r[1].verdict == Verdict::kDeny);  // second visit 0.4 s later: one cooldown deny, not one per frame
+  CHECK(r[1].visit == 2);
+  CHECK(r[1].reason.find("cooldown") != std::string::npos);
+  CHECK_FALSE(r[1].at_end);
+  // Votes do not carry over: a visit with a single amy frame after one with one amy frame.
+  VisitTracker w = tracker(0.1, 60, 0);
+  r = play_visits(w, {"amy", "", "", "amy", "", ""});
+  REQUIRE(r.size() == 2);  // each visit ended by the gap, each with 1 of 2 votes
+  CHECK(r[0].verdict == Verdict::kDeny);
+  CHECK(r[1].verdict == Verdict::kDeny);
+  CHECK(r[1].votes == 1);
+  CHECK(r[1].visit == 2);
+  // Max length 1 s: far faces for 2.5 s give 2 unknown verdicts (at 1 s and 2 s) + one at the end.
+  VisitTracker m = tracker(1.5, 1.0, 0);
+  r = play_visits(m, std::vector<std::string>(25, "far"));
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].end_reason == "max_length");
+  CHECK(r[0].frames == 10);
+  CHECK(r[1].visit == 2);
+  std::string err;
+  CHECK_FALSE(visit_options_valid(VisitOptions{2.0, 1.0}, &err));
+  CHECK_FALSE(visit_options_valid(VisitOptions{-1.0, 10.0}, &err));
+  CHECK(visit_options_valid(VisitOptions{1.5, 60.0}, &err));
 }

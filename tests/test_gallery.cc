@@ -17,28 +17,15 @@
 
 #include "runtime/base/crc32.h"
 #include "runtime/gallery/gallery.h"
+#include "test_util.h"
 
 namespace fg {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/fg_gallery_test_XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)!system(("rm -rf '" + path + "'").c_str()); }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using fg_test::read_bytes;
+using fg_test::TempDir;
+using fg_test::write_bytes;
 
-std::vector<uint8_t> read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-void write_all(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
 
 std::vector<float> random_embedding(std::mt19937* rng, size_t dim, float spread = 0.1f) {
   std::normal_distribution<float> n(0.f, spread);
@@ -78,7 +65,7 @@ std::string open_error(const std::string& path, const std::string& model_id = ""
 }
 
 TEST_CASE("enrol, list, info and embeddings survive a reopen (f32 and int8)") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   for (GalleryDtype dtype : {GalleryDtype::kF32, GalleryDtype::kS8}) {
     const std::string path = dir.file(dtype == GalleryDtype::kF32 ? "f.fgg" : "s.fgg");
     std::mt19937 rng(1);
@@ -115,7 +102,7 @@ TEST_CASE("enrol, list, info and embeddings survive a reopen (f32 and int8)") {
 }
 
 TEST_CASE("bad arguments give errors, not records") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   GalleryPtr g = make_gallery(dir.file("g.fgg"), GalleryDtype::kF32, 4);
   uint64_t id;
   const float ok[4] = {0.1f, 0.2f, 0.3f, 0.4f}, nan[4] = {0.1f, NAN, 0.f, 0.f};
@@ -145,7 +132,7 @@ TEST_CASE("bad arguments give errors, not records") {
 }
 
 TEST_CASE("a second writer is refused while the first holds the lock; readers are not") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   const std::string path = dir.file("g.fgg");
   GalleryPtr a = make_gallery(path, GalleryDtype::kF32, 8);
   GalleryOpenOptions o;
@@ -162,7 +149,7 @@ TEST_CASE("a second writer is refused while the first holds the lock; readers ar
 }
 
 TEST_CASE("model id mismatch is refused") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   make_gallery(dir.file("g.fgg"), GalleryDtype::kF32, 8);
   const std::string e = open_error(dir.file("g.fgg"), "encoder-B");
   MESSAGE(e);
@@ -172,7 +159,7 @@ TEST_CASE("model id mismatch is refused") {
 
 // Brute-force person ranking in double for checking gallery_identify.
 TEST_CASE("identify matches brute force: min over records, mean embedding, deletions, int8") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   std::mt19937 rng(5);
   const size_t kPersons = 40, dim = 128;
   std::vector<std::vector<float>> centers;
@@ -231,7 +218,7 @@ TEST_CASE("identify matches brute force: min over records, mean embedding, delet
 }
 
 TEST_CASE("remove and compact: ids kept, never reused, deleted records gone") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   const std::string path = dir.file("g.fgg");
   GalleryPtr g = make_gallery(path, GalleryDtype::kS8, 16);
   std::mt19937 rng(3);
@@ -261,7 +248,7 @@ TEST_CASE("remove and compact: ids kept, never reused, deleted records gone") {
 }
 
 TEST_CASE("corrupt headers: clear errors") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   const std::string path = dir.file("g.fgg"), bad = dir.file("bad.fgg");
   {
     GalleryPtr g = make_gallery(path, GalleryDtype::kF32, 8);
@@ -269,9 +256,9 @@ TEST_CASE("corrupt headers: clear errors") {
     uint64_t id;
     for (int i = 0; i < 3; ++i) REQUIRE(gallery_enroll(g.get(), "a", e.data(), 8, &id).is_ok());
   }
-  const std::vector<uint8_t> good = read_all(path);
+  const std::vector<uint8_t> good = read_bytes(path);
   auto expect = [&](std::vector<uint8_t> bytes, const char* needle) {
-    write_all(bad, bytes);
+    write_bytes(bad, bytes);
     const std::string e = open_error(bad);
     INFO("error was: " << e);
     CHECK(e.find(needle) != std::string::npos);
@@ -295,7 +282,7 @@ TEST_CASE("corrupt headers: clear errors") {
 }
 
 TEST_CASE("a torn tail at every byte is dropped; earlier records stay intact") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   const std::string path = dir.file("g.fgg"), cut = dir.file("cut.fgg");
   {
     GalleryPtr g = make_gallery(path, GalleryDtype::kF32, 8);
@@ -303,7 +290,7 @@ TEST_CASE("a torn tail at every byte is dropped; earlier records stay intact") {
     uint64_t id;
     for (int i = 0; i < 3; ++i) REQUIRE(gallery_enroll(g.get(), "a", e.data(), 8, &id).is_ok());
   }
-  const std::vector<uint8_t> good = read_all(path);
+  const std::vector<uint8_t> good = read_bytes(path);
   const size_t rs = gallery_info(*open_ok(path, false)).record_size;
   size_t failures = 0;
   for (size_t len = 128; len <= good.size(); ++len) {
@@ -311,7 +298,7 @@ TEST_CASE("a torn tail at every byte is dropped; earlier records stay intact") {
     const size_t whole = (len - 128) / rs;
     // A power cut can also leave the size extended with zeros: model that for whole lengths.
     if (len < good.size() && (len - 128) % rs == 0) b.resize(len + rs, 0);
-    write_all(cut, b);
+    write_bytes(cut, b);
     GalleryPtr w = open_ok(cut, true);  // the writer truncates the tail
     failures += gallery_info(*w).records != whole;
     uint64_t id;
@@ -324,7 +311,7 @@ TEST_CASE("a torn tail at every byte is dropped; earlier records stay intact") {
 }
 
 TEST_CASE("every single-byte flip: an error or a documented drop, never a crash or a lie") {
-  TempDir dir;
+  TempDir dir("fg_gallery_test");
   const std::string path = dir.file("g.fgg"), bad = dir.file("bad.fgg");
   {
     GalleryPtr g = make_gallery(path, GalleryDtype::kS8, 8);
@@ -332,13 +319,13 @@ TEST_CASE("every single-byte flip: an error or a documented drop, never a crash 
     uint64_t id;
     for (int i = 0; i < 3; ++i) REQUIRE(gallery_enroll(g.get(), "a", e.data(), 8, &id).is_ok());
   }
-  const std::vector<uint8_t> good = read_all(path);
+  const std::vector<uint8_t> good = read_bytes(path);
   const size_t rs = gallery_info(*open_ok(path, false)).record_size;
   size_t opened = 0, errors = 0, unexpected = 0;
   for (size_t at = 0; at < good.size(); ++at) {
     std::vector<uint8_t> b = good;
     b[at] ^= 0x5A;
-    write_all(bad, b);
+    write_bytes(bad, b);
     GalleryOpenOptions o;
     o.insecure = true;
     GalleryPtr g;

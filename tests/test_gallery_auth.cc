@@ -13,29 +13,16 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "test_util.h"
 #include "runtime/gallery/gallery_key.h"
 
 namespace fg {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/fg_gallery_auth_XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)!system(("rm -rf '" + path + "'").c_str()); }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using fg_test::read_bytes;
+using fg_test::TempDir;
+using fg_test::write_bytes;
 
-std::vector<uint8_t> read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-void write_all(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
 
 GalleryKey new_key(const TempDir& dir, const std::string& name) {
   GalleryKey k;
@@ -68,28 +55,28 @@ Status open_with(const std::string& path, const GalleryKey& key, GalleryPtr* g) 
 }  // namespace
 
 TEST_CASE("key files: 0600, never overwritten, loose permissions and wrong sizes refused") {
-  TempDir dir;
+  TempDir dir("fg_gallery_auth");
   REQUIRE(gallery_keygen(dir.file("k")).is_ok());
   struct stat st;
   REQUIRE(stat(dir.file("k").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  const std::vector<uint8_t> first = read_all(dir.file("k"));
+  const std::vector<uint8_t> first = read_bytes(dir.file("k"));
   CHECK(first.size() == 32);
   CHECK_FALSE(gallery_keygen(dir.file("k")).is_ok());
-  CHECK(read_all(dir.file("k")) == first);
+  CHECK(read_bytes(dir.file("k")) == first);
   GalleryKey k;
   chmod(dir.file("k").c_str(), 0604);
   Status s = gallery_key_load(dir.file("k"), &k);
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("chmod 600") != std::string::npos);
-  write_all(dir.file("short"), std::vector<uint8_t>(31, 1));
+  write_bytes(dir.file("short"), std::vector<uint8_t>(31, 1));
   chmod(dir.file("short").c_str(), 0600);
   CHECK_FALSE(gallery_key_load(dir.file("short"), &k).is_ok());
   CHECK_FALSE(gallery_key_load(dir.file("missing"), &k).is_ok());
 }
 
 TEST_CASE("v2: the right key opens, another key or none is refused, a moved record is rejected") {
-  TempDir dir;
+  TempDir dir("fg_gallery_auth");
   const GalleryKey a = new_key(dir, "a"), b = new_key(dir, "b");
   make(dir.file("g1.fgg"), a, 3, 0.1f);
   make(dir.file("g2.fgg"), a, 3, -0.1f);  // same key, another gallery
@@ -103,18 +90,18 @@ TEST_CASE("v2: the right key opens, another key or none is refused, a moved reco
   s = gallery_open(dir.file("g1.fgg"), GalleryOpenOptions{}, &g);
   CHECK(s.message().find("--gallery-key") != std::string::npos);
   // Record 2 of g2 pasted over record 2 of g1: valid CRC, valid MAC - for the other gallery.
-  std::vector<uint8_t> g1 = read_all(dir.file("g1.fgg"));
-  const std::vector<uint8_t> g2 = read_all(dir.file("g2.fgg"));
+  std::vector<uint8_t> g1 = read_bytes(dir.file("g1.fgg"));
+  const std::vector<uint8_t> g2 = read_bytes(dir.file("g2.fgg"));
   const size_t rs = gallery_info(*[&] { REQUIRE(open_with(dir.file("g2.fgg"), a, &g).is_ok()); return g.get(); }()).record_size;
   std::memcpy(&g1[128 + 1 * rs], &g2[128 + 1 * rs], rs);
-  write_all(dir.file("moved.fgg"), g1);
+  write_bytes(dir.file("moved.fgg"), g1);
   REQUIRE(open_with(dir.file("moved.fgg"), a, &g).is_ok());
   CHECK(gallery_info(*g).rejected_records == 1);
   CHECK(gallery_info(*g).live_records == 2);
 }
 
 TEST_CASE("v2: clearing a delete mark by hand does not bring the person back") {
-  TempDir dir;
+  TempDir dir("fg_gallery_auth");
   const GalleryKey a = new_key(dir, "a");
   make(dir.file("g.fgg"), a, 3, 0.1f);
   size_t rs = 0, meta = 0;
@@ -132,9 +119,9 @@ TEST_CASE("v2: clearing a delete mark by hand does not bring the person back") {
   REQUIRE(open_with(dir.file("g.fgg"), a, &g).is_ok());
   CHECK(gallery_info(*g).live_records == 2);
   meta = 8;  // int8 dim 8: meta starts at byte 8 of the record
-  std::vector<uint8_t> b = read_all(dir.file("g.fgg"));
+  std::vector<uint8_t> b = read_bytes(dir.file("g.fgg"));
   std::memset(&b[128 + 1 * rs + meta + kMetaFlags], 0, 4);  // flags back to live
-  write_all(dir.file("g.fgg"), b);
+  write_bytes(dir.file("g.fgg"), b);
   REQUIRE(open_with(dir.file("g.fgg"), a, &g).is_ok());
   CHECK(gallery_info(*g).live_records == 2);
   CHECK(gallery_info(*g).rejected_records == 1);
@@ -142,10 +129,10 @@ TEST_CASE("v2: clearing a delete mark by hand does not bring the person back") {
 }
 
 TEST_CASE("v2: every single-byte flip is an error, a dropped tail or a rejected record") {
-  TempDir dir;
+  TempDir dir("fg_gallery_auth");
   const GalleryKey a = new_key(dir, "a");
   make(dir.file("g.fgg"), a, 3, 0.1f);
-  const std::vector<uint8_t> good = read_all(dir.file("g.fgg"));
+  const std::vector<uint8_t> good = read_bytes(dir.file("g.fgg"));
   GalleryPtr ref;
   REQUIRE(open_with(dir.file("g.fgg"), a, &ref).is_ok());
   const std::vector<GalleryRecord> want = gallery_list(*ref);
@@ -153,7 +140,7 @@ TEST_CASE("v2: every single-byte flip is an error, a dropped tail or a rejected 
   for (size_t at = 0; at < good.size(); ++at) {
     std::vector<uint8_t> b = good;
     b[at] ^= 0x5A;
-    write_all(dir.file("bad.fgg"), b);
+    write_bytes(dir.file("bad.fgg"), b);
     GalleryPtr g;
     if (!open_with(dir.file("bad.fgg"), a, &g).is_ok()) {
       ++errors;

@@ -30,16 +30,6 @@ using namespace fg_test;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/fg_gallery_replace_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)!std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
-
 std::vector<float> embedding(uint32_t seed, size_t dim = 128) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> n(0.f, 0.1f);
@@ -65,12 +55,6 @@ std::string nearest(const fg::Gallery& g, const std::vector<float>& q) {
   std::vector<fg::IdentifyMatch> m;
   REQUIRE(fg::gallery_identify(g, q.data(), q.size(), fg::IdentifyOptions{}, &m).is_ok());
   return m.empty() ? "" : m[0].name;
-}
-
-std::vector<uint8_t> read_bytes_of(const std::string& path) { return read_bytes(path); }
-void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);  // in place: same inode, like cp
-  f.write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
 }
 
 // Appends a record the way an attacker with write access but no key would: a valid CRC, a
@@ -105,7 +89,7 @@ uint64_t append_forged(const std::string& path, const std::string& name, const s
 }  // namespace
 
 TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed refresh keeps it") {
-  TempDir dir;
+  TempDir dir("fg_gallery_replace");
   fg::GalleryKey key;
   REQUIRE(fg::gallery_keygen(dir.file("k")).is_ok());
   REQUIRE(fg::gallery_key_load(dir.file("k"), &key).is_ok());
@@ -117,7 +101,7 @@ TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed r
   REQUIRE(fg::gallery_open(live, o, &g).is_ok());
   const std::vector<float> q = embedding(100 + 17);
   CHECK(nearest(*g, q) == "person-17");
-  const std::vector<uint8_t> backup = read_bytes_of(live);
+  const std::vector<uint8_t> backup = read_bytes(live);
 
   // Shrunk under the reader: the scan still runs on the copy (an mmap reader got SIGBUS here).
   REQUIRE(::truncate(live.c_str(), 100) == 0);
@@ -131,7 +115,7 @@ TEST_CASE("a reader keeps its copy through truncate / overwrite / rm; a failed r
 
   // Overwritten in place with another valid gallery (cp backup.fgg live.fgg), then refreshed.
   make_gallery(other, key, 3, 900);
-  write_bytes(live, read_bytes_of(other));
+  write_bytes(live, read_bytes(other));
   CHECK(nearest(*g, q) == "person-17");
   REQUIRE(fg::gallery_refresh(g.get()).is_ok());
   CHECK(fg::gallery_info(*g).persons == 3);
@@ -168,23 +152,7 @@ std::string door_bin() { return bin_dir() + "/facegate-door"; }
 std::string frames_dir() { return env_or("FG_SOURCE_DIR", ".") + "/samples/frames"; }
 
 CommandResult run_door(const std::string& args) {
-  return run_command(exec_prefix() + " " + door_bin() + " --models " + model_dir() + " " + args + " </dev/null 2>&1");
-}
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(f, l);) lines.push_back(l);
-  return lines;
-}
-
-std::string field(const std::string& line, const std::string& key) {
-  const std::string k = "\"" + key + "\":";
-  const size_t at = line.find(k);
-  if (at == std::string::npos) return "";
-  size_t i = at + k.size();
-  if (line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
-  return line.substr(i, line.find_first_of(",}", i) - i);
+  return run_command(exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " " + args + " </dev/null 2>&1");
 }
 
 size_t count_lines(const std::vector<std::string>& lines, const std::string& key, const std::string& value) {
@@ -194,7 +162,7 @@ size_t count_lines(const std::vector<std::string>& lines, const std::string& key
 }
 
 struct DoorFixture {
-  TempDir dir;
+  TempDir dir{"fg_gallery_replace"};
   std::string key, gallery;
   bool ready = false;
 };
@@ -251,16 +219,16 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   append_forged(forged, "stuart", stuart_embedding(f));
   const std::string fd = frames_dir();
   const std::string frames = " --source " + fd + "/stuart1.png," + fd + "/stuart2.png," + fd + "/amy3.png," + fd +
-                             "/amy4.png --votes 1 --window 1 --cooldown 0 --quiet";
+                             "/amy4.png --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet";
   const std::string log = f.dir.file("forged.jsonl");
   CommandResult r = run_door("--gallery-key " + f.key + " --gallery " + forged + frames + " --log " + log);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  std::vector<std::string> lines = lines_of(log);
+  std::vector<std::string> lines = read_lines(log);
   size_t stuart_grants = 0, amy_grants = 0, rejected_events = 0;
   for (const std::string& l : lines) {
-    stuart_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
-    amy_grants += field(l, "decision") == "grant" && field(l, "person") == "amy";
+    stuart_grants += field(l, "decision") == "grant" && field(l, "name") == "stuart";
+    amy_grants += field(l, "decision") == "grant" && field(l, "name") == "amy";
     rejected_events += field(l, "event") == "gallery_rejected" && field(l, "records") == "1";
   }
   CHECK(stuart_grants == 0);
@@ -269,16 +237,16 @@ TEST_CASE("door: a forged record (valid CRC, no key) grants nothing and is logge
   CHECK(contains(r.out, "failed the MAC check"));
   // Control: without the MAC check the same file grants the forged person.
   const std::string weak_log = f.dir.file("forged-insecure.jsonl");
-  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --models " + model_dir() +
+  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() +
                   " --insecure-gallery --gallery " + forged + frames + " --log " + weak_log + " </dev/null 2>&1");
   REQUIRE(r.exit_code == 0);
-  lines = lines_of(weak_log);
+  lines = read_lines(weak_log);
   size_t weak_grants = 0;
-  for (const std::string& l : lines) weak_grants += field(l, "decision") == "grant" && field(l, "person") == "stuart";
+  for (const std::string& l : lines) weak_grants += field(l, "decision") == "grant" && field(l, "name") == "stuart";
   CHECK(weak_grants >= 1);
   CHECK(count_lines(lines, "event", "gallery_insecure") == 1);
   // And no key at all is a startup error, not a silent insecure run.
-  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --models " + model_dir() +
+  r = run_command("env -u FG_GALLERY_KEY " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() +
                   " --gallery " + forged + frames + " </dev/null 2>&1");
   CHECK(r.exit_code == 3);
   CHECK(contains(r.out, "--gallery-key"));
@@ -292,9 +260,9 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   write_bytes(backup, read_bytes(f.gallery));
   const std::string log = f.dir.file("replace.jsonl");
   const std::string fd = frames_dir();
-  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --models " + model_dir() + " --gallery-key " +
+  const std::string cmd = "exec " + exec_prefix() + " " + door_bin() + " --liveness off --models " + model_dir() + " --gallery-key " +
                           f.key + " --gallery " + live + " --source " + fd + "/amy3.png," + fd + "/amy4.png," + fd +
-                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --quiet --log " + log +
+                          "/stuart1.png --loop 0 --votes 1 --window 1 --cooldown 0 --visit-gap 0 --quiet --log " + log +
                           " >/dev/null 2>&1 </dev/null";
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
@@ -304,13 +272,13 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   }
   auto wait_lines = [&](size_t n) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (lines_of(log).size() < n && std::chrono::steady_clock::now() < deadline)
+    while (read_lines(log).size() < n && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
   // Each step: change the file, let the door poll it (once a second) and decide a few frames.
   auto step = [&](const std::string& shell) {
     REQUIRE(std::system(shell.c_str()) == 0);
-    const size_t before = lines_of(log).size();
+    const size_t before = read_lines(log).size();
     std::this_thread::sleep_for(std::chrono::milliseconds(1300));
     wait_lines(before + 3);
   };
@@ -337,7 +305,7 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
   }
   CHECK(WIFEXITED(status));  // not killed by SIGBUS
   CHECK(WEXITSTATUS(status) == 0);
-  const std::vector<std::string> lines = lines_of(log);
+  const std::vector<std::string> lines = read_lines(log);
   REQUIRE(!lines.empty());
   CHECK(field(lines.back(), "event") == "stop");
   size_t file_rejected = 0, changed = 0, grants_while_broken = 0, stuart_grants = 0;
@@ -349,8 +317,8 @@ TEST_CASE("door: truncate / cp / rm of the gallery while it runs: no crash, last
     }
     if (field(l, "event") == "gallery_changed") ++changed, broken = false;
     if (field(l, "decision") == "grant") {
-      grants_while_broken += broken && field(l, "person") == "amy";
-      stuart_grants += field(l, "person") == "stuart";
+      grants_while_broken += broken && field(l, "name") == "amy";
+      stuart_grants += field(l, "name") == "stuart";
     }
   }
   MESSAGE(lines.size() << " log lines: " << file_rejected << " files refused, " << changed << " changes, "

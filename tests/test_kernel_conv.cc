@@ -57,6 +57,10 @@ std::vector<Conv2dShape> test_shapes() {
       make_shape(4, 4, 256, 256, 3, 2, false), // one pixel, block-outer: the 1-row kernel
       make_shape(3, 3, 5, 40, 3, 1, true),     // 1-row tile, in_c 5 (k remainders), nc 40
       make_shape(1, 1, 19, 33, 3, 1, true),    // 1x1 map, SAME 3x3: padding taps, 1 row
+      make_shape(5, 5, 24, 17, 3, 1, true),    // c16: one 16 group + the 8-wide last group
+      make_shape(4, 3, 8, 9, 1, 1, false),     // c16: only the 8-wide group, odd pixel count
+      make_shape(3, 5, 512, 520, 1, 1, false), // pointwise row pointers, f32 block-outer, 15 px
+      make_shape(7, 6, 16, 24, 1, 2, false),   // 1x1 stride 2: not the pointwise shortcut
   };
 }
 
@@ -154,8 +158,8 @@ void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::ve
   for (size_t vi = 0; vi < count; ++vi) {
     const Qs8ConvVariant& v = variants[vi];
     if (!cpu_has_isa(v.isa)) continue;
-    std::vector<uint8_t> packed(qs8_conv_packed_size(s, v.nr));
-    REQUIRE(qs8_conv_pack(s, v.nr, w.data(), b.data(), q, packed.data()).is_ok());
+    std::vector<uint8_t> packed(qs8_conv_packed_size(s, v.nr, v.kr));
+    REQUIRE(qs8_conv_pack(s, v.nr, w.data(), b.data(), q, packed.data(), v.kr).is_ok());
     std::vector<int8_t> got(out_size(s), 99);
     qs8_conv_run(v, s, x.data(), packed.data(), p, got.data());
     int bad = 0;
@@ -164,6 +168,15 @@ void check_qs8(const Conv2dShape& s, const std::vector<int8_t>& x, const std::ve
         FAIL_CHECK(std::string(v.name) << " " << label << " " << describe(s) << " [" << i << "] got "
                           << int(got[i]) << " want " << int(ref[i]));
     CHECK(bad == 0);
+    // The same outputs from the prepared row-pointer table (built once, as the native
+    // backend does), run in two ranges as threads would.
+    std::vector<const int8_t*> rows(qs8_conv_rows_size(v, s));
+    qs8_conv_rows_build(v, s, x.data(), packed.data(), rows.data());
+    std::vector<int8_t> again(out_size(s), 99);
+    const int n = qs8_conv_outer_count(v, s);
+    qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), 0, n / 2, rows.data());
+    qs8_conv_run_range(v, s, x.data(), packed.data(), p, again.data(), n / 2, n, rows.data());
+    CHECK_MESSAGE(again == got, v.name << " " << label << " " << describe(s) << ": row table differs");
   }
 }
 
@@ -241,6 +254,46 @@ TEST_CASE("qs8 pack rejects bad quantisation") {
   CHECK_FALSE(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data()).is_ok());
   sw[2] = 0.1f, q.weight_scales = nullptr;
   CHECK_FALSE(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data()).is_ok());
+}
+
+// The c16 kernels add two int8 x int8 products in int16: with w = -128 and x = -128 twice
+// that is 32768, one past int16. Their layout therefore refuses -128, and the dispatch for
+// such weights falls back to a c4 variant.
+TEST_CASE("qs8 c16 layout refuses weight -128; qs8_conv_pick_for falls back to c4") {
+  Conv2dShape s = make_shape(4, 4, 16, 8, 1, 1, false);
+  std::vector<int8_t> w(w_size(s), 127);
+  std::vector<float> sw(8, 0.1f);
+  Qs8ConvQuant q;
+  q.weight_scales = sw.data();
+  std::vector<uint8_t> packed(qs8_conv_packed_size(s, 8, 16));
+  CHECK(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data(), 16).is_ok());
+  CHECK(qs8_conv_weights_fit_pairs(w.data(), w.size()));
+  CHECK(&qs8_conv_pick_for(w.data(), w.size()) == &qs8_conv_pick());
+  w[5] = -128;
+  CHECK_FALSE(qs8_conv_weights_fit_pairs(w.data(), w.size()));
+  CHECK_FALSE(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data(), 16).is_ok());
+  CHECK(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data(), 4).is_ok());
+  CHECK(qs8_conv_pick_for(w.data(), w.size()).kr == 4);
+  CHECK_FALSE(qs8_conv_pack(s, 8, w.data(), nullptr, q, packed.data(), 8).is_ok());  // no such kr
+}
+
+// The worst case the pair trick must survive: every product at +-127*128 (x = -128, w = -127
+// and x = 127, w = 127 ...), K = 64 (4 groups of 16 per tap), zero point 0: exact vs reference.
+TEST_CASE("qs8 conv c16: largest pair products stay exact") {
+  const Conv2dShape s = make_shape(3, 3, 64, 16, 3, 1, true);
+  for (int xv : {-128, 127}) {
+    for (int wv : {-127, 127}) {
+      std::vector<int8_t> x(in_size(s) + kConvInputOverreadBytes, static_cast<int8_t>(xv));
+      std::vector<int8_t> w(w_size(s), static_cast<int8_t>(wv));
+      std::vector<int32_t> b(s.out_c, 0);
+      std::vector<float> sw(s.out_c, 1.f / 127);
+      Qs8ConvQuant q;
+      q.input_zero_point = 0, q.input_scale = 1.f / 128, q.weight_scales = sw.data();
+      q.output_scale = 8.f;  // |real| <= 576 -> +-72 steps: inside the int8 range, not clamped
+      Qs8ConvParams p;
+      check_qs8(s, x, w, b, q, p, "pair extremes");
+    }
+  }
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ std::vector<Conv2dShape> shapes() {
           dw_shape(6, 3, 29, 3, 2, 1, 1, 3, 2), dw_shape(3, 3, 16, 3, 1, 1, 1, 3, 3),
           dw_shape(5, 40, 16, 3, 1, 1, 1, 5, 40), dw_shape(7, 41, 64, 3, 2, 1, 1, 4, 21),
           dw_shape(4, 33, 3, 3, 2, 0, 0, 1, 16), dw_shape(6, 37, 1, 3, 1, 1, 1, 6, 37),
-          dw_shape(9, 12, 29, 5, 1, 2, 2, 9, 12), dw_shape(8, 19, 29, 3, 2, 0, 0, 4, 10)};
+          dw_shape(9, 12, 29, 5, 1, 2, 2, 9, 12), dw_shape(8, 19, 29, 3, 2, 0, 0, 4, 10),
+          dw_shape(4, 5, 8, 3, 1, 1, 1, 4, 5)};  // 3x3 s1 sliding rows: 3 pixels, c = 8
 }
 
 size_t n_taps(const Conv2dShape& s) { return size_t(s.kernel_h) * s.kernel_w; }
@@ -106,6 +107,10 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
         std::vector<int8_t> x(n_in(s)), w(n_taps(s) * s.in_c), r(n_out(s));
         for (auto& e : x) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
         for (auto& e : w) e = int8_t(pattern == 0 ? i8(rng) : pattern == 1 ? -128 : 127);
+        // Pair variants need weights in [-127, 127] (the pick skips them otherwise): their
+        // extreme is -127, the largest pair sum (2 x -128 x -127) then.
+        if (vs[vi].pairs)
+          for (auto& e : w) e = e == -128 ? int8_t(-127) : e;
         for (auto& e : r) e = int8_t(i8(rng));
         std::vector<int32_t> b(s.in_c);
         for (auto& e : b) e = bias(rng);
@@ -134,6 +139,14 @@ TEST_CASE("qs8 dwconv variants match the reference bit for bit") {
       }
     }
   }
+}
+
+TEST_CASE("qs8 dwconv pick skips pair variants for weight -128") {
+  const int8_t fits[] = {127, -127, 5}, not_fits[] = {127, -128, 5};
+  CHECK(&qs8_dwconv_pick_for(fits, 3) == &qs8_dwconv_pick());
+  const Qs8DwconvVariant& v = qs8_dwconv_pick_for(not_fits, 3);
+  CHECK_FALSE(v.pairs);
+  CHECK(cpu_has_isa(v.isa));
 }
 
 // Today's per-pixel path, written out here: every pixel through the pixel kernel.

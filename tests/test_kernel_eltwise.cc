@@ -67,9 +67,13 @@ TEST_CASE("add variants match the reference") {
     Qs8AddQuant q;
     q.a_zero_point = -7, q.b_zero_point = 12, q.output_zero_point = -128;
     q.a_scale = 0.8f, q.b_scale = 0.55f;
-    for (int relu = 0; relu < 2; ++relu) {
+    for (int relu = 0; relu < 3; ++relu) {
       q.output_min = relu ? int8_t(-128) : int8_t(-128);
       q.output_zero_point = relu ? -128 : 3;
+      q.output_max = 127;
+      // Clamp bounds inside the int8 range (relu at zy = 3, a relu6-like top): the NEON
+      // kernel clamps after rounding and must agree with the reference's clamp-then-round.
+      if (relu == 2) q.output_zero_point = 3, q.output_min = 3, q.output_max = 100;
       std::vector<int8_t> ref(no);
       qs8_add_zero_extend__reference(s, qa.data(), qb.data(), q, ref.data());
       for (size_t i = 0; i < nq; ++i) {

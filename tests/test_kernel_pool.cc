@@ -36,7 +36,8 @@ std::vector<Pool2dShape> shapes() {
           pool_shape(6, 45, 1, 2, 1, 0, 6, 45), pool_shape(11, 30, 16, 5, 2, 2, 6, 15),
           // 2x2 s2 on 16 channels (qs8 max packs pixels): odd run lengths, padded top row
           pool_shape(9, 21, 16, 2, 2, 1, 5, 11), pool_shape(4, 14, 16, 2, 2, 0, 2, 7),
-          Pool2dShape{3, 14, 16, 3, 6, 1, 4, 1, 2, 0, 0}};  // 1x4 s2: same cell layout test
+          Pool2dShape{3, 14, 16, 3, 6, 1, 4, 1, 2, 0, 0},  // 1x4 s2: same cell layout test
+          pool_shape(6, 8, 48, 2, 2, 0, 3, 4)};  // 2x2 max over 3 blocks of 16 channels
 }
 
 TEST_CASE("pool_check") {

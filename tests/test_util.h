@@ -96,6 +96,45 @@ inline std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
+// Rewrites the file in place (same inode, as cp does), which readers holding it open see.
+inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+// The lines of a text file (an audit log, a door's output); empty when it cannot be read.
+inline std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(f, l);) lines.push_back(l);
+  return lines;
+}
+
+// The value of "key" in a flat JSON line (first occurrence): a string's contents or a
+// number's text; "" when absent. For audit lines, whose fields are known and unescaped.
+inline std::string field(const std::string& line, const std::string& key) {
+  const std::string k = "\"" + key + "\":";
+  const size_t at = line.find(k);
+  if (at == std::string::npos) return "";
+  const size_t i = at + k.size();
+  if (i < line.size() && line[i] == '"') return line.substr(i + 1, line.find('"', i + 1) - i - 1);
+  return line.substr(i, line.find_first_of(",}", i) - i);
+}
+
+// A fresh directory under /tmp, removed with everything in it when the test ends.
+struct TempDir {
+  std::string path;
+  explicit TempDir(const std::string& prefix = "fg_test") {
+    std::string tmpl = "/tmp/" + prefix + "_XXXXXX";
+    REQUIRE(::mkdtemp(&tmpl[0]) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { (void)!std::system(("rm -rf '" + path + "'").c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return path + "/" + name; }
+};
+
 inline std::vector<float> read_f32(const std::string& path) {
   const std::vector<uint8_t> b = read_bytes(path);
   std::vector<float> v(b.size() / 4);

@@ -22,7 +22,9 @@ done
 
 mkdir -p "$OUT"
 targets="fg_arm_cost_drive fg_arm_cost_plugtest fg_models"
-grep -q '^FG_HAVE_XNNPACK:INTERNAL=ON' "$B/CMakeCache.txt" && targets="$targets fg_arm_cost_mbv1"
+# fg_arm_cost_mbv1 exists when the build found XNNPACK (FG_HAVE_XNNPACK is a plain variable,
+# not in CMakeCache.txt: ask the build for its targets).
+cmake --build "$B" --target help 2>/dev/null | grep -q 'fg_arm_cost_mbv1' && targets="$targets fg_arm_cost_mbv1"
 cmake --build "$B" --target $targets > "$OUT/build.log" 2>&1 || {
   cat "$OUT/build.log" >&2; echo "build.sh: cmake --build $B failed" >&2; exit 1; }
 

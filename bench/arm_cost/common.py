@@ -1,10 +1,12 @@
 """Shared by the arm_cost Python scripts: nets, MACs per net, run-file names."""
 import json, os, re
 
-NETS = ['recognition', 'recognition_int8', 'detector', 'detector_int8', 'landmark68', 'landmark68_int8']
+NETS = ['recognition', 'recognition_int8', 'detector', 'detector_int8', 'landmark68', 'landmark68_int8',
+        'minifasnet_v2_2.7', 'minifasnet_v2_2.7_int8', 'minifasnet_v1se_4.0', 'minifasnet_v1se_4.0_int8']
 # MACs per inference (README's model table; detector at its default 416x416). An int8 net has
 # the MACs of its f32 net. mbv1, the calibration workload, counts its 27 convolutions only.
-MACS = {'recognition': 270.9e6, 'detector': 198.8e6, 'landmark68': 51.6e6, 'mbv1': 567.7e6}
+MACS = {'recognition': 270.9e6, 'detector': 198.8e6, 'landmark68': 51.6e6, 'mbv1': 567.7e6,
+        'minifasnet_v2_2.7': 40.72e6, 'minifasnet_v1se_4.0': 40.88e6}   # liveness nets (docs/liveness.md)
 RUN = re.compile(r'(.+?)\.(.+)\.(native|xnnpack|f32|qc8)\.N(\d+)$')   # <cpu>.<net>.<backend>.N<n>
 CLS = ['dot', 'mlal', 'fmla', 'widen', 'vec', 'fpsc', 'ldv', 'ldg', 'int', 'br']
 

@@ -8,7 +8,7 @@
 #   OUT        plugin dir from build.sh (default build/arm-cost); raw results go to
 #              $OUT/counts/<cpu>.<net>.<backend>.N<n>.{log,tb,maps}
 #   CPUS       qemu -cpu models (default "cortex-a72 cortex-a76"; "max" also works)
-#   NETS       default: the six nets below;  BACKENDS  default "native xnnpack"
+#   NETS       default: the ten nets below (f32 + int8);  BACKENDS  default "native xnnpack"
 #   NS         inferences in the region (default 1; NS="1 5" adds the determinism check)
 #   MBV1=1     also the XNNPACK MobileNet v1 calibration workload (f32 and qc8)
 #   JOBS       parallel qemu runs (default: nproc)
@@ -41,7 +41,8 @@ B=${1:-build/aarch64}
 SYSROOT=${SYSROOT:-build/sysroot-arm64}
 OUT=${OUT:-build/arm-cost}
 CPUS=${CPUS:-cortex-a72 cortex-a76}
-NETS=${NETS:-recognition recognition_int8 detector detector_int8 landmark68 landmark68_int8}
+NETS=${NETS:-recognition recognition_int8 detector detector_int8 landmark68 landmark68_int8
+  minifasnet_v2_2.7 minifasnet_v2_2.7_int8 minifasnet_v1se_4.0 minifasnet_v1se_4.0_int8}
 BACKENDS=${BACKENDS:-native xnnpack}
 NS=${NS:-1}
 JOBS=${JOBS:-$(nproc)}

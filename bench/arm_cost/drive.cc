@@ -6,6 +6,7 @@
 //
 // Usage: fg_arm_cost_drive MODEL.fgm native|xnnpack N [MAPS_OUT]
 //   MAPS_OUT: copy of /proc/self/maps, for attributing the plugin's per-block dump to symbols.
+//   FG_ARM_COST_OP=i (env): the region holds op i of each run only (the per-op split; ops.sh).
 // Exit: 0 ok, 2 usage, 3 bad input (unreadable/invalid model, backend unavailable).
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -57,12 +58,35 @@ int main(int argc, char** argv) {
   float* x = fg::net_input(net);
   for (int64_t i = 0; i < in.elements; ++i) x[i] = static_cast<float>((i * 37) % 255) / 255.f - 0.5f;
   fg::net_run(net);
-  syscall(SYS_getpid, kRegionStart);
-  for (long r = 0; r < n; ++r) fg::net_run(net);
-  syscall(SYS_getpid, kRegionStop);
+  const char* op_env = std::getenv("FG_ARM_COST_OP");
+  if (op_env) {
+    const long only = std::strtol(op_env, nullptr, 10);
+    uint8_t* arena = net.arena.data();
+    for (long r = 0; r < n; ++r)
+      for (size_t i = 0; i < net.ops.size(); ++i) {
+        const bool in_region = static_cast<long>(i) == only;
+        if (in_region) syscall(SYS_getpid, kRegionStart);
+        net.ops[i].run(net.ops[i], arena);
+        if (in_region) syscall(SYS_getpid, kRegionStop);
+      }
+  } else {
+    syscall(SYS_getpid, kRegionStart);
+    for (long r = 0; r < n; ++r) fg::net_run(net);
+    syscall(SYS_getpid, kRegionStop);
+  }
   std::printf("cpu: %s\nout0 %g\n", fg::cpu_features_summary().c_str(), fg::net_output(net)[0]);
+  std::printf("ops %zu\n", net.ops.size());
   if (opt.backend == fg::Backend::kNative)
-    for (size_t i = 0; i < net.ops.size(); ++i) std::printf("op %zu %s\n", i, net.ops[i].kernel_name);
+    for (size_t i = 0; i < net.ops.size(); ++i) {
+      const fg::PreparedOp& op = net.ops[i];
+      auto dims = [](const fg::TensorInfo* t) {
+        std::string d;
+        for (int k = 0; t && k < t->rank; ++k) d += (k ? "x" : "") + std::to_string(t->dims[k]);
+        return d;
+      };
+      std::printf("op %zu %s %s -> %s w %s\n", i, op.kernel_name, dims(op.in[0]).c_str(),
+                  dims(op.out).c_str(), dims(op.in[1]).c_str());
+    }
   if (argc == 5) {
     std::ifstream maps("/proc/self/maps");
     std::ofstream o(argv[4]);

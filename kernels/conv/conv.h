@@ -18,9 +18,15 @@
 //     u8 = x+128 to vpdpbusd), scale[NR] (f32 requant scale), then
 //     w[tap][in_c4/4][NR][4] int8 (in_c4 = in_c rounded up to 4, extra k are zero);
 //     then one row of in_c4 bytes all equal to the input zero point (the padding value).
-// - Reads past the end: qs8 kernels read activations 4 bytes at a time, so when in_c % 4
-//   != 0 they read up to 3 bytes past a pixel (the values meet zero weights). The input
-//   buffer must therefore stay readable kConvInputOverreadBytes past its end.
+//   qs8 packed with kr = 16 (the 8-bit multiply pair kernels, *c16*): the same block header,
+//     then per tap the k in groups of 16, w[group][NR][16] int8; in_c is rounded up to 8 and
+//     the last group is w[NR][8] when in_c % 16 is in (0, 8]; the padding row is in_c8 bytes.
+//     Weights must lie in [-127, 127] (a pair of int8 products then fits int16): the pack
+//     rejects -128, and qs8_conv_pick_for (conv_variants.h) skips such variants for it.
+// - Reads past the end: qs8 kernels read activations 4 (c16: 8 or 16; neondot: 16) bytes at
+//   a time, so they read up to 3 (c16: 7; neondot: 15) bytes past a pixel (the values meet
+//   zero weights or unused lanes). The input buffer must therefore stay readable
+//   kConvInputOverreadBytes past its end; the packed padding row has the same slack.
 // - Alignment: none required (unaligned loads); 64-byte aligned buffers are faster.
 // - Residual: optional tensor with the output's shape added before the activation
 //   (the recognition net's relu(conv2(y) + x)).
@@ -54,10 +60,13 @@ size_t f32_conv_packed_size(const Conv2dShape& s, int nr);  // in floats
 void f32_conv_pack(const Conv2dShape& s, int nr, const float* weights, const float* bias,
                    float* packed);
 
-size_t qs8_conv_packed_size(const Conv2dShape& s, int nr);  // in bytes
+// True when no weight is -128 (the c16 layout's precondition, see above).
+bool qs8_conv_weights_fit_pairs(const int8_t* weights, size_t n);
+// kr = the variant's k-group (Qs8ConvVariant::kr): 4 (c4) or 16 (c16).
+size_t qs8_conv_packed_size(const Conv2dShape& s, int nr, int kr = 4);  // in bytes
 // weights HWIO int8, bias int32 [out_c] (in units of sx*sw[oc]) or null.
 Status qs8_conv_pack(const Conv2dShape& s, int nr, const int8_t* weights, const int32_t* bias,
-                     const Qs8ConvQuant& q, void* packed);
+                     const Qs8ConvQuant& q, void* packed, int kr = 4);
 
 // Micro-kernels: one MR x NR output tile. `a` holds taps*MR row pointers, tap-major
 // (a[t*MR + m]); rows m >= mr repeat a valid pointer and are computed but not stored.
@@ -90,8 +99,15 @@ void f32_conv_run_range(const F32ConvVariant& v, const Conv2dShape& s, const flo
                         const float* packed, const F32ConvParams& p, float* output, int begin,
                         int end);
 int qs8_conv_outer_count(const Qs8ConvVariant& v, const Conv2dShape& s);
+// `rows`: null (each tile's row pointers are built on the stack as it runs), or the table of
+// qs8_conv_rows_build for this very `input` and `packed` (the indirection buffer: built once
+// at prepare for the arena's input address, it removes the per-run pointer arithmetic).
 void qs8_conv_run_range(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
                         const void* packed, const Qs8ConvParams& p, int8_t* output, int begin,
-                        int end);
+                        int end, const int8_t* const* rows = nullptr);
+// Pointers in the table: tiles x taps x MR (tile-major, each tile laid out as in the run).
+size_t qs8_conv_rows_size(const Qs8ConvVariant& v, const Conv2dShape& s);
+void qs8_conv_rows_build(const Qs8ConvVariant& v, const Conv2dShape& s, const int8_t* input,
+                         const void* packed, const int8_t** rows);
 
 }  // namespace fg

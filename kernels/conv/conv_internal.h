@@ -12,6 +12,11 @@ namespace fg {
 constexpr int kMaxConvMr = 16;     // largest micro-kernel tile height
 
 inline int round_up4(int v) { return (v + 3) & ~3; }
+inline int round_up8(int v) { return (v + 7) & ~7; }
+
+// Packed k per tap of a qs8 layout with k-group kr (conv.h): c4 rounds in_c up to 4, c16 up
+// to 8 (groups of 16, the last one 8 wide when in_c % 16 is in (0, 8]).
+inline int qs8_conv_packed_kc(int in_c, int kr) { return kr == 16 ? round_up8(in_c) : round_up4(in_c); }
 
 // The shape the packer and driver actually work with. When a layer has few input channels
 // and needs no horizontal padding (the stems: 7x7 s2 VALID on RGB, 3x3 VALID on RGB), the
@@ -33,9 +38,9 @@ inline Conv2dShape conv_packing_shape(const Conv2dShape& s) {
 inline size_t f32_conv_block_floats(const Conv2dShape& s, int nr) {
   return static_cast<size_t>(nr) * (1 + static_cast<size_t>(s.kernel_h) * s.kernel_w * s.in_c);
 }
-inline size_t qs8_conv_block_bytes(const Conv2dShape& s, int nr) {
+inline size_t qs8_conv_block_bytes(const Conv2dShape& s, int nr, int kr = 4) {
   return static_cast<size_t>(nr) *
-         (12 + static_cast<size_t>(s.kernel_h) * s.kernel_w * round_up4(s.in_c));
+         (12 + static_cast<size_t>(s.kernel_h) * s.kernel_w * qs8_conv_packed_kc(s.in_c, kr));
 }
 
 // Offsets inside one qs8 channel block (conv.h): bias_s[nr], bias_u[nr], scale[nr], w.

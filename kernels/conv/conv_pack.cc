@@ -9,6 +9,12 @@
 
 namespace fg {
 
+bool qs8_conv_weights_fit_pairs(const int8_t* w, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (w[i] == -128) return false;
+  return true;
+}
+
 Status conv_check(const Conv2dShape& s) {
   if (s.depthwise) return Status::error("conv shape: depthwise shape given to the dense conv");
   return conv_window_check(s);
@@ -44,15 +50,20 @@ void f32_conv_pack(const Conv2dShape& shape, int nr, const float* weights, const
   std::memset(out, 0, sizeof(float) * s.in_c);  // the padding row
 }
 
-size_t qs8_conv_packed_size(const Conv2dShape& shape, int nr) {
+size_t qs8_conv_packed_size(const Conv2dShape& shape, int nr, int kr) {
   const Conv2dShape s = conv_packing_shape(shape);
   const size_t blocks = (s.out_c + nr - 1) / nr;
-  return blocks * qs8_conv_block_bytes(s, nr) + round_up4(s.in_c);
+  // The padding row stands for an input pixel: as readable past its end as the input.
+  return blocks * qs8_conv_block_bytes(s, nr, kr) + qs8_conv_packed_kc(s.in_c, kr) + kConvInputOverreadBytes;
 }
 
 Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
-                     const int32_t* bias, const Qs8ConvQuant& q, void* packed) {
+                     const int32_t* bias, const Qs8ConvQuant& q, void* packed, int kr) {
   const Conv2dShape s = conv_packing_shape(shape);
+  if (kr != 4 && kr != 16) return Status::error("qs8 conv: k-group must be 4 or 16");
+  if (kr == 16 && !qs8_conv_weights_fit_pairs(weights, static_cast<size_t>(s.kernel_h) * s.kernel_w *
+                                                            s.in_c * s.out_c))
+    return Status::error("qs8 conv: weight -128 in a c16 (8-bit pair) layout, which needs [-127, 127]");
   if (q.input_zero_point < -128 || q.input_zero_point > 127)
     return Status::error("qs8 conv: input zero point outside [-128, 127]");
   if (!q.weight_scales) return Status::error("qs8 conv: weight scales missing");
@@ -60,7 +71,7 @@ Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
       !std::isfinite(q.output_scale))
     return Status::error("qs8 conv: input/output scale must be finite and positive");
   const size_t taps = static_cast<size_t>(s.kernel_h) * s.kernel_w;
-  const int kc4 = round_up4(s.in_c);
+  const int kcp = qs8_conv_packed_kc(s.in_c, kr);
   const int blocks = (s.out_c + nr - 1) / nr;
   uint8_t* out = static_cast<uint8_t*>(packed);
   for (int b = 0; b < blocks; ++b) {
@@ -91,10 +102,11 @@ Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
       scale[j] = sc;
     }
     for (size_t t = 0; t < taps; ++t) {
-      for (int k = 0; k < kc4; k += 4) {
+      for (int k = 0; k < kcp; k += kr) {
+        const int g = kcp - k < kr ? kcp - k : kr;  // c16: the last group may be 8 wide
         for (int j = 0; j < nr; ++j) {
           const int oc = b * nr + j;
-          for (int i = 0; i < 4; ++i) {
+          for (int i = 0; i < g; ++i) {
             const int ic = k + i;
             *w++ = (oc < s.out_c && ic < s.in_c)
                        ? weights[(t * s.in_c + ic) * s.out_c + oc] : int8_t{0};
@@ -102,9 +114,10 @@ Status qs8_conv_pack(const Conv2dShape& shape, int nr, const int8_t* weights,
         }
       }
     }
-    out += qs8_conv_block_bytes(s, nr);
+    out += qs8_conv_block_bytes(s, nr, kr);
   }
-  std::memset(out, static_cast<int8_t>(q.input_zero_point), kc4);  // the padding row
+  std::memset(out, static_cast<int8_t>(q.input_zero_point), kcp);  // the padding row
+  std::memset(out + kcp, 0, kConvInputOverreadBytes);
   return Status::ok();
 }
 

@@ -30,6 +30,9 @@ const Qs8DwconvVariant kQs8[] = {
     {"qs8_dwconv_c16__avx512", Isa::kAvx512, qs8_dwconv_c16__avx512, qs8_dwconv_row_c16__avx512},
     {"qs8_dwconv_c16__avx2", Isa::kAvx2, qs8_dwconv_c16__avx2, qs8_dwconv_row_c16__avx2},
 #elif defined(__aarch64__) || defined(__arm__)
+#if defined(__aarch64__)
+    {"qs8_dwconv_c16pair__neon", Isa::kNeon, qs8_dwconv_c16pair__neon, qs8_dwconv_row_c16pair__neon, true},
+#endif
     {"qs8_dwconv_c16__neon", Isa::kNeon, qs8_dwconv_c16__neon, qs8_dwconv_row_c16__neon},
 #endif
     {"qs8_dwconv_c16__scalar", Isa::kScalar, qs8_dwconv_c16__scalar, qs8_dwconv_row_c16__scalar},
@@ -91,6 +94,16 @@ VariantList<F32DwconvVariant> f32_dwconv_variants() { return kF32; }
 VariantList<Qs8DwconvVariant> qs8_dwconv_variants() { return kQs8; }
 const F32DwconvVariant& f32_dwconv_pick() { return pick_variant(kF32); }
 const Qs8DwconvVariant& qs8_dwconv_pick() { return pick_variant(kQs8); }
+
+const Qs8DwconvVariant& qs8_dwconv_pick_for(const int8_t* weights, size_t n) {
+  const Qs8DwconvVariant& best = qs8_dwconv_pick();
+  bool has_min = false;
+  for (size_t i = 0; i < n && !has_min; ++i) has_min = weights[i] == -128;
+  if (!best.pairs || !has_min) return best;
+  for (const Qs8DwconvVariant& v : kQs8)
+    if (!v.pairs && cpu_has_isa(v.isa)) return v;
+  return best;  // unreachable: the scalar variant is always listed and runnable
+}
 
 Status dwconv_check(const Conv2dShape& s) {
   if (!s.depthwise || s.in_c != s.out_c)

@@ -54,13 +54,16 @@ using Qs8DwconvRowUkernel = void (*)(int n, size_t step, int c, int c_pad, int t
                                      const int8_t* res, const Qs8ConvParams& p);
 
 struct F32DwconvVariant { const char* name; Isa isa; F32DwconvUkernel ukernel; F32DwconvRowUkernel row; };
-struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; Qs8DwconvRowUkernel row; };
+// pairs: adds two taps' int8 products in int16, so no weight may be -128 (qs8_dwconv_pick_for).
+struct Qs8DwconvVariant { const char* name; Isa isa; Qs8DwconvUkernel ukernel; Qs8DwconvRowUkernel row; bool pairs = false; };
 
 // The one variant list per dtype (best first) and dispatch.
 VariantList<F32DwconvVariant> f32_dwconv_variants();
 VariantList<Qs8DwconvVariant> qs8_dwconv_variants();
 const F32DwconvVariant& f32_dwconv_pick();
 const Qs8DwconvVariant& qs8_dwconv_pick();
+// The best variant for these HWIO weights: skips pair variants when a weight is -128.
+const Qs8DwconvVariant& qs8_dwconv_pick_for(const int8_t* weights, size_t n);
 
 void f32_dwconv_run(const F32DwconvVariant& v, const Conv2dShape& s, const float* input,
                     const float* packed, const F32ConvParams& p, float* output);
@@ -91,6 +94,12 @@ void qs8_dwconv_c16__avx2(int c, int c_pad, int taps, const int8_t* const* a,
 void qs8_dwconv_c16__neon(int c, int c_pad, int taps, const int8_t* const* a,
                           const void* packed, int8_t* out, const int8_t* res,
                           const Qs8ConvParams& p);
+
+void qs8_dwconv_c16pair__neon(int c, int c_pad, int taps, const int8_t* const* a,
+                              const void* packed, int8_t* out, const int8_t* res,
+                              const Qs8ConvParams& p);
+void qs8_dwconv_row_c16pair__neon(int n, size_t step, int c, int c_pad, int taps,
+    const int8_t* const* a, const void* packed, int8_t* out, const int8_t* res, const Qs8ConvParams& p);
 
 void f32_dwconv_row_c16__scalar(int n, size_t step, int c, int c_pad, int taps,
     const float* const* a, const float* packed, float* out, const float* res, const F32ConvParams& p);

@@ -13,6 +13,7 @@
 
 #include "kernels/common/qs8_requant_neon.h"
 #include "kernels/dwconv/dwconv.h"
+#include "kernels/dwconv/f32_dwconv_3x3s1__neon.h"
 
 namespace fg {
 namespace {
@@ -218,6 +219,7 @@ void f32_dwconv_row_c16__neon(int n, size_t step, int c, int c_pad, int taps,
                               const float* const* a, const float* packed, float* out,
                               const float* res, const F32ConvParams& p) {
   const size_t xs = step / sizeof(float);
+  if (taps == 9 && f32_dwconv_row_3x3s1__neon(n, step, c, c_pad, a, packed, out, res, p)) return;
   if (taps == 9) f32_row<9>(n, xs, c, c_pad, taps, a, packed, out, res, p);
   else f32_row<0>(n, xs, c, c_pad, taps, a, packed, out, res, p);
 }

@@ -10,6 +10,7 @@
 #include <arm_neon.h>
 
 #include "kernels/common/qs8_requant_neon.h"
+#include "kernels/pool/f32_pool_max_row__neon.h"
 #include "kernels/pool/pool.h"
 
 namespace fg {
@@ -78,6 +79,7 @@ void f32_pool_c16__neon(PoolKind kind, int c, int n, const float* const* a, floa
 
 void f32_pool_row_c16__neon(PoolKind kind, int m, size_t step, int c, int n,
                             const float* const* a, float* out) {
+  if (f32_pool_row_max__neon(kind, m, step, c, n, a, out)) return;
   const size_t xs = step / sizeof(float);
   for (int i = 0; i < m; ++i, out += c) f32_pool_c16__neon_px(kind, c, n, a, i * xs, out);
 }

@@ -117,7 +117,7 @@ Status net_prepare(const Model& model, const NetOptions& options, Net* net) {
       p.in[k] = p.info.inputs[k] >= 0 ? &model.tensors[p.info.inputs[k]] : nullptr;
     p.out = &model.tensors[p.info.output];
     p.in_offset[0] = n.tensor_offset[p.info.inputs[0]];
-    if (p.info.type == OpType::kAdd) p.in_offset[1] = n.tensor_offset[p.info.inputs[1]];
+    if (p.info.type == OpType::kAdd || p.info.type == OpType::kMulChannel) p.in_offset[1] = n.tensor_offset[p.info.inputs[1]];
     if (p.info.inputs[3] >= 0) p.in_offset[1] = n.tensor_offset[p.info.inputs[3]];  // conv residual
     p.out_offset = n.tensor_offset[p.info.output];
     p.pool = n.pool.get();

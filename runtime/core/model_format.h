@@ -32,9 +32,15 @@ enum class OpType : uint16_t {
   kFullyConnected = 7,   // in: x [n], weights [n][m], bias? [m]
   kQuantize = 8,         // in: x f32 -> int8 output (the output's scale / zero point)
   kDequantize = 9,       // in: x int8 -> f32 output
-  kUpsampleNearest = 10, // in: x; integer factor in stride_h == stride_w (YuNet's FPN, 2)
+  // f32 only (the passive anti-spoof nets, docs/liveness.md):
+  kPRelu = 10,           // in: x [..][c], alpha [c] constant: x > 0 ? x : alpha[c] * x
+  kMulChannel = 11,      // in: x [h][w][c], s [c] activation: x * s[c] (squeeze-excite scale)
+  kSigmoid = 12,         // in: x -> 1 / (1 + exp(-x)), any shape
+  kSoftmax = 13,         // in: x [n] -> exp(x - max) / sum
+  // f32 and int8 (YuNet):
+  kUpsampleNearest = 14, // in: x; integer factor in stride_h == stride_w (YuNet's FPN, 2)
 };
-constexpr uint16_t kOpTypeLast = 10;
+constexpr uint16_t kOpTypeLast = 14;
 // A conv's optional 4th input `residual` (output shape, same dtype) is added before the
 // activation: act(conv(x) + r), one rounding in int8 graphs (docs/quantization.md).
 

@@ -8,6 +8,7 @@ namespace {
 
 constexpr int kMaxKernel = 16;
 constexpr int kMaxStride = 8;
+constexpr int kMaxMulChannels = 1024;  // qs8_mul_channel_run's per-run multiplier array
 
 bool is_activation(const TensorInfo& t) {
   return t.role == TensorRole::kActivation || t.role == TensorRole::kInput ||
@@ -160,10 +161,13 @@ struct OpChecker {
 
   Status check_fully_connected() const {
     const TensorInfo& x = *input(0);
-    if (x.rank != 1) return fail("fully connected input must be a vector");
+    // [1,1,n] reads as [n]: a conv ending on a 1x1 map feeds the fc directly (no reshape op).
+    if (x.rank != 1 && !(x.rank == 3 && x.dims[0] == 1 && x.dims[1] == 1))
+      return fail("fully connected input must be a vector (or [1,1,n])");
+    const int in_n = x.dims[x.rank - 1];
     FG_RETURN_IF_ERROR(check_constant(input(1), x.dtype, "weights"));
     const TensorInfo& w = *input(1);
-    if (w.rank != 2 || w.dims[0] != x.dims[0]) return fail("weights must be [in,out] with in = input size");
+    if (w.rank != 2 || w.dims[0] != in_n) return fail("weights must be [in,out] with in = input size");
     if (const TensorInfo* b = input(2)) {
       FG_RETURN_IF_ERROR(check_constant(b, bias_dtype(x), "bias"));
       const int want[1] = {w.dims[1]};
@@ -173,9 +177,36 @@ struct OpChecker {
     return expect_shape(out(), 1, want, "output");
   }
 
+  // The liveness ops: no fused activation, output shaped as the input; the second input is
+  // one value per channel. int8 PReLU / channel multiply are a per-channel fixed-point rescale,
+  // int8 sigmoid a table (quantize_ops.h); PReLU's alpha stays f32 in int8 graphs; softmax is
+  // f32 only (the int8 nets dequantize before it).
+  Status check_elementwise() const {
+    const TensorInfo& x = *input(0);
+    const bool int8 = x.dtype == DType::kI8;
+    if (!int8 && x.dtype != DType::kF32) return fail("prelu / channel multiply / sigmoid / softmax take f32 or int8");
+    if (int8 && op.type == OpType::kSoftmax) return fail("softmax is f32 only");
+    if (op.activation != Activation::kNone) return fail("this op takes no fused activation");
+    const int c = x.dims[x.rank - 1];
+    const int want_c[1] = {c};
+    if (op.type == OpType::kPRelu) {
+      FG_RETURN_IF_ERROR(check_constant(input(1), DType::kF32, "alpha"));
+      FG_RETURN_IF_ERROR(expect_shape(*input(1), 1, want_c, "alpha"));
+    } else if (op.type == OpType::kMulChannel) {
+      const TensorInfo* s = input(1);
+      if (x.rank != 3) return fail("channel multiply input must be [h,w,c]");
+      if (!is_activation(*s) || s->dtype != x.dtype) return fail("channel multiply scale must be an activation of the input's dtype");
+      if (int8 && c > kMaxMulChannels) return fail("int8 channel multiply: at most 1024 channels");
+      FG_RETURN_IF_ERROR(expect_shape(*s, 1, want_c, "scale"));
+    } else if (op.type == OpType::kSoftmax && x.rank != 1) {
+      return fail("softmax input must be a vector");
+    }
+    return expect_shape(out(), x.rank, x.dims, "output");
+  }
+
   Status check() const {
-    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1, 1};  // minimum per OpType
-    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1, 1};   // index of the first absent input
+    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1};  // minimum per OpType
+    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1, 2, 2, 1, 1, 1};   // index of the first absent input
     const int type = static_cast<int>(op.type);
     for (int i = 0; i < kMaxOpInputs; ++i) {
       const bool present = op.inputs[i] >= 0;
@@ -199,6 +230,10 @@ struct OpChecker {
         return expect_shape(out(), 1, want, "output");
       }
       case OpType::kFullyConnected: return check_fully_connected();
+      case OpType::kPRelu:
+      case OpType::kMulChannel:
+      case OpType::kSigmoid:
+      case OpType::kSoftmax: return check_elementwise();
       case OpType::kUpsampleNearest: return check_upsample();
       case OpType::kQuantize:
       case OpType::kDequantize: break;  // handled above

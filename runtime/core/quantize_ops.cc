@@ -87,6 +87,52 @@ void qs8_apply_table(const int8_t* table, size_t n, int8_t* y) {
   for (size_t i = 0; i < n; ++i) y[i] = table[static_cast<int32_t>(y[i]) + 128];
 }
 
+int32_t qs8_q16_multiplier(double ratio) {
+  const double m = std::nearbyint(ratio * 65536.0);
+  constexpr double kMax = 8388607.0;  // 2^23 - 1: |d| <= 255, so |d * m| < 2^31
+  return static_cast<int32_t>(std::min(kMax, std::max(-kMax, m)));
+}
+
+Status qs8_prelu_setup(const PreparedOp& op, Qs8PReluSetup* out) {
+  const TensorInfo& x = *op.in[0];
+  const TensorInfo& y = *op.out;
+  if (op.info.type != OpType::kPRelu || !(x.scale > 0.f) || !(y.scale > 0.f))
+    return Status::error("int8 prelu needs positive scales");
+  const int channels = x.dims[x.rank - 1];
+  const double ratio = static_cast<double>(x.scale) / y.scale;
+  const float* alpha = op.in[1]->f32();
+  const size_t period = qs8_scale_period(static_cast<size_t>(channels));
+  out->pos.assign(period, qs8_q16_multiplier(ratio));
+  std::vector<int32_t> neg(static_cast<size_t>(channels));
+  for (int c = 0; c < channels; ++c) neg[c] = qs8_q16_multiplier(ratio * alpha[c]);
+  out->neg.resize(period);
+  qs8_scale_tile(neg.data(), neg.size(), out->neg.data());
+  out->input_zero_point = x.zero_point;
+  out->output_zero_point = y.zero_point;
+  return Status::ok();
+}
+
+void qs8_sigmoid_table(const PreparedOp& op, int8_t table[256]) {
+  const QuantParams qx = quant_of(*op.in[0]), qy = quant_of(*op.out);
+  for (int q = -128; q <= 127; ++q) {
+    const float r = qs8_dequantize_value(static_cast<int8_t>(q), qx);
+    table[q + 128] = qs8_quantize_value(1.f / (1.f + std::exp(-r)), qy);
+  }
+}
+
+void qs8_mul_channel_run(const PreparedOp& op, const int8_t* x, const int8_t* s, int8_t* y) {
+  const TensorInfo& xt = *op.in[0];
+  const QuantParams qs = quant_of(*op.in[1]);
+  const size_t channels = static_cast<size_t>(xt.dims[xt.rank - 1]);
+  const size_t pixels = static_cast<size_t>(xt.elements) / channels;
+  const double ratio = static_cast<double>(xt.scale) / op.out->scale;
+  int32_t m[1024], tiled[1024 + kQs8ScaleSpan];  // the validator bounds channels to 1024
+  for (size_t c = 0; c < channels; ++c) m[c] = qs8_q16_multiplier(ratio * qs8_dequantize_value(s[c], qs));
+  qs8_scale_tile(m, channels, tiled);
+  qs8_channel_scale_run(pixels * channels, qs8_scale_period(channels), x, xt.zero_point, tiled, tiled,
+                        op.out->zero_point, y);
+}
+
 Qs8AddQuant qs8_add_quant_of(const PreparedOp& op) {
   const TensorInfo& a = *op.in[0];
   const TensorInfo& b = *op.in[1];

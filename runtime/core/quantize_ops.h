@@ -49,6 +49,34 @@ struct Qs8ConvSetup {
 // In place on n values: y = table[y + 128].
 void qs8_apply_table(const int8_t* table, size_t n, int8_t* y);
 
+// int8 liveness ops (docs/liveness.md). PReLU and channel multiply are one per-channel
+// rescale in Q16 fixed point, the same integer formula in every backend:
+//   d = x - zx;  y = clamp(zy + ((d * (d > 0 ? pos[c] : neg[c]) + 2^15) >> 16), -128, 127)
+// PReLU: pos = round(2^16 sx / sy), neg[c] = round(2^16 alpha[c] sx / sy); channel multiply:
+// pos = neg = round(2^16 sx s[c] / sy), s[c] the dequantized scale of this run. Multipliers
+// saturate at +-2^23 (a ratio of 128: never met by calibrated ranges), so d * m fits int32.
+// Integer lanes, so the loop vectorises (a per-channel table lookup did not: 39% of the int8
+// MiniFASNetV1SE's time). Sigmoid (on [c] vectors only) is one 256-entry table.
+// Channel counts here are odd (13, 26, 103...): one pixel's row is too short a loop, so the
+// multipliers are tiled to a period of whole pixels >= kQs8ScaleSpan values and the tensor
+// runs in spans of that period.
+int32_t qs8_q16_multiplier(double ratio);
+constexpr size_t kQs8ScaleSpan = 256;
+size_t qs8_scale_period(size_t channels);                        // channels * ceil(256 / channels)
+void qs8_scale_tile(const int32_t* m, size_t channels, int32_t* tiled);  // tiled[qs8_scale_period]
+// n values (whole pixels); pos / neg hold `period` tiled multipliers.
+void qs8_channel_scale_run(size_t n, size_t period, const int8_t* x, int32_t zx, const int32_t* pos,
+                           const int32_t* neg, int32_t zy, int8_t* y);
+struct Qs8PReluSetup {
+  std::vector<int32_t> pos, neg;  // tiled
+  int32_t input_zero_point = 0, output_zero_point = 0;
+};
+[[nodiscard]] Status qs8_prelu_setup(const PreparedOp& op, Qs8PReluSetup* out);
+// sigmoid: table[q + 128] = quantize_out(1 / (1 + exp(-dequantize_in(q)))).
+void qs8_sigmoid_table(const PreparedOp& op, int8_t table[256]);
+// x [pixels][channels] * s[c] (validator: channels <= 1024).
+void qs8_mul_channel_run(const PreparedOp& op, const int8_t* x, const int8_t* s, int8_t* y);
+
 Qs8AddQuant qs8_add_quant_of(const PreparedOp& op);
 // Average and max pool; global average pool passes its [h][w][c] input as one window.
 Qs8PoolQuant qs8_pool_quant_of(const PreparedOp& op);

@@ -225,6 +225,7 @@ Status lfw_embed_images(const LfwRunOptions& options, const std::vector<std::str
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
+  size_t done = 0;  // under mu
   Status first_error;
   auto work = [&](FacePipeline* p) {
     Image img;
@@ -236,6 +237,9 @@ Status lfw_embed_images(const LfwRunOptions& options, const std::vector<std::str
         std::lock_guard<std::mutex> lock(mu);
         if (!failed) first_error = s.with_context(paths[i]);
         failed = true;
+      } else if (options.on_image_done) {
+        std::lock_guard<std::mutex> lock(mu);
+        options.on_image_done(++done, paths.size());
       }
     }
   };

@@ -13,6 +13,7 @@
 // its embedding comes from a fixed centre box (kLfwFallbackBox, where the deep-funneled LFW
 // images put the face) run through landmarks + descriptor, and it is counted.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,9 @@ struct LfwRunOptions {
   // Faces further than this from the centre (fraction of the smaller side) are not the
   // subject; 0 keeps any face (the nearest to the centre).
   double max_centre_offset = kLfwMaxCentreOffset;
+  // Called after each image with (images done, total): the CLI's progress line. From any
+  // worker thread, one call at a time (under the embedder's lock).
+  std::function<void(size_t done, size_t total)> on_image_done;
   LfwRunOptions() { pipeline.detector.input_size = kLfwDetectorInputSize; }
 };
 

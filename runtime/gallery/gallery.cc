@@ -1,5 +1,6 @@
 // Gallery file handling: create/open with the write lock, read + validation (+ MACs, v2),
-// durable append, delete marks, compaction. Crash-safety argument in docs/gallery-format.md.
+// durable append, delete marks (compaction and batch enrolment: gallery_write.cc).
+// Crash-safety argument in docs/gallery-format.md.
 #include "runtime/gallery/gallery.h"
 
 #include <fcntl.h>
@@ -17,7 +18,8 @@
 #include "runtime/gallery/gallery_internal.h"
 
 namespace fg {
-namespace {
+// Helpers gallery_write.cc shares (declared in gallery_internal.h).
+namespace gallery_file {
 
 Status sys_error(const std::string& what) {
   return Status::error(what + ": " + std::strerror(errno));
@@ -252,7 +254,9 @@ void rebuild_names(Gallery* g) {
     }
 }
 
-}  // namespace
+}  // namespace gallery_file
+
+using namespace gallery_file;
 
 // Makes a rename/create in the directory durable.
 Status fsync_parent_dir(const std::string& path) {
@@ -414,36 +418,6 @@ Status gallery_remove_person(Gallery* g, const std::string& name, size_t* remove
   g->person_of_name.erase(name);
   if (removed_records) *removed_records = removed;
   return Status::ok();
-}
-
-Status gallery_compact(Gallery* g) {
-  FG_RETURN_IF_ERROR(need_writer(g));
-  GalleryHeader h = g->header;
-  h.next_record_id = g->next_record_id;  // ids stay unique after deleted records vanish
-  h.next_person_id = g->next_person_id;
-  std::vector<uint8_t> out(kGalleryHeaderSize);
-  gallery_header_encode(h, out.data());
-  for (size_t i = 0; i < g->count; ++i)
-    if (!g->deleted(i)) out.insert(out.end(), g->record(i), g->record(i) + h.record_size);
-  const std::string tmp = g->path + ".compact-tmp";
-  unlink(tmp.c_str());  // a leftover of a crashed compaction (we hold the lock)
-  const int fd = open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return sys_error("create " + tmp);
-  // Lock the new inode before it appears under the gallery's name.
-  Status s = take_write_lock(fd, tmp);
-  if (s) s = pwrite_all(fd, out.data(), out.size(), 0);
-  if (s) s = fsync(fd) == 0 ? Status::ok() : sys_error("fsync");
-  if (s && rename(tmp.c_str(), g->path.c_str()) != 0) s = sys_error("rename");
-  if (!s) {
-    close(fd);
-    unlink(tmp.c_str());
-    return s.with_context(g->path + ": compact (gallery unchanged)");
-  }
-  close(g->fd);
-  g->fd = fd;
-  s = fsync_parent_dir(g->path);
-  if (s) s = load(g, fd);
-  return s.with_context(g->path + ": compact");
 }
 
 }  // namespace fg

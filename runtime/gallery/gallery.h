@@ -110,6 +110,12 @@ Status gallery_remove_record(Gallery* g, uint64_t record_id);
 // Marks every live record of `name` deleted; error if there is none.
 Status gallery_remove_person(Gallery* g, const std::string& name, size_t* removed_records);
 Status gallery_compact(Gallery* g);
+// All or nothing: appends `count` records of `name` (embeddings: count x dim floats, row
+// after row) by writing the whole new file to a temporary and renaming it over the gallery
+// (the atomic replace gallery_compact uses). A crash or error leaves the gallery as it was,
+// never some of the records. Ids are consecutive; returned in *record_ids.
+Status gallery_enroll_batch(Gallery* g, const std::string& name, const float* embeddings, size_t count, size_t dim,
+                            std::vector<uint64_t>* record_ids);
 
 struct GalleryRecord {
   uint64_t record_id;

@@ -1,4 +1,5 @@
-// What an open Gallery holds; shared by gallery.cc (file handling) and gallery_identify.cc.
+// What an open Gallery holds; shared by gallery.cc (file handling), gallery_write.cc
+// (rewrites) and gallery_identify.cc.
 // Not part of the public API (runtime/gallery/gallery.h).
 #pragma once
 #include <cmath>
@@ -54,5 +55,16 @@ inline int8_t gallery_quantize(float x, float scale) {
 
 // Makes a rename/create in the directory of `path` durable (fsync of the directory).
 Status fsync_parent_dir(const std::string& path);
+
+// File helpers of gallery.cc that gallery_write.cc (compaction, batch enrolment) uses too.
+namespace gallery_file {
+Status sys_error(const std::string& what);  // "what: strerror(errno)"
+int64_t now_unix_us();                       // wall clock, for enrolled_unix_us
+Status pwrite_all(int fd, const void* data, size_t bytes, uint64_t offset);
+Status take_write_lock(int fd, const std::string& path);  // flock LOCK_EX | LOCK_NB
+// Reads `fd` into a fresh *g (header, records, MACs, index); *g is only valid on success.
+Status load(Gallery* g, int fd);
+Status need_writer(const Gallery* g);  // error unless opened as the writer
+}  // namespace gallery_file
 
 }  // namespace fg

@@ -110,6 +110,14 @@ Status calibration_input_from_image(const Model& m, const std::string& path, std
     return preprocess_face_for_recognition(img, out->data()).with_context(path);
   }
   NetInputSpec spec;
+  if (m.net_name == "liveness") {
+    // The anti-spoof nets (runtime/vision/liveness.h): the whole image is the crop (the
+    // calibration frames' faces are large, so both x2.7 and x4.0 crops clamp to the frame),
+    // 80x80 BGR in 0..255.
+    if (in.elements != 80 * 80 * 3) return Status::error("liveness input must be 80x80x3");
+    spec.size = 80;
+    return preprocess_region(img, 0, 0, img.width, img.height, spec, PixelOrder::kBgr, out->data()).with_context(path);
+  }
   if (m.net_name == "landmark68") spec = landmark_input_spec();
   else if (m.net_name == "detector") spec = tiny_detector_input_spec(in.dims[0]);
   else return Status::error("no calibration preprocessing for net '" + m.net_name + "'");
@@ -197,23 +205,32 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
     for (int i : op.inputs)
       if (i >= 0) used[i] = true;
   }
-  // Output layers kept in f32 (see QuantizeOptions::f32_output_layers): they write the graph
-  // output directly, reading a dequantized copy of their input.
+  // Ops kept in f32: softmax (no int8 softmax), and with QuantizeOptions::f32_output_layers
+  // a conv / fully connected layer (no residual) that writes a graph output or feeds only
+  // softmax (the liveness nets' logits). They read dequantized copies of their int8 inputs.
   std::vector<bool> f32_op(ops.size(), false);
   std::vector<int> f32_id(n, -1);  // f32 tensors of the new file
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const OpInfo& op = ops[i];
+  std::vector<int> producer(n, -1);
+  for (size_t i = 0; i < ops.size(); ++i) producer[ops[i].output] = static_cast<int>(i);
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const OpInfo& op = ops[k];
     const bool weighted = op.type == OpType::kConv2d || op.type == OpType::kDepthwiseConv2d ||
                           op.type == OpType::kFullyConnected;
-    f32_op[i] = o.f32_output_layers && weighted && op.inputs[3] < 0 &&
-                m.tensors[op.output].role == TensorRole::kOutput;
+    bool only_softmax_readers = true, has_reader = false;
+    for (size_t j = k + 1; j < ops.size(); ++j)
+      for (int in : ops[j].inputs)
+        if (in == op.output) has_reader = true, only_softmax_readers = only_softmax_readers && ops[j].type == OpType::kSoftmax;
+    const bool feeds_output = has_reader ? only_softmax_readers : m.tensors[op.output].role == TensorRole::kOutput;
+    f32_op[k] = op.type == OpType::kSoftmax || (o.f32_output_layers && weighted && op.inputs[3] < 0 && feeds_output);
   }
   const int input = m.inputs[0];
   const int f32_input = mb.add_tensor(m.tensors[input].name, DType::kF32, TensorRole::kInput, dims_of(m.tensors[input]));
   for (size_t i = 0; i < ops.size(); ++i) {
     if (!f32_op[i]) continue;
     const TensorInfo& y = m.tensors[ops[i].output];
-    f32_id[ops[i].output] = mb.add_tensor(y.name, DType::kF32, TensorRole::kOutput, dims_of(y));
+    f32_id[ops[i].output] = mb.add_tensor(y.name, DType::kF32, y.role == TensorRole::kOutput ? TensorRole::kOutput
+                                                                                            : TensorRole::kActivation,
+                                          dims_of(y));
   }
   for (size_t t = 0; t < n; ++t) {
     const TensorInfo& ti = m.tensors[t];
@@ -226,19 +243,28 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
   for (size_t i = 0; i < ops.size(); ++i) {
     const OpInfo& op = ops[i];
     if (f32_op[i]) {
-      const TensorInfo& x = m.tensors[op.inputs[0]];
-      const int xf = mb.add_tensor(x.name.substr(0, kTensorNameBytes - 3) + ":f", DType::kF32, TensorRole::kActivation,
-                                   dims_of(x));
-      mb.ops.push_back(ModelBuilder::make_op(OpType::kDequantize, {id[op.inputs[0]]}, xf));
-      int in[kMaxOpInputs] = {xf, -1, -1, -1};
-      for (int k = 1; k < 3; ++k) {
-        if (op.inputs[k] < 0) continue;
-        const TensorInfo& c = m.tensors[op.inputs[k]];
-        in[k] = mb.add_constant_raw(c.name, DType::kF32, dims_of(c), c.data, static_cast<size_t>(c.bytes()));
+      int in[kMaxOpInputs] = {-1, -1, -1, -1};
+      for (int k = 0; k < kMaxOpInputs; ++k) {
+        const int t = op.inputs[k];
+        if (t < 0) continue;
+        const TensorInfo& c = m.tensors[t];
+        if (c.role == TensorRole::kConstant) {
+          in[k] = mb.add_constant_raw(c.name, DType::kF32, dims_of(c), c.data, static_cast<size_t>(c.bytes()));
+        } else if (f32_id[t] >= 0) {
+          in[k] = f32_id[t];
+        } else {  // an int8 activation: dequantize it once, next to its first f32 reader
+          f32_id[t] = mb.add_tensor(c.name.substr(0, kTensorNameBytes - 3) + ":f", DType::kF32,
+                                    TensorRole::kActivation, dims_of(c));
+          mb.ops.push_back(ModelBuilder::make_op(OpType::kDequantize, {id[t]}, f32_id[t]));
+          in[k] = f32_id[t];
+        }
       }
       mb.ops.push_back(record_of(op, in, f32_id[op.output]));
       continue;
     }
+    for (int t : op.inputs)
+      if (t >= 0 && producer[t] >= 0 && f32_op[producer[t]])
+        return Status::error("quantize_model: int8 op " + m.tensors[op.output].name + " reads an f32-only result");
     int in[kMaxOpInputs] = {-1, -1, -1, -1};
     in[0] = id[op.inputs[0]];
     const bool weighted = op.type == OpType::kConv2d || op.type == OpType::kDepthwiseConv2d ||
@@ -248,8 +274,11 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
       in[1] = add_weights_qc8(mb, m.tensors[op.inputs[1]], &w_scales);
       if (op.inputs[2] >= 0) in[2] = add_bias_i32(mb, m.tensors[op.inputs[2]], q[op.inputs[0]].scale, w_scales);
       if (op.inputs[3] >= 0) in[3] = id[op.inputs[3]];
-    } else if (op.type == OpType::kAdd) {
+    } else if (op.type == OpType::kAdd || op.type == OpType::kMulChannel) {
       in[1] = id[op.inputs[1]];
+    } else if (op.type == OpType::kPRelu) {  // alpha stays f32: the int8 op is a table built from it
+      const TensorInfo& c = m.tensors[op.inputs[1]];
+      in[1] = mb.add_constant_raw(c.name, DType::kF32, dims_of(c), c.data, static_cast<size_t>(c.bytes()));
     }
     mb.ops.push_back(record_of(op, in, id[op.output]));
   }

@@ -6,6 +6,8 @@
 //   bias         int32 in units of s_x * s_w[c]
 //   activations  int8 asymmetric from a calibrated range [lo, hi] (widened to hold 0):
 //                lo/hi = the (100 - p)th / pth percentile of the values seen, p = 99.999
+//                (read off a 4096-bin histogram over [min, max] of activations computed
+//                in one summation order on every architecture: the same bytes everywhere)
 //   boundary     f32 input -> kQuantize -> int8 graph -> kDequantize -> f32 outputs;
 //                a conv / fc writing an output stays f32 (after the kDequantize)
 //   fusion       conv + same-shape add are written as one conv with a residual input
@@ -21,7 +23,11 @@ namespace fg {
 
 struct QuantizeOptions {
   float percentile = 99.999f;                 // of the activation values; 100 = min/max
-  Backend calibration_backend = Backend::kNative;  // runs the f32 model (tight f32 parity)
+  // Runs the f32 model. Portable bytes need an order of summation that is the same on every
+  // architecture: the reference backend, or the native backend restricted to its scalar
+  // kernels (FG_MAX_ISA=scalar, what fg_quantize does; 4-5x faster than the reference). Both
+  // are built without FMA contraction. The native SIMD kernels sum in ISA-dependent orders.
+  Backend calibration_backend = Backend::kReference;
   bool fuse_residuals = true;
   // A conv / fully connected layer that writes a graph output runs in f32 on a dequantized
   // input: the detector decodes its output through exp(), where one int8 step of the

@@ -13,6 +13,8 @@
 // read as raw IDCT planes (JDCT_ISLOW, the same integer IDCT stb derived from jidctint) and
 // upsampled/converted with stb's formulas (runtime/vision/image_jpeg_stb_color.h), so they match
 // what stb_image gave; other layouts use libjpeg's own fancy upsampling and conversion.
+// EXIF orientation (APP1, kept by libjpeg up to its 64 KiB segment limit, parsed with bounds
+// in runtime/vision/image_exif.cc) is applied after decoding: the image comes out upright.
 #include "runtime/vision/image_decode.h"
 
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include <jpeglib.h>
 #include <jerror.h>  // JWRN_JPEG_EOF
 
+#include "runtime/vision/image_exif.h"
 #include "runtime/vision/image_jpeg_stb_color.h"
 
 namespace fg {
@@ -108,8 +111,12 @@ Status image_decode_jpeg(const uint8_t* data, size_t size, const std::string& wh
   cinfo.progress = &progress;
   cinfo.mem->max_memory_to_use = kMaxImageDecodeBytes;
   jpeg_mem_src(&cinfo, data, (unsigned long)size);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_read_header(&cinfo, TRUE);
   header_done = true;
+  int orientation = 1;
+  for (jpeg_saved_marker_ptr m = cinfo.marker_list; m && orientation == 1; m = m->next)
+    if (m->marker == JPEG_APP0 + 1) orientation = exif_orientation(m->data, m->data_length);
 
   const int64_t w = cinfo.image_width, h = cinfo.image_height;
   int stored = 0;
@@ -147,8 +154,9 @@ Status image_decode_jpeg(const uint8_t* data, size_t size, const std::string& wh
     plane_bytes += (int64_t)stride[c] * cinfo.total_iMCU_rows * comp.v_samp_factor * 8;
   }
   if (!raw) plane_bytes = 0;
+  const int64_t turned = orientation == 1 ? 0 : w * h * channels;  // the upright copy
   FG_RETURN_IF_ERROR(image_check_size(what, "JPEG", w, h, channels,
-                                      coefficients + plane_bytes + 4 * (w + 2) * decoded, max_pixels));
+                                      coefficients + plane_bytes + 4 * (w + 2) * decoded + turned, max_pixels));
   const int64_t blocks = ((w + 7) / 8) * ((h + 7) / 8);
   if ((int64_t)size * 8 < blocks)
     return Status::error(what + ": JPEG of " + std::to_string(w) + "x" + std::to_string(h) +
@@ -199,7 +207,7 @@ Status image_decode_jpeg(const uint8_t* data, size_t size, const std::string& wh
       if (channels != 3) image_convert_row(row.data(), 3, img.row((int)y), channels, (int)w);
     }
     jpeg_finish_decompress(&cinfo);
-    *out = std::move(img);
+    *out = orientation == 1 ? std::move(img) : image_apply_orientation(img, orientation);
     return Status::ok();
   }
   jpeg_start_decompress(&cinfo);
@@ -215,7 +223,7 @@ Status image_decode_jpeg(const uint8_t* data, size_t size, const std::string& wh
     if (decoded != channels) image_convert_row(row.data(), decoded, img.row(y), channels, (int)w);
   }
   jpeg_finish_decompress(&cinfo);
-  *out = std::move(img);
+  *out = orientation == 1 ? std::move(img) : image_apply_orientation(img, orientation);
   return Status::ok();
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_snapshot.h"
 #include "runtime/vision/image.h"
 #include "runtime/core/model.h"
 #include "runtime/core/model_writer.h"
@@ -185,8 +186,17 @@ std::vector<uint8_t> png(int w, int h, int color_type, int depth, bool interlace
   png_destroy_write_struct(&p, &info);
   return out;
 }
+// A JPEG with an EXIF APP1 after SOI: IFD0 with one entry, orientation (0x0112, SHORT) = 6, so
+// the mutator reaches the bounded EXIF parser and the rotation (runtime/vision/image_exif.h).
+std::vector<uint8_t> with_exif_orientation6(std::vector<uint8_t> jpeg) {
+  const uint8_t app1[] = {0xFF, 0xE1, 0, 36, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+                          1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  jpeg.insert(jpeg.begin() + 2, app1, app1 + sizeof app1);
+  return jpeg;
+}
 void images(const std::string& data_dir) {
   const std::pair<const char*, std::vector<uint8_t>> all[] = {
+      {"exif6.jpg", with_mode(3, with_exif_orientation6(read_file(data_dir + "/gradient_32x24.jpg")))},
       {"gradient.jpg", with_mode(3, read_file(data_dir + "/gradient_32x24.jpg"))},
       {"gradient_gray.jpg", with_mode(1, read_file(data_dir + "/gradient_32x24.jpg"))},
       {"truncated.jpg", with_mode(0, read_file(data_dir + "/gradient_32x24_truncated.jpg"))},
@@ -258,6 +268,40 @@ void door_configs() {
 }
 }  // namespace
 
+// fuzz_gallery_snapshot: [kind][u16 len][bytes] messages (the harness's framing), signed with
+// its fixed key (bytes 0..31): a whole snapshot in both orders, one with a truncated chunk,
+// and a replay after an install.
+void snapshot_frame(std::vector<uint8_t>* out, uint8_t kind, const std::string& msg) {
+  out->push_back(kind);
+  out->push_back((uint8_t)(msg.size() & 0xff));
+  out->push_back((uint8_t)(msg.size() >> 8));
+  out->insert(out->end(), msg.begin(), msg.end());
+}
+void snapshots() {
+  GalleryKey k;
+  for (size_t i = 0; i < kGalleryKeyBytes; ++i) k.bytes[i] = (uint8_t)i;
+  k.loaded = true;
+  std::vector<uint8_t> payload(2500);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = (uint8_t)(i * 31 + 7);
+  SnapshotMessages m, older;
+  check(snapshot_build(payload.data(), payload.size(), 9, 0, 1024, k, &m), "snapshot");
+  check(snapshot_build(payload.data(), 1500, 4, 0, 1024, k, &older), "snapshot");
+  std::vector<uint8_t> a, b, c, d;
+  snapshot_frame(&a, 0x80, m.manifest);
+  for (size_t i = 0; i < m.chunks.size(); ++i) snapshot_frame(&a, (uint8_t)(1 | i << 2), m.chunks[i]);
+  for (size_t i = 0; i < m.chunks.size(); ++i) snapshot_frame(&b, (uint8_t)(1 | i << 2), m.chunks[i]);
+  snapshot_frame(&b, 0x80, m.manifest);
+  snapshot_frame(&c, (uint8_t)(1 | 1 << 2), m.chunks[1].substr(0, 600));
+  snapshot_frame(&c, 0, m.manifest);
+  c.insert(c.end(), {2, 9, 0});  // installed 9
+  snapshot_frame(&d, 0, older.manifest);
+  snapshot_frame(&d, 3, m.manifest);
+  put("fuzz_gallery_snapshot", "manifest_first", a);
+  put("fuzz_gallery_snapshot", "chunks_first", b);
+  put("fuzz_gallery_snapshot", "truncated_chunk", c);
+  put("fuzz_gallery_snapshot", "replay", d);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr, "usage: fuzz_make_seeds CORPUS_DIR TEST_DATA_DIR\n");
@@ -273,6 +317,7 @@ int main(int argc, char** argv) {
   y4ms();
   heads();
   door_configs();
+  snapshots();
   std::printf("seeds written under %s\n", g_root.c_str());
   return 0;
 }

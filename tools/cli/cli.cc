@@ -12,6 +12,29 @@ bool parse_args(int argc, char** argv, int first, const std::set<std::string>& v
                 const std::set<std::string>& flag_options, Args* out, std::string* error) {
   for (int i = first; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--") {  // the rest are operands, even when they start with "--"
+      for (++i; i < argc; ++i) out->positional.push_back(argv[i]);
+      break;
+    }
+    if (a.size() > 2 && a.compare(0, 2, "--") == 0 && a.find('=') != std::string::npos) {
+      // --name=value: the same as --name value.
+      const size_t eq = a.find('=');
+      const std::string name = a.substr(2, eq - 2);
+      if (flag_options.count(name)) {
+        *error = "option --" + name + " takes no value";
+        return false;
+      }
+      if (!value_options.count(name)) {
+        *error = "unknown option --" + name;
+        return false;
+      }
+      out->values[name] = a.substr(eq + 1);
+      if (out->values[name].empty()) {
+        *error = "option --" + name + " needs a non-empty value";
+        return false;
+      }
+      continue;
+    }
     if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
       const std::string name = a.substr(2);
       if (flag_options.count(name)) {
@@ -88,6 +111,19 @@ int usage_error(const std::string& command, const std::string& message) {
   std::fprintf(stderr, "facegate %s: %s\n(see facegate %s --help)\n", command.c_str(), message.c_str(),
                command.c_str());
   return kExitUsage;
+}
+
+int reject_options(const std::string& command, const Args& args, const std::set<std::string>& names,
+                   const std::string& why) {
+  for (const std::string& n : names)
+    if (args.values.count(n) || args.has(n)) return usage_error(command, "--" + n + " does not apply " + why);
+  return 0;
+}
+
+int reject_with_crop(const std::string& command, const Args& args) {
+  if (!args.has("crop")) return 0;
+  return reject_options(command, args, {"input-size", "score", "template", "padding", "align", "face-crop"},
+                        "with --crop (the image is the face: no detection, no alignment)");
 }
 
 int failure(const std::string& message) {

@@ -57,6 +57,14 @@ std::string model_path(const Args& args, const std::string& file);
 bool backend_from_args(const Args& args, Backend* out, std::string* error);
 
 int usage_error(const std::string& command, const std::string& message);
+
+// Options a command parses but that would do nothing in the mode it runs: exit 2 naming the
+// first one given ("--padding does not apply <why>"), else 0. `names` are value options or flags.
+int reject_options(const std::string& command, const Args& args, const std::set<std::string>& names,
+                   const std::string& why);
+// embed / enroll / identify --crop (the image IS the face): no detector, no aligner, so
+// --input-size, --score, --template, --padding, --align and --face-crop are refused.
+int reject_with_crop(const std::string& command, const Args& args);
 int failure(const std::string& message);
 
 // Gallery writers (gallery_wait.cc): runs `open` (a gallery_open(writer)/gallery_create)
@@ -74,12 +82,16 @@ int cmd_detect(int argc, char** argv);
 int cmd_verify(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_enroll(int argc, char** argv);        // cmd_gallery.cc
+int cmd_enroll_live(int argc, char** argv);   // cmd_enroll_live.cc: `enroll --live SOURCE`
 int cmd_identify(int argc, char** argv);      // cmd_gallery.cc
 int cmd_gallery(int argc, char** argv);       // cmd_gallery.cc
+int cmd_gallery_publish(int argc, char** argv);  // cmd_gallery_publish.cc: `gallery publish`
 int cmd_eval_identify(int argc, char** argv); // cmd_eval_identify.cc: `eval identify`
 int cmd_train_head(int argc, char** argv);    // cmd_train_head.cc
 int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
 int cmd_audit(int argc, char** argv);         // cmd_audit.cc: `audit verify`
+int cmd_eval_pad(int argc, char** argv);      // cmd_eval_pad.cc: `eval pad` (liveness)
+int cmd_eval_tau(int argc, char** argv);      // cmd_eval_tau.cc: `eval tau` (the FPIR table)
 
 // Gallery access (cmd_gallery_key.cc), for every command that opens a gallery:
 // --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery (accept a v1 file, or a
@@ -95,6 +107,10 @@ int gallery_migrate_cmd(const Args& args);
 // --backend (default native) / --models / --input-size / --score / --align|--crop /
 // --template 5|68 / --padding -> options + the model directory. Returns 0 or an exit code.
 extern const std::set<std::string> kPipelineValueOptions;
+// The help lines of those options, the same in every command that takes them (docs/cli.md has
+// the table). The lines a command prints depend on the nets it runs:
+enum class HelpScope { kAll, kDetection /* detect */, kEncoder /* compare, embed --crop */ };
+void print_pipeline_options_help(HelpScope scope = HelpScope::kAll);
 int pipeline_options_from_args(const std::string& command, const Args& args, FacePipelineOptions* opt,
                                std::string* model_dir);
 

@@ -7,73 +7,73 @@
 #include "runtime/vision/face_encoder.h"
 #include "runtime/vision/face_pipeline.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
 
-// face-api's FaceMatcher threshold is 0.6 on the Euclidean distance; we threshold the
-// squared distance, so 0.36. (facegate eval lfw reports the best tau for your data.)
-constexpr float kDefaultTau = 0.36f;
-
-const std::set<std::string> kValueOptions = {"models", "backend", "tau"};
+// compare's options: the encoder's (no detector runs on a crop).
+const std::set<std::string> kValueOptions = {"models", "backend", "precision", "net-threads", "tau"};
 const std::set<std::string> kFlagOptions = {"json", "help"};
 
-int open_encoder(const Args& args, FaceEncoder* enc) {
-  Backend backend;
-  std::string error;
-  if (!backend_from_args(args, &backend, &error)) return usage_error("embed", error);
-  Status s = face_encoder_open(model_path(args, "recognition.fgm"), backend, enc);
-  if (!s) return failure(s.message());
+// A recognition-only pipeline (embed --crop, compare): the images are the face crops.
+int open_encoder(const std::string& command, const Args& args, facegate::Pipeline* pipe) {
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args(command, args, &o)) return rc;
+  o.nets = facegate::Nets::kRecognition;
+  return api_open(o, pipe);
+}
+
+int embed_file(facegate::Pipeline& pipe, const std::string& path, facegate::Embedding* out) {
+  facegate::Image img;
+  if (facegate::Status s = facegate::load_image(path, &img); !s) return failure(s.message());  // names the file
+  if (facegate::Status s = pipe.embed_crop(img.view(), out); !s) return failure(path + ": " + s.message());
   return kExitOk;
 }
 
-int embed_file(FaceEncoder& enc, const std::string& path, float* out) {
-  Image img;
-  Status s = image_load(path, 3, &img);
-  if (s) s = face_encoder_embed(enc, img, out);
-  if (!s) return failure(s.message());
-  return kExitOk;
+// One embed record: {"image", ["face", "score", "box",] "embedding"} (face < 0: a crop, no box).
+Json embedding_json(const std::string& path, const float* e, int face = -1, const facegate::Box* box = nullptr) {
+  Json j;
+  j["image"] = path;
+  if (face >= 0) {
+    j["face"] = face;
+    j["score"] = json_fixed(box->score, 6);
+    j["box"] = json_box(box->x, box->y, box->width, box->height);
+  }
+  Json v = Json::array();
+  for (int i = 0; i < kEmbeddingDim; ++i) v.push_back(json_significant(e[i], 8));
+  j["embedding"] = std::move(v);
+  return j;
 }
 
-// face < 0: a face crop (no box); otherwise the face index and its box in the photo.
-void print_embedding(const std::string& path, const float* e, bool json, bool last, int face = -1,
-                     const FaceBox* box = nullptr) {
-  if (json && face < 0) std::printf("  {\"image\": \"%s\", \"embedding\": [", path.c_str());
-  else if (json)
-    std::printf("  {\"image\": \"%s\", \"face\": %d, \"score\": %.6f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"embedding\": [",
-                path.c_str(), face, box->score, box->x, box->y, box->width, box->height);
-  else if (face < 0) std::printf("%s", path.c_str());
+void print_embedding_text(const std::string& path, const float* e, int face = -1) {
+  if (face < 0) std::printf("%s", path.c_str());
   else std::printf("%s#%d", path.c_str(), face);
-  for (int i = 0; i < kEmbeddingDim; ++i) std::printf(json ? (i ? ", %.8g" : "%.8g") : " %.8g", e[i]);
-  std::printf(json ? "]}%s\n" : "\n", last ? "" : ",");
+  for (int i = 0; i < kEmbeddingDim; ++i) std::printf(" %.8g", e[i]);
+  std::printf("\n");
 }
 
 // Whole photos: detect -> landmarks -> descriptor crop / aligned chip -> encoder, per face.
 int embed_photos(const Args& args) {
-  FacePipelineOptions opt;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("embed", args, &opt, &model_dir)) return rc;
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args("embed", args, &o)) return rc;
+  facegate::Pipeline pipe;
+  if (int rc = api_open(o, &pipe)) return rc;
   const bool json = args.has("json");
-  std::vector<PipelineFace> faces;
+  std::vector<facegate::Face> faces;
   std::vector<std::string> no_face;
-  bool first = true;
-  if (json) std::printf("[\n");
+  Json out = Json::array();
   for (const std::string& path : args.positional) {
-    Image img;
-    Status s = image_load(path, 3, &img);
-    if (s) s = face_pipeline_run(pipe, img, &faces);
-    if (!s) return failure(s.message());
+    facegate::Image img;
+    if (int rc = api_faces(pipe, path, true, &img, &faces)) return rc;
     if (faces.empty()) no_face.push_back(path);
     for (size_t i = 0; i < faces.size(); ++i) {
-      if (json && !first) std::printf(",\n");
-      // JSON separators are printed before each record, so pass last=true (no trailing comma).
-      print_embedding(path, faces[i].embedding, json, true, (int)i, &faces[i].box);
-      first = false;
+      if (json) out.push_back(embedding_json(path, faces[i].embedding.data(), (int)i, &faces[i].box));
+      else print_embedding_text(path, faces[i].embedding.data(), (int)i);
     }
   }
-  if (json) std::printf("]\n");
+  if (json) json_print(out);
   for (const std::string& p : no_face) std::fprintf(stderr, "facegate embed: no face found in %s\n", p.c_str());
   return no_face.empty() ? kExitOk : kExitFailure;
 }
@@ -83,22 +83,21 @@ int embed_photos(const Args& args) {
 int cmd_embed(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "crop", "align", "face-crop"}, &args,
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "crop", "align", "face-crop", "flip"}, &args,
                   &error))
     return usage_error("embed", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate embed [--json] [--backend B] [--models DIR] [--align|--face-crop]\n"
-        "                      [--input-size N] [--score T] PHOTO...\n"
-        "       facegate embed --crop [--json] [--backend B] [--models DIR] FACE.png...\n"
+        "usage: facegate embed [--json] [pipeline options] PHOTO...\n"
+        "       facegate embed --crop [--json] [--models DIR] [--backend B] [--precision P]\n"
+        "                      [--net-threads N] FACE.png...\n"
         "Prints one 128-D descriptor per face found in each photo (detector -> landmarks ->\n"
-        "descriptor input -> encoder; JSON adds the box and score). The descriptor input is\n"
-        "the dlib-style aligned chip (--align) or face-api's axis-aligned crop (--face-crop);\n"
-        "the default is the one that scored better on LFW.\n"
-        "--crop: each image already IS the face crop (non-square crops are zero-padded to a\n"
-        "square, as face-api does); no detection. Backend default: native for photos,\n"
-        "reference for --crop.\n"
+        "descriptor input -> encoder; JSON adds the box and score, docs/json.md).\n"
+        "  --crop             each image already IS the face crop (non-square crops are\n"
+        "                     zero-padded to a square, as face-api does); no detection\n"
+        "  --json             one JSON array, a record per face\n"
         "Exit code 3 if a photo has no face (named on stderr) or an image/model is bad.\n");
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.empty()) return usage_error("embed", "give at least one image");
@@ -108,16 +107,22 @@ int cmd_embed(int argc, char** argv) {
     if (photo.has("face-crop")) photo.flags.insert("crop");
     return embed_photos(photo);
   }
-  FaceEncoder enc;
-  if (int rc = open_encoder(args, &enc)) return rc;
+  if (args.has("align") || args.has("face-crop") || args.has("flip"))
+    return usage_error("embed", "--crop takes the image as the face: --align, --face-crop and --flip do not apply");
+  if (int rc = reject_with_crop("embed", args)) return rc;
+  Args crop = args;
+  crop.flags.erase("crop");  // the pipeline's --crop is the descriptor mode, unused here
+  facegate::Pipeline pipe;
+  if (int rc = open_encoder("embed", crop, &pipe)) return rc;
   const bool json = args.has("json");
-  if (json) std::printf("[\n");
-  float e[kEmbeddingDim];
+  Json out = Json::array();
+  facegate::Embedding e;
   for (size_t i = 0; i < args.positional.size(); ++i) {
-    if (int rc = embed_file(enc, args.positional[i], e)) return rc;
-    print_embedding(args.positional[i], e, json, i + 1 == args.positional.size());
+    if (int rc = embed_file(pipe, args.positional[i], &e)) return rc;
+    if (json) out.push_back(embedding_json(args.positional[i], e.data()));
+    else print_embedding_text(args.positional[i], e.data());
   }
-  if (json) std::printf("]\n");
+  if (json) json_print(out);
   return kExitOk;
 }
 
@@ -127,28 +132,38 @@ int cmd_compare(int argc, char** argv) {
   if (!parse_args(argc, argv, 2, kValueOptions, kFlagOptions, &args, &error)) return usage_error("compare", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate compare [--tau T] [--json] [--backend B] [--models DIR] FACE1 FACE2\n"
-        "Squared L2 distance of two face crops' descriptors and the verdict d <= tau\n"
-        "(default tau %.2f). Exit code 0: same person, 1: different, 2: usage, 3: bad input.\n",
-        kDefaultTau);
+        "usage: facegate compare [--tau T] [--json] [pipeline options] FACE1 FACE2\n"
+        "Squared L2 distance of two face crops' descriptors (each image IS the face, as with\n"
+        "embed --crop) and the verdict distance_sq <= tau.\n"
+        "  --tau T            0..100 (default %.2f, verify's)\n"
+        "  --json             one JSON object (docs/json.md)\n"
+        "Exit code 0: same person, 1: different, 2: usage, 3: bad input.\n",
+        facegate::kDefaultTau);
+    print_pipeline_options_help(HelpScope::kEncoder);
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("compare", "give exactly two images");
-  float tau = kDefaultTau;
+  float tau = facegate::kDefaultTau;
   if (!parse_tau(args, &tau)) return usage_error("compare", "--tau must be a finite number in 0..100");
-  FaceEncoder enc;
-  if (int rc = open_encoder(args, &enc)) return rc;
-  float a[kEmbeddingDim], b[kEmbeddingDim];
-  if (int rc = embed_file(enc, args.positional[0], a)) return rc;
-  if (int rc = embed_file(enc, args.positional[1], b)) return rc;
-  const float d = embedding_distance_sq(a, b);
+  facegate::Pipeline pipe;
+  if (int rc = open_encoder("compare", args, &pipe)) return rc;
+  facegate::Embedding a, b;
+  if (int rc = embed_file(pipe, args.positional[0], &a)) return rc;
+  if (int rc = embed_file(pipe, args.positional[1], &b)) return rc;
+  const float d = facegate::distance(a, b);
   const bool same = d <= tau;
-  if (args.has("json"))
-    std::printf("{\"image1\": \"%s\", \"image2\": \"%s\", \"distance_sq\": %.6f, \"tau\": %.4f, \"same\": %s}\n",
-                args.positional[0].c_str(), args.positional[1].c_str(), d, tau, same ? "true" : "false");
-  else
+  if (args.has("json")) {
+    Json j;
+    j["image1"] = args.positional[0];
+    j["image2"] = args.positional[1];
+    j["distance_sq"] = json_fixed(d, 6);
+    j["tau"] = json_fixed(tau, 4);
+    j["same"] = same;
+    json_print(j);
+  } else {
     std::printf("%s %s distance_sq %.4f tau %.2f -> %s\n", args.positional[0].c_str(), args.positional[1].c_str(),
                 d, tau, same ? "same person" : "different people");
+  }
   return same ? kExitOk : kExitNegative;
 }
 

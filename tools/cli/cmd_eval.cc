@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "runtime/eval/curve_plots.h"
 #include "runtime/eval/lfw_eval.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -76,42 +79,60 @@ Status write_roc_png(const std::string& path, const std::vector<RocPoint>& roc) 
   return image_write_png(path, img);
 }
 
+// --plot: SVG when the name ends in .svg (runtime/eval/curve_plots.h), else the PNG above.
+Status write_roc_plot(const std::string& path, const VerificationReport& r, size_t pairs) {
+  if (path.size() < 4 || path.compare(path.size() - 4, 4, ".svg") != 0) return write_roc_png(path, r.roc);
+  char title[128];
+  std::snprintf(title, sizeof title, "LFW verification ROC: %zu pairs, accuracy %.2f%%, TAR %.2f%% at FAR 1e-3", pairs,
+                100 * r.mean_accuracy, 100 * r.tar_at_far_1e3);
+  return svg_plot_write(path, roc_svg_plot(r.roc, title));
+}
+
 void write_json(const std::string& path, const std::string& dir, const FacePipelineOptions& opt,
                 DistanceMetric metric, const VerificationReport& r, size_t images, const std::vector<std::string>& fallback, int fallback_pairs,
                 int low_score, int off_centre, double seconds) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return;
-  std::fprintf(f, "{\n  \"dataset\": \"%s\",\n  \"mode\": \"%s\",\n  \"template\": %d,\n  \"padding\": %.3f,\n", dir.c_str(),
-               descriptor_mode_name(opt.mode), opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68, opt.chip.padding);
-  std::fprintf(f, "  \"detector_input_size\": %d,\n  \"score_threshold\": %.3f,\n  \"backend\": \"%s\",\n",
-               opt.detector.input_size, opt.detector.score_threshold, backend_name(opt.backend));
-  std::fprintf(f, "  \"flip_average\": %s,\n  \"jitter\": %d,\n  \"refine_landmarks\": %s,\n  \"distance\": \"%s\",\n",
-               opt.flip_average ? "true" : "false", opt.jitter, opt.refine_landmarks ? "true" : "false",
-               distance_metric_name(metric));
-  std::fprintf(f, "  \"landmark_flip\": %s,\n  \"multi_view\": %s,\n  \"off_centre_only_images\": %d,\n",
-               opt.landmark_flip ? "true" : "false", opt.multi_view ? "true" : "false", off_centre);
-  std::fprintf(f, "  \"pairs\": %d,\n  \"same_pairs\": %d,\n  \"images\": %zu,\n  \"seconds\": %.1f,\n",
-               r.same_pairs + r.different_pairs, r.same_pairs, images, seconds);
-  std::fprintf(f, "  \"folds\": [");
-  for (size_t i = 0; i < r.folds.size(); ++i)
-    std::fprintf(f, "%s\n    {\"fold\": %d, \"tau\": %.6f, \"accuracy\": %.6f, \"pairs\": %d}", i ? "," : "",
-                 r.folds[i].fold + 1, r.folds[i].threshold, r.folds[i].accuracy, r.folds[i].pairs);
-  std::fprintf(f, "\n  ],\n  \"threshold_from_same_fold\": %s,\n", r.threshold_from_same_fold ? "true" : "false");
-  std::fprintf(f, "  \"mean_accuracy\": %.6f,\n  \"std_accuracy\": %.6f,\n", r.mean_accuracy, r.std_accuracy);
-  std::fprintf(f, "  \"best_tau\": %.6f,\n  \"best_tau_accuracy\": %.6f,\n", r.best_tau, r.best_tau_accuracy);
-  std::fprintf(f, "  \"tar_at_far_1e-2\": %.6f,\n  \"tau_at_far_1e-2\": %.6f,\n", r.tar_at_far_1e2, r.tau_at_far_1e2);
-  std::fprintf(f, "  \"tar_at_far_1e-3\": %.6f,\n  \"tau_at_far_1e-3\": %.6f,\n", r.tar_at_far_1e3, r.tau_at_far_1e3);
-  std::fprintf(f, "  \"found_only_at_low_score\": %d,\n  \"low_score_threshold\": %.2f,\n", low_score,
-               kLfwRetryScoreThreshold);
-  std::fprintf(f, "  \"no_face_images\": %zu,\n  \"no_face_handling\": \"centre box -> landmarks -> descriptor\",\n",
-               fallback.size());
-  std::fprintf(f, "  \"pairs_with_no_face_image\": %d,\n  \"no_face_list\": [", fallback_pairs);
-  for (size_t i = 0; i < fallback.size(); ++i) std::fprintf(f, "%s\"%s\"", i ? ", " : "", fallback[i].c_str());
-  std::fprintf(f, "],\n  \"roc\": [");
-  for (size_t i = 0; i < r.roc.size(); ++i)
-    std::fprintf(f, "%s[%.6f, %.6f, %.6f]", i ? ", " : "", r.roc[i].threshold, r.roc[i].far, r.roc[i].tar);
-  std::fprintf(f, "]\n}\n");
-  std::fclose(f);
+  Json j;
+  j["dataset"] = dir;
+  j["mode"] = descriptor_mode_name(opt.mode);
+  j["template"] = opt.chip.tmpl == FaceChipTemplate::kFivePoint ? 5 : 68;
+  j["padding"] = json_fixed(opt.chip.padding, 3);
+  j["detector_input_size"] = opt.detector.input_size;
+  j["score_threshold"] = json_fixed(opt.detector.score_threshold, 3);
+  j["backend"] = backend_name(opt.backend);
+  j["flip_average"] = opt.flip_average;
+  j["jitter"] = opt.jitter;
+  j["refine_landmarks"] = opt.refine_landmarks;
+  j["distance"] = distance_metric_name(metric);
+  j["landmark_flip"] = opt.landmark_flip;
+  j["multi_view"] = opt.multi_view;
+  j["off_centre_only_images"] = off_centre;
+  j["pairs"] = r.same_pairs + r.different_pairs;
+  j["same_pairs"] = r.same_pairs;
+  j["images"] = images;
+  j["seconds"] = json_fixed(seconds, 1);
+  j["folds"] = Json::array();
+  for (const auto& fold : r.folds)
+    j["folds"].push_back({{"fold", fold.fold + 1}, {"tau", json_fixed(fold.threshold, 6)},
+                          {"accuracy", json_fixed(fold.accuracy, 6)}, {"pairs", fold.pairs}});
+  j["threshold_from_same_fold"] = r.threshold_from_same_fold;
+  j["mean_accuracy"] = json_fixed(r.mean_accuracy, 6);
+  j["std_accuracy"] = json_fixed(r.std_accuracy, 6);
+  j["best_tau"] = json_fixed(r.best_tau, 6);
+  j["best_tau_accuracy"] = json_fixed(r.best_tau_accuracy, 6);
+  j["tar_at_far_1e-2"] = json_fixed(r.tar_at_far_1e2, 6);
+  j["tau_at_far_1e-2"] = json_fixed(r.tau_at_far_1e2, 6);
+  j["tar_at_far_1e-3"] = json_fixed(r.tar_at_far_1e3, 6);
+  j["tau_at_far_1e-3"] = json_fixed(r.tau_at_far_1e3, 6);
+  j["found_only_at_low_score"] = low_score;
+  j["low_score_threshold"] = json_fixed(kLfwRetryScoreThreshold, 2);
+  j["no_face_images"] = fallback.size();
+  j["no_face_handling"] = "centre box -> landmarks -> descriptor";
+  j["pairs_with_no_face_image"] = fallback_pairs;
+  j["no_face_list"] = fallback;
+  j["roc"] = Json::array();
+  for (const auto& p : r.roc)
+    j["roc"].push_back({json_fixed(p.threshold, 6), json_fixed(p.far, 6), json_fixed(p.tar, 6)});
+  if (!json_write_file(path, j)) std::fprintf(stderr, "facegate eval: cannot write %s\n", path.c_str());
 }
 
 // Per-image pipeline output for offline analysis (failure inspection, view combinations).
@@ -162,19 +183,19 @@ int cmd_eval(int argc, char** argv) {
   Args args;
   std::string error;
   std::set<std::string> values = kPipelineValueOptions;
-  values.insert({"json", "jitter", "distance", "dump", "centre-offset"});
+  values.insert({"json", "jitter", "distance", "dump", "centre-offset", "pairs", "folds", "plot", "threads"});
   if (!parse_args(argc, argv, 2, values,
                   {"help", "align", "crop", "flip", "no-flip", "refine-landmarks", "landmark-flip",
-                   "no-landmark-flip", "multi-view", "no-multi-view"}, &args,
+                   "no-landmark-flip", "multi-view", "no-multi-view", "quiet"}, &args,
                   &error))
     return usage_error("eval", error);
   if (args.has("help") || args.positional.empty()) {
     std::printf(
         "usage: facegate eval lfw DIR [--pairs FILE] [--folds 1-10] [--align|--crop] [--template 5|68]\n"
-        "                     [--padding P] [--json OUT] [--plot ROC.png] [--threads N] [--input-size N]\n"
+        "                     [--padding P] [--json OUT] [--plot ROC.png|ROC.svg] [--threads N] [--input-size N]\n"
         "                     [--backend B] [--models DIR] [--flip|--no-flip] [--jitter N]\n"
         "                     [--refine-landmarks] [--landmark-flip|--no-landmark-flip]\n"
-        "                     [--multi-view|--no-multi-view]\n"
+        "                     [--multi-view|--no-multi-view] [--quiet]\n"
         "                     [--distance l2sq|cosine] [--dump EMBEDDINGS.tsv] [--centre-offset F]\n"
         "Detector input defaults to %d here (LFW faces are large in the frame; 416 misses many).\n"
         "LFW View 2: every image of the chosen folds' pairs goes through the pipeline (the\n"
@@ -183,7 +204,10 @@ int cmd_eval(int argc, char** argv) {
         "centre box, counted). For each\n"
         "fold, tau maximising accuracy on the other chosen folds is tested on it.\n"
         "Prints fold accuracies, mean +- std (sample), best global tau, TAR at FAR 1e-2/1e-3.\n"
-        "--plot: ROC PNG, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02).\n"
+        "--plot: ROC, x = FAR log 1e-4..1 (grid per decade), y = TAR 0.90..1 (grid 0.02); SVG when\n"
+        "the name ends in .svg, else PNG.\n"
+        "--quiet: no progress line (on a terminal, stderr shows images done, rate and ETA;\n"
+        "elsewhere one summary line).\n"
         "Test-time options: --flip averages the embeddings of the chip and its mirror image\n"
         "(default %s here), --jitter N adds N shifted/zoomed chips (0..%d), --refine-landmarks\n"
         "runs the landmark net again on a box centred on its first answer, --landmark-flip\n"
@@ -227,6 +251,7 @@ int cmd_eval(int argc, char** argv) {
   // Distinct images of the chosen pairs, each embedded once.
   std::map<std::string, int> index;
   std::vector<std::string> paths;
+  std::vector<int> image_fold;  // the fold an image first appears in: the progress line's "fold k/n"
   std::vector<std::pair<int, int>> pair_images;
   std::vector<LfwPair> chosen;
   for (const LfwPair& p : pairs) {
@@ -235,7 +260,7 @@ int cmd_eval(int argc, char** argv) {
     for (int k = 0; k < 2; ++k) {
       const std::string path = lfw_image_path(dir, k ? p.name2 : p.name1, k ? p.n2 : p.n1);
       auto it = index.emplace(path, (int)paths.size());
-      if (it.second) paths.push_back(path);
+      if (it.second) paths.push_back(path), image_fold.push_back(p.fold);
       ids[k] = it.first->second;
     }
     pair_images.push_back({ids[0], ids[1]});
@@ -251,11 +276,17 @@ int cmd_eval(int argc, char** argv) {
       return usage_error("eval", "--centre-offset must be in [0, 1] (0: any face)");
     run.max_centre_offset = v;
   }
-  std::fprintf(stderr, "eval lfw: %zu pairs, %zu images, mode %s, %d thread(s)...\n", chosen.size(), paths.size(),
+  if (!args.has("quiet"))
+    std::fprintf(stderr, "eval lfw: %zu pairs, %zu images, mode %s, %d thread(s)...\n", chosen.size(), paths.size(),
                descriptor_mode_name(opt.mode), run.threads);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<LfwImageResult> emb;
+  Progress progress = progress_begin("eval lfw", "images", paths.size(), args.has("quiet"));
+  run.on_image_done = [&](size_t done, size_t) {
+    progress_update(&progress, done, "fold " + std::to_string(image_fold[done - 1] + 1) + "/" + std::to_string(num_folds));
+  };
   if (Status s = lfw_embed_images(run, paths, &emb); !s) return failure(s.message());
+  progress_end(&progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::vector<double> dist;
@@ -312,7 +343,7 @@ int cmd_eval(int argc, char** argv) {
   if (!args.value("dump").empty())
     if (Status s = write_dump(args.value("dump"), paths, emb); !s) return failure(s.message());
   if (!args.value("plot").empty())
-    if (Status s = write_roc_png(args.value("plot"), r.roc); !s) return failure(s.message());
+    if (Status s = write_roc_plot(args.value("plot"), r, chosen.size()); !s) return failure(s.message());
   return kExitOk;
 }
 

@@ -14,7 +14,12 @@
 
 #include "runtime/vision/face_pipeline.h"
 #include "runtime/gallery/gallery.h"
+#include "runtime/gallery/gallery_tau.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
+#include "tools/cli/json_out.h"
+#include "tools/cli/progress.h"
 
 namespace fg::cli {
 namespace {
@@ -27,19 +32,6 @@ namespace {
 constexpr PersonScore kDefaultMatch = PersonScore::kMeanEmbedding;
 
 const char* match_name(PersonScore s) { return s == PersonScore::kMinDistance ? "min" : "mean"; }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += char(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += char(c);
-  }
-  return out + "\"";
-}
 
 bool file_exists(const std::string& p) {
   struct stat st;
@@ -60,39 +52,41 @@ std::string photo_how(const Photo& p, bool forced_crop) {
 }
 
 // Embeds "the face" of one photo; 0 or kExitFailure (message printed).
-int embed_photo(FacePipeline& pipe, bool as_crop, Photo* photo) {
-  Image img;
-  Status s = image_load(photo->path, 3, &img);
-  std::vector<PipelineFace> faces;
-  if (s && !as_crop) s = face_pipeline_run(pipe, img, &faces);
-  if (!s) return failure(s.message());
+int embed_photo(facegate::Pipeline& pipe, bool as_crop, Photo* photo) {
+  facegate::Image img;
+  std::vector<facegate::Face> faces;
+  if (as_crop) {
+    if (facegate::Status s = facegate::load_image(photo->path, &img); !s) return failure(s.message());
+  } else if (int rc = api_faces(pipe, photo->path, true, &img, &faces)) {
+    return rc;
+  }
   photo->faces = int(faces.size());
   if (!faces.empty()) {
-    const PipelineFace& f = faces[largest_face(faces)];
-    std::copy(f.embedding, f.embedding + kEmbeddingDim, photo->embedding);
+    const facegate::Embedding& e = faces[api_largest_face(faces)].embedding;
+    std::copy(e.begin(), e.end(), photo->embedding);
     return kExitOk;
   }
   photo->whole_image = true;
-  if (Status e = face_encoder_embed(pipe.encoder, img, photo->embedding); !e) return failure(e.with_context(photo->path).message());
+  facegate::Embedding e;
+  if (facegate::Status s = pipe.embed_crop(img.view(), &e); !s) return failure(photo->path + ": " + s.message());
+  std::copy(e.begin(), e.end(), photo->embedding);
   return kExitOk;
 }
 
 // Common setup of enroll / identify: pipeline options (--crop means "image is the face";
 // --face-crop selects the pipeline's axis-aligned descriptor mode, as in `facegate embed`).
-int open_pipeline(const std::string& command, const Args& args, FacePipeline* pipe) {
+int open_pipeline(const std::string& command, const Args& args, facegate::Pipeline* pipe) {
   if (args.has("align") && args.has("face-crop")) return usage_error(command, "--align and --face-crop exclude each other");
   Args a = args;
   a.flags.erase("crop");
   if (a.has("face-crop")) a.flags.insert("crop");
-  FacePipelineOptions opt;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args(command, a, &opt, &model_dir)) return rc;
-  if (Status s = face_pipeline_open(model_dir, opt, pipe); !s) return failure(s.message());
-  return kExitOk;
+  facegate::PipelineOptions o;
+  if (int rc = api_options_from_args(command, a, &o)) return rc;
+  return api_open(o, pipe);
 }
 
 
-const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "insecure-gallery"};
+const std::set<std::string> kPhotoFlags = {"help", "json", "crop", "align", "face-crop", "flip", "insecure-gallery"};
 
 std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
   std::set<std::string> v = kPipelineValueOptions;
@@ -104,25 +98,33 @@ std::set<std::string> photo_values(std::initializer_list<const char*> extra) {
 }  // namespace
 
 int cmd_enroll(int argc, char** argv) {
+  for (int i = 2; i < argc && std::string(argv[i]) != "--"; ++i)  // from a camera: cmd_enroll_live.cc
+    if (std::string(argv[i]) == "--live" || std::string(argv[i]).rfind("--live=", 0) == 0) return cmd_enroll_live(argc, argv);
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"wait"}), kPhotoFlags, &args, &error)) return usage_error("enroll", error);
+  std::set<std::string> flags = kPhotoFlags;
+  flags.insert("quiet");
+  if (!parse_args(argc, argv, 2, photo_values({"wait"}), flags, &args, &error)) return usage_error("enroll", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate enroll [--crop] [--json] [--align|--face-crop] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
+        "usage: facegate enroll [--crop] [--json] [--wait S] [pipeline options]\n"
+        "                       --gallery-key KEYFILE GALLERY NAME PHOTO...\n"
         "Adds NAME to the gallery file (created if missing, mode 0600), one record per photo: one photo is\n"
         "enough, more photos of the same person help. The face of a photo is the largest one\n"
         "found; when none is found the whole image is taken as the face crop (said on stdout).\n"
         "--crop: every image already is a face crop (no detection).\n"
+        "--quiet: no progress line (many photos on a terminal: photos done, rate, ETA on stderr).\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY; `facegate gallery keygen` makes one): records are\n"
         "signed (format v2). Without a key only --insecure-gallery enrols (format v1, no MAC).\n"
         "NAME: trimmed; letters, digits, single spaces, - _ . , @ + : (no shell metacharacters).\n"
         "A gallery made with another recognition model is refused. Exit 0 ok, 2 usage, 3 error,\n"
-        "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n");
+        "4 busy: another writer held the gallery for all of --wait SECONDS (5).\n"
+        "From a camera or a stream: facegate enroll --live SOURCE GALLERY NAME (--live --help).\n");
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() < 3) return usage_error("enroll", "give GALLERY NAME PHOTO...");
+  if (int rc = reject_with_crop("enroll", args)) return rc;
   const std::string path = args.positional[0];
   std::string name;
   if (Status v = gallery_validate_name(args.positional[1], &name); !v) return usage_error("enroll", v.message());
@@ -131,15 +133,18 @@ int cmd_enroll(int argc, char** argv) {
   if (!access.key.loaded && !access.insecure)
     return usage_error("enroll", "give --gallery-key KEYFILE (facegate gallery keygen KEYFILE makes one), or "
                                  "--insecure-gallery for an unauthenticated format-v1 gallery");
-  FacePipeline pipe;
+  facegate::Pipeline pipe;
   if (int rc = open_pipeline("enroll", args, &pipe)) return rc;
-  const std::string model_id = encoder_model_id(pipe.encoder.model);
+  const std::string model_id = pipe.model_id();
   // Embed everything first: a bad photo enrols nothing.
   std::vector<Photo> photos(args.positional.size() - 2);
+  Progress progress = progress_begin("enroll", "photos", photos.size(), args.has("quiet"));
   for (size_t i = 0; i < photos.size(); ++i) {
     photos[i].path = args.positional[i + 2];
     if (int rc = embed_photo(pipe, args.has("crop"), &photos[i])) return rc;
+    progress_update(&progress, i + 1);
   }
+  progress_end(&progress);
   GalleryPtr g;
   bool created = false;
   if (int rc = open_gallery_waiting("enroll", args, [&] {
@@ -159,46 +164,106 @@ int cmd_enroll(int argc, char** argv) {
     return rc;
   gallery_print_warnings("enroll", *g);
   if (created && !args.has("json")) std::printf("created gallery %s (model %s)\n", path.c_str(), model_id.c_str());
-  if (args.has("json")) std::printf("{\"gallery\": %s, \"created\": %s, \"name\": %s, \"records\": [", json_string(path).c_str(),
-                                    created ? "true" : "false", json_string(name).c_str());
+  Json out;
+  out["gallery"] = path;
+  out["created"] = created;
+  out["name"] = name;
+  out["records"] = Json::array();
   for (size_t i = 0; i < photos.size(); ++i) {
     uint64_t id = 0;
     if (Status e = gallery_enroll(g.get(), name, photos[i].embedding, kEmbeddingDim, &id); !e) return failure(e.message());
     const std::string how = photo_how(photos[i], args.has("crop"));
     if (args.has("json"))
-      std::printf("%s{\"photo\": %s, \"record_id\": %" PRIu64 ", \"faces\": %d, \"whole_image\": %s}", i ? ", " : "",
-                  json_string(photos[i].path).c_str(), id, photos[i].faces, photos[i].whole_image ? "true" : "false");
+      out["records"].push_back(
+          {{"image", photos[i].path}, {"record_id", id}, {"faces", photos[i].faces}, {"whole_image", photos[i].whole_image}});
     else
       std::printf("enrolled %s from %s (%s): record %" PRIu64 "\n", name.c_str(), photos[i].path.c_str(), how.c_str(), id);
   }
-  if (args.has("json")) std::printf("]}\n");
+  if (args.has("json")) json_print(out);
   return kExitOk;
 }
+
+namespace {
+
+// One probe of identify: its JSON object (docs/json.md) or its text lines.
+Json identify_json(const Photo& photo, const std::string& match, float tau, bool recognized,
+                   const std::vector<IdentifyMatch>& best) {
+  Json j;
+  j["image"] = photo.path;
+  j["faces"] = photo.faces;
+  j["whole_image"] = photo.whole_image;
+  j["match"] = match;
+  j["tau"] = json_fixed(tau, 4);
+  j["recognized"] = recognized;
+  j["name"] = recognized ? Json(best[0].name) : Json(nullptr);
+  j["distance_sq"] = best.empty() ? Json(nullptr) : Json(json_fixed(best[0].distance, 6));
+  j["candidates"] = Json::array();
+  for (const IdentifyMatch& m : best)
+    j["candidates"].push_back({{"name", m.name}, {"distance_sq", json_fixed(m.distance, 6)}, {"records", m.records}});
+  return j;
+}
+
+void identify_print(const Photo& photo, bool crop, const std::string& match, float tau, bool recognized,
+                    const std::vector<IdentifyMatch>& best) {
+  if (photo.whole_image && !crop)
+    std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
+  if (best.empty())
+    std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
+  else if (recognized)
+    std::printf("%s: %s (distance_sq %.4f <= tau %.4f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
+                best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
+  else
+    std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.4f)\n", photo.path.c_str(),
+                best[0].name.c_str(), best[0].distance, tau);
+  for (size_t i = 1; i < best.size(); ++i)
+    std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);
+}
+
+}  // namespace
 
 int cmd_identify(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, photo_values({"match", "top"}), kPhotoFlags, &args, &error))
+  std::set<std::string> flags = kPhotoFlags;
+  flags.insert("quiet");
+  if (!parse_args(argc, argv, 2, photo_values({"tau", "match", "top", "annotate", "fpir"}), flags, &args, &error))
     return usage_error("identify", error);
   if (args.has("help")) {
     std::printf(
-        "usage: facegate identify [--tau T] [--match min|mean] [--top N] [--json] [--crop]\n"
-        "                         [--align|--face-crop] [--backend B] [--models DIR]\n"
-        "                         [--gallery-key KEYFILE | --insecure-gallery] GALLERY PHOTO\n"
+        "usage: facegate identify [--fpir P | --tau T] [--match min|mean] [--top N] [--json] [--crop] [--quiet]\n"
+        "                         [--gallery-key KEYFILE | --insecure-gallery] [pipeline options]\n"
+        "                         GALLERY PHOTO...\n"
         "1:K: the nearest enrolled person to the photo's (largest) face and the squared L2\n"
-        "distance; \"not recognized\" when it is above tau (default %.2f, verify's LFW tau; in\n"
-        "1:K the false-positive rate grows with the gallery size: see eval identify).\n"
+        "distance; \"not recognized\" when it is above tau. tau follows the gallery's size: at most\n"
+        "--fpir P (default %g) of searches by people not enrolled match someone (the table measured\n"
+        "on LFW, docs/thresholds.md; never above the 1:1 point at FMR 1e-3); --tau T fixes it.\n"
+        "Several photos: one answer each, in order (--json: an array of the objects); on a\n"
+        "terminal stderr shows probes done, rate and ETA (--quiet: nothing).\n"
+        "--annotate OUT.jpg: the photo with the face, landmarks, name and distance drawn (one photo).\n"
         "--match: a person's distance is the minimum over their records (min) or the distance\n"
         "to their mean embedding (mean); default %s. --top N: list N candidates.\n"
         "--gallery-key KEYFILE (or $FG_GALLERY_KEY): records failing their MAC are not used;\n"
         "a v1 gallery, or one without its key, needs --insecure-gallery.\n"
-        "Exit 0 recognized, 1 not recognized, 2 usage, 3 error (bad photo or gallery).\n",
-        kMatchTau, match_name(kDefaultMatch));
+        "--crop: the image already is the face crop (no detection). --json: docs/json.md.\n"
+        "Exit 0 recognized (every photo), 1 not recognized (any photo), 2 usage, 3 error (bad\n"
+        "photo or gallery).\n",
+        kDefaultFpir, match_name(kDefaultMatch));
+    print_pipeline_options_help();
     return kExitOk;
   }
-  if (args.positional.size() != 2) return usage_error("identify", "give GALLERY PHOTO");
+  if (args.positional.size() < 2) return usage_error("identify", "give GALLERY PHOTO...");
+  const size_t probes = args.positional.size() - 1;
+  if (!args.value("annotate").empty() && probes != 1) return usage_error("identify", "--annotate takes one photo");
+  if (int rc = reject_with_crop("identify", args)) return rc;
   float tau = kMatchTau;
   if (!parse_tau(args, &tau)) return usage_error("identify", "--tau must be a finite number in 0..100");
+  const bool tau_fixed = !args.value("tau").empty();
+  float fpir = float(kDefaultFpir);
+  if (!args.value("fpir").empty()) {
+    if (tau_fixed) return usage_error("identify", "--tau fixes the threshold and --fpir chooses it: give one");
+    if (!parse_float(args.value("fpir"), &fpir) || !(fpir > 0.f) || fpir > 0.5f)
+      return usage_error("identify", "--fpir must be in (0, 0.5]");
+  }
   IdentifyOptions io;
   io.score = kDefaultMatch;
   const std::string match = args.value("match", match_name(kDefaultMatch));
@@ -210,45 +275,41 @@ int cmd_identify(int argc, char** argv) {
   io.k = size_t(top);
   GalleryOpenOptions o;
   if (int rc = gallery_access_from_args("identify", args, &o)) return rc;
-  FacePipeline pipe;
+  facegate::Pipeline pipe;
   if (int rc = open_pipeline("identify", args, &pipe)) return rc;
-  o.expected_model_id = encoder_model_id(pipe.encoder.model);
+  o.expected_model_id = pipe.model_id();
   GalleryPtr g;
   if (Status s = gallery_open(args.positional[0], o, &g); !s) return failure(s.message());
   gallery_print_warnings("identify", *g);
-  Photo photo;
-  photo.path = args.positional[1];
-  if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
-  std::vector<IdentifyMatch> best;
-  if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
-  const bool recognized = !best.empty() && best[0].distance <= tau;
-  if (args.has("json")) {
-    std::printf("{\"photo\": %s, \"faces\": %d, \"whole_image\": %s, \"match\": \"%s\", \"tau\": %.4f, \"recognized\": %s, ",
-                json_string(photo.path).c_str(), photo.faces, photo.whole_image ? "true" : "false", match.c_str(), tau,
-                recognized ? "true" : "false");
-    std::printf("\"name\": %s, \"distance_sq\": ", recognized ? json_string(best[0].name).c_str() : "null");
-    if (best.empty()) std::printf("null");
-    else std::printf("%.6f", best[0].distance);
-    std::printf(", \"candidates\": [");
-    for (size_t i = 0; i < best.size(); ++i)
-      std::printf("%s{\"name\": %s, \"distance_sq\": %.6f, \"records\": %zu}", i ? ", " : "", json_string(best[i].name).c_str(),
-                  best[i].distance, best[i].records);
-    std::printf("]}\n");
-  } else {
-    if (photo.whole_image && !args.has("crop"))
-      std::printf("%s: no face detected: whole image used as the face crop\n", photo.path.c_str());
-    if (best.empty())
-      std::printf("%s: not recognized (the gallery is empty)\n", photo.path.c_str());
-    else if (recognized)
-      std::printf("%s: %s (distance_sq %.4f <= tau %.2f, %s over %zu record%s)\n", photo.path.c_str(), best[0].name.c_str(),
-                  best[0].distance, tau, match.c_str(), best[0].records, best[0].records == 1 ? "" : "s");
-    else
-      std::printf("%s: not recognized (nearest %s at distance_sq %.4f > tau %.2f)\n", photo.path.c_str(),
-                  best[0].name.c_str(), best[0].distance, tau);
-    for (size_t i = 1; i < best.size(); ++i)
-      std::printf("  #%zu %s distance_sq %.4f\n", i + 1, best[i].name.c_str(), best[i].distance);
+  if (!tau_fixed) tau = tau_for_fpir(gallery_info(*g).persons, fpir, args.value("precision") == "int8").tau;
+  Json out = Json::array();
+  bool all_recognized = true;
+  Progress progress = progress_begin("identify", "probes", probes, args.has("quiet"));
+  for (size_t k = 0; k < probes; ++k) {
+    Photo photo;
+    photo.path = args.positional[k + 1];
+    if (int rc = embed_photo(pipe, args.has("crop"), &photo)) return rc;
+    std::vector<IdentifyMatch> best;
+    if (Status s = gallery_identify(*g, photo.embedding, kEmbeddingDim, io, &best); !s) return failure(s.message());
+    const bool recognized = !best.empty() && best[0].distance <= tau;
+    all_recognized = all_recognized && recognized;
+    if (!args.value("annotate").empty())
+      if (int rc = annotate_identify(args.value("annotate"), pipe, photo.path, args.has("crop"),
+                                     best.empty() ? "" : best[0].name, best.empty() ? 0 : best[0].distance, tau,
+                                     recognized))
+        return rc;
+    if (args.has("json")) {
+      Json j = identify_json(photo, match, tau, recognized, best);
+      j["fpir"] = tau_fixed ? Json(nullptr) : Json(json_fixed(fpir, 6));
+      out.push_back(std::move(j));
+    }
+    else identify_print(photo, args.has("crop"), match, tau, recognized, best);
+    progress_update(&progress, k + 1);
   }
-  return recognized ? kExitOk : kExitNegative;
+  progress_end(&progress);
+  // One photo: the object itself, as before; several: the array, in argument order.
+  if (args.has("json")) json_print(probes == 1 ? out[0] : out);
+  return all_recognized ? kExitOk : kExitNegative;
 }
 
 namespace {
@@ -264,14 +325,11 @@ std::string format_time(int64_t unix_us) {
 int gallery_list_cmd(const Gallery& g, const Args& args) {
   const std::vector<GalleryRecord> records = gallery_list(g, args.has("all"));
   if (args.has("json")) {
-    std::printf("[");
-    for (size_t i = 0; i < records.size(); ++i) {
-      const GalleryRecord& r = records[i];
-      std::printf("%s\n  {\"record_id\": %" PRIu64 ", \"person_id\": %" PRIu64 ", \"name\": %s, \"enrolled\": \"%s\", "
-                  "\"deleted\": %s}", i ? "," : "", r.record_id, r.person_id, json_string(r.name).c_str(),
-                  format_time(r.enrolled_unix_us).c_str(), r.deleted ? "true" : "false");
-    }
-    std::printf("\n]\n");
+    Json out = Json::array();
+    for (const GalleryRecord& r : records)
+      out.push_back({{"record_id", r.record_id}, {"person_id", r.person_id}, {"name", r.name},
+                     {"enrolled", format_time(r.enrolled_unix_us)}, {"deleted", r.deleted}});
+    json_print(out);
     return kExitOk;
   }
   std::printf("%-8s %-8s %-20s %-32s\n", "record", "person", "enrolled (UTC)", "name");
@@ -285,13 +343,11 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
   const GalleryInfo i = gallery_info(g);
   const char* dtype = i.dtype == GalleryDtype::kF32 ? "f32" : "int8";
   if (args.has("json")) {
-    std::printf("{\"path\": %s, \"version\": %u, \"dim\": %u, \"dtype\": \"%s\", \"model_id\": %s, \"record_size\": %u, "
-                "\"records\": %zu, \"live_records\": %zu, \"deleted_records\": %zu, \"persons\": %zu, "
-                "\"file_bytes\": %" PRIu64 ", \"dropped_tail_bytes\": %" PRIu64 ", \"authenticated\": %s, "
-                "\"rejected_records\": %zu}\n",
-                json_string(i.path).c_str(), i.version, i.dim, dtype, json_string(i.model_id).c_str(), i.record_size,
-                i.records, i.live_records, i.deleted_records, i.persons, i.file_bytes, i.dropped_tail_bytes,
-                i.authenticated ? "true" : "false", i.rejected_records);
+    json_print({{"path", i.path}, {"version", i.version}, {"dim", i.dim}, {"dtype", dtype}, {"model_id", i.model_id},
+                {"record_size", i.record_size}, {"records", i.records}, {"live_records", i.live_records},
+                {"deleted_records", i.deleted_records}, {"persons", i.persons}, {"file_bytes", i.file_bytes},
+                {"dropped_tail_bytes", i.dropped_tail_bytes}, {"authenticated", i.authenticated},
+                {"rejected_records", i.rejected_records}});
     return kExitOk;
   }
   std::printf("gallery   %s\nversion   %u\nmodel id  %s\nembedding %u x %s (record %u bytes)\n", i.path.c_str(), i.version,
@@ -308,6 +364,7 @@ int gallery_info_cmd(const Gallery& g, const Args& args) {
 }  // namespace
 
 int cmd_gallery(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[2]) == "publish") return cmd_gallery_publish(argc, argv);  // its own options
   Args args;
   std::string error;
   if (!parse_args(argc, argv, 2, {"gallery-key", "old-key", "wait"}, {"help", "json", "all", "insecure-gallery"}, &args, &error))
@@ -321,6 +378,7 @@ int cmd_gallery(int argc, char** argv) {
         "       facegate gallery keygen KEYFILE                  new key: 32 random bytes, mode 0600\n"
         "       facegate gallery migrate OLD NEW --gallery-key KEYFILE [--old-key KEYFILE]\n"
         "                                  copy OLD's live records into a NEW signed gallery (format v2)\n"
+        "       facegate gallery publish GALLERY --mqtt URL --topic T --sign-key KEYFILE   signed snapshot for doors\n"
         "Reading a gallery: --gallery-key KEYFILE (or $FG_GALLERY_KEY); a v1 gallery, or one without\n"
         "its key, needs --insecure-gallery. remove/compact wait up to --wait SECONDS (5) for another\n"
         "writer to finish. Exit 0 ok, 2 usage, 3 bad gallery / unknown name, 4 busy (still locked after --wait).\n");

@@ -10,6 +10,8 @@
 #include "runtime/core/model.h"
 #include "runtime/eval/similarity_eval.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -47,7 +49,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int cmd_train_head(int argc, char** argv) {
   std::set<std::string> values = kPipelineValueOptions;
   for (const char* v : {"out", "feature", "epochs", "lr", "l2", "margin", "mining", "far", "cache", "decay",
-                        "people-per-batch", "images-per-person"})
+                        "people-per-batch", "images-per-person", "threads", "pairs"})
     values.insert(v);
   Args args;
   std::string error;
@@ -164,41 +166,40 @@ int cmd_train_head(int argc, char** argv) {
 int cmd_verify_head(int argc, char** argv) {
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"help", "json", "align", "crop"}, &args, &error))
+  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"help", "json", "align", "crop", "face-crop", "flip"}, &args, &error))
     return usage_error("verify-head", error);
+  if (args.has("face-crop")) args.flags.insert("crop");  // verify's name for the crop descriptor
   if (args.has("help")) {
     std::printf(
         "usage: facegate verify-head HEAD PHOTO1 PHOTO2 [--json] [pipeline options]\n"
         "1:1 verification of the largest face of each photo through a head made by train-head:\n"
         "binary head: same iff P(same) >= its stored threshold; triplet adapter: same iff the\n"
         "adapted squared distance <= its stored threshold. Exit 0 same, 1 different, 2 usage, 3 bad input.\n");
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() != 3) return usage_error("verify-head", "give the head file and two photos");
   SimilarityHead head;
   if (Status s = similarity_head_load(args.positional[0], &head); !s) return failure(s.message());
-  FacePipelineOptions opt;
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("verify-head", args, &opt, &model_dir)) return rc;
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
-  PipelineFace face[2];
+  facegate::PipelineOptions opt;
+  if (int rc = api_options_from_args("verify-head", args, &opt)) return rc;
+  facegate::Pipeline pipe;
+  if (int rc = api_open(opt, &pipe)) return rc;
+  facegate::Face face[2];
   for (int i = 0; i < 2; ++i) {
-    Image img;
-    std::vector<PipelineFace> faces;
-    Status s = image_load(args.positional[1 + i], 3, &img);
-    if (s) s = face_pipeline_run(pipe, img, &faces);
-    if (!s) return failure(s.message());
+    facegate::Image img;
+    std::vector<facegate::Face> faces;
+    if (int rc = api_faces(pipe, args.positional[1 + i], true, &img, &faces)) return rc;
     if (faces.empty()) return failure("no face found in " + args.positional[1 + i]);
-    face[i] = faces[largest_face(faces)];
+    face[i] = faces[api_largest_face(faces)];
   }
   double score = 0;
-  const bool same = similarity_head_decide(head, face[0].embedding, face[1].embedding, &score);
+  const bool same = similarity_head_decide(head, face[0].embedding.data(), face[1].embedding.data(), &score);
   const bool bin = head.kind == HeadKind::kBinary;
   const double threshold = bin ? head.binary.threshold : head.adapter.threshold;
   if (args.has("json"))
-    std::printf("{\"head\": \"%s\", \"score\": %.6f, \"threshold\": %.6f, \"same\": %s}\n", bin ? "binary" : "triplet",
-                score, threshold, same ? "true" : "false");
+    json_print({{"image1", args.positional[1]}, {"image2", args.positional[2]}, {"head", bin ? "binary" : "triplet"},
+                {"score", json_fixed(score, 6)}, {"threshold", json_fixed(threshold, 6)}, {"same", same}});
   else
     std::printf("%s: %s %.5f (threshold %.5f)\n", same ? "same person" : "different people",
                 bin ? "P(same)" : "adapted distance^2", score, threshold);

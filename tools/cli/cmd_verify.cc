@@ -4,7 +4,10 @@
 #include <vector>
 
 #include "runtime/vision/face_pipeline.h"
+#include "tools/cli/annotate.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/cli_api.h"
+#include "tools/cli/json_out.h"
 
 namespace fg::cli {
 namespace {
@@ -18,18 +21,16 @@ constexpr float kVerifyTauCrop = 0.38f;
 struct Side {
   std::string path;
   int faces = 0;
-  PipelineFace face;
+  facegate::Face face;  // the largest
 };
 
 // 0 ok; kExitFailure (message printed) on a bad file; sets side->faces = 0 when none found.
-int embed_largest(FacePipeline& pipe, Side* side) {
-  Image img;
-  std::vector<PipelineFace> faces;
-  Status s = image_load(side->path, 3, &img);
-  if (s) s = face_pipeline_run(pipe, img, &faces);
-  if (!s) return failure(s.message());
-  side->faces = (int)faces.size();
-  if (!faces.empty()) side->face = faces[largest_face(faces)];
+int embed_largest(facegate::Pipeline& pipe, Side* side) {
+  facegate::Image img;
+  std::vector<facegate::Face> faces;
+  if (int rc = api_faces(pipe, side->path, true, &img, &faces)) return rc;
+  side->faces = int(faces.size());
+  if (!faces.empty()) side->face = faces[api_largest_face(faces)];
   return kExitOk;
 }
 
@@ -46,29 +47,40 @@ int cmd_verify(int argc, char** argv) {
   }
   Args args;
   std::string error;
-  if (!parse_args(argc, argv, 2, kPipelineValueOptions, {"json", "help", "align", "crop"}, &args, &error))
+  std::set<std::string> values = kPipelineValueOptions;
+  values.insert({"annotate", "tau"});
+  if (!parse_args(argc, argv, 2, values, {"json", "help", "align", "crop", "face-crop", "flip"}, &args, &error))
     return usage_error("verify", error);
   FacePipelineOptions opt;
   if (args.has("help")) {
     std::printf(
-        "usage: facegate verify [--tau T] [--align|--crop] [--json] [--input-size N] [--score T]\n"
-        "                       [--backend B] [--models DIR] [--head HEAD] PHOTO1 PHOTO2\n"
-        "--head HEAD: decide with a trained similarity head (facegate train-head) instead of tau.\n"
-        "1:1 verification: the largest face of each photo is embedded (--align: dlib-style\n"
-        "aligned chip; --crop: face-api's axis-aligned crop; default %s) and the\n"
-        "squared L2 distance is compared with tau (default %.2f align / %.2f crop).\n"
+        "usage: facegate verify [--tau T] [--json] [--head HEAD] [pipeline options] PHOTO1 PHOTO2\n"
+        "1:1 verification: the largest face of each photo is embedded (encoder input: %s\n"
+        "by default) and the squared L2 distance is compared with tau.\n"
+        "  --tau T            same person iff distance_sq <= T, 0..100 (default %.2f)\n"
+        "  --json             one JSON object (docs/json.md)\n"
+        "  --head HEAD        decide with a trained similarity head (facegate train-head) instead\n"
+        "  --crop             the same as --face-crop (kept for scripts written before it)\n"
+        "  --annotate OUT.jpg both photos side by side, faces, landmarks, distance and verdict drawn\n"
         "Exit code 0: same person, 1: different, 2: usage, 3: bad input or no face found\n"
         "(the message names the photo).\n",
-        descriptor_mode_name(opt.mode), kVerifyTauAlign, kVerifyTauCrop);
+        descriptor_mode_name(opt.mode), kVerifyTauAlign);
+    print_pipeline_options_help();
     return kExitOk;
   }
   if (args.positional.size() != 2) return usage_error("verify", "give exactly two photos");
-  std::string model_dir;
-  if (int rc = pipeline_options_from_args("verify", args, &opt, &model_dir)) return rc;
-  float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;
+  if (args.has("face-crop")) {  // --face-crop is verify's --crop, as in embed / enroll / identify
+    if (args.has("crop") || args.has("align")) return usage_error("verify", "--align, --crop and --face-crop exclude each other");
+    args.flags.erase("face-crop");
+    args.flags.insert("crop");
+  }
+  facegate::PipelineOptions po;
+  if (int rc = api_options_from_args("verify", args, &po)) return rc;
+  opt.mode = po.descriptor == facegate::Descriptor::kCrop ? DescriptorMode::kCrop : DescriptorMode::kAlign;
+  float tau = opt.mode == DescriptorMode::kAlign ? kVerifyTauAlign : kVerifyTauCrop;  // equal today (eval lfw)
   if (!parse_tau(args, &tau)) return usage_error("verify", "--tau must be a finite number in 0..100");
-  FacePipeline pipe;
-  if (Status s = face_pipeline_open(model_dir, opt, &pipe); !s) return failure(s.message());
+  facegate::Pipeline pipe;
+  if (int rc = api_open(po, &pipe)) return rc;
   Side side[2];
   for (int i = 0; i < 2; ++i) {
     side[i].path = args.positional[i];
@@ -76,17 +88,26 @@ int cmd_verify(int argc, char** argv) {
   }
   for (const Side& s : side)
     if (s.faces == 0) return failure("no face found in " + s.path);
-  const float d = embedding_distance_sq(side[0].face.embedding, side[1].face.embedding);
+  const float d = facegate::distance(side[0].face.embedding, side[1].face.embedding);
   const bool same = d <= tau;
+  if (!args.value("annotate").empty())
+    if (int rc = annotate_verify(args.value("annotate"), side[0].path, side[0].face, side[1].path, side[1].face, d, tau, same))
+      return rc;
   if (args.has("json")) {
-    std::printf("{\"image1\": \"%s\", \"image2\": \"%s\", \"faces1\": %d, \"faces2\": %d, ", side[0].path.c_str(),
-                side[1].path.c_str(), side[0].faces, side[1].faces);
+    Json j;
+    j["image1"] = side[0].path;
+    j["image2"] = side[1].path;
+    j["faces1"] = side[0].faces;
+    j["faces2"] = side[1].faces;
     for (int i = 0; i < 2; ++i) {
-      const FaceBox& b = side[i].face.box;
-      std::printf("\"box%d\": [%.2f, %.2f, %.2f, %.2f], ", i + 1, b.x, b.y, b.width, b.height);
+      const facegate::Box& b = side[i].face.box;
+      j["box" + std::to_string(i + 1)] = json_box(b.x, b.y, b.width, b.height);
     }
-    std::printf("\"mode\": \"%s\", \"distance_sq\": %.6f, \"tau\": %.4f, \"same\": %s}\n",
-                descriptor_mode_name(opt.mode), d, tau, same ? "true" : "false");
+    j["mode"] = descriptor_mode_name(opt.mode);
+    j["distance_sq"] = json_fixed(d, 6);
+    j["tau"] = json_fixed(tau, 4);
+    j["same"] = same;
+    json_print(j);
   } else {
     std::printf("%s (%d face%s) vs %s (%d face%s): distance_sq %.4f tau %.2f [%s] -> %s\n", side[0].path.c_str(),
                 side[0].faces, side[0].faces == 1 ? "" : "s", side[1].path.c_str(), side[1].faces,

@@ -53,6 +53,8 @@ Status write_chained(AuditLog& log, const std::string& json) {
   const std::string hash = chain_hash(line);
   line.push_back('\n');
   FG_RETURN_IF_ERROR(write_raw(log, line));
+  line.pop_back();
+  log.last_line = std::move(line);
   log.last_hash = hash;
   ++log.lines;
   if (log.options.fsync && ::fdatasync(log.fd) != 0)

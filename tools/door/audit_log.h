@@ -45,6 +45,7 @@ struct AuditLog {
   std::string torn;               // an unterminated fragment at the end of the file to repair
   uint64_t rotate_retry_bytes = 0;  // after a failed rotation: size at which to try again
   int64_t rotate_failures = 0;
+  std::string last_line;          // the last line written, chained, without '\n' (the MQTT event)
 };
 
 Status audit_log_open(const AuditLogOptions& options, AuditLog* log);

@@ -10,6 +10,7 @@ const char* verdict_name(Verdict v) {
     case Verdict::kGrant: return "grant";
     case Verdict::kDeny: return "deny";
     case Verdict::kUnknown: return "unknown";
+    case Verdict::kSpoof: return "spoof";
   }
   return "?";
 }
@@ -24,7 +25,7 @@ bool policy_options_valid(const PolicyOptions& o, std::string* error) {
 }
 
 Decision policy_decide(DecisionPolicy& p, int64_t frame, double now_s, const std::string& person,
-                       float distance) {
+                       float distance, bool may_grant) {
   Decision d;
   d.person = person;
   d.distance = person.empty() ? -1.f : distance;
@@ -49,7 +50,15 @@ Decision policy_decide(DecisionPolicy& p, int64_t frame, double now_s, const std
   const double since = now_s - st.last_grant_s;
   if (since < p.options.cooldown_s) {
     d.verdict = Verdict::kDeny;
+    d.cooldown = true;
     std::snprintf(buf, sizeof buf, "cooldown (%.1f s left)", p.options.cooldown_s - since);
+    d.reason = buf;
+    return d;
+  }
+  if (!may_grant) {
+    d.verdict = Verdict::kDeny;
+    d.held = true;
+    std::snprintf(buf, sizeof buf, "%d/%d votes, held: liveness not yet passed", d.votes, p.options.votes);
     d.reason = buf;
     return d;
   }

@@ -26,7 +26,8 @@ struct PolicyOptions {
   double cooldown_s = 5.0;
 };
 
-enum class Verdict { kGrant, kDeny, kUnknown };
+// kSpoof: a visit whose faces failed the liveness checks (door_liveness.h, door_visit.h).
+enum class Verdict { kGrant, kDeny, kUnknown, kSpoof };
 const char* verdict_name(Verdict v);
 
 struct Decision {
@@ -35,6 +36,8 @@ struct Decision {
   float distance = -1.f;  // squared L2 to `person`, -1 when there is none
   int votes = 0;          // votes in the window after this frame
   std::string reason;
+  bool cooldown = false;  // a deny because of the cooldown (final for a visit, door_visit.h)
+  bool held = false;      // enough votes, but !may_grant held the grant back (votes kept)
 };
 
 struct DecisionPolicy {
@@ -50,8 +53,9 @@ struct DecisionPolicy {
 bool policy_options_valid(const PolicyOptions& o, std::string* error);
 
 // One face of frame `frame` whose nearest enrolled person is `person` at `distance`
-// (person empty: no one enrolled).
+// (person empty: no one enrolled). may_grant false (the visit's liveness is not yet satisfied,
+// door_liveness.h): a deny "held" instead of a grant, the votes kept for a later frame.
 Decision policy_decide(DecisionPolicy& p, int64_t frame, double now_s, const std::string& person,
-                       float distance);
+                       float distance, bool may_grant = true);
 
 }  // namespace fg::door

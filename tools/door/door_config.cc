@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "runtime/gallery/gallery_format.h"
+#include "tools/door/mqtt_client.h"
 
 namespace fg::door {
 namespace {
@@ -112,6 +113,13 @@ const std::vector<Option>& options() {
          double x;
          if (!double_in(v, 0, kMaxTau, &x)) return false;
          c.policy.tau = (float)x;
+         c.tau_fixed = true;
+         return true;
+       }},
+      {"fpir", true, [](DoorConfig& c, const std::string& v) {
+         // (0, 0.5]: a target above one search in two is not a door policy.
+         if (!double_in(v, 1e-9, 0.5, &c.fpir)) return false;
+         c.fpir_given = true;
          return true;
        }},
       {"votes", true, [](DoorConfig& c, const std::string& v) {
@@ -126,7 +134,44 @@ const std::vector<Option>& options() {
          c.policy.window = (int)x;
          return true;
        }},
+      {"liveness", true, [](DoorConfig& c, const std::string& v) { return liveness_mode_from_name(v, &c.liveness.mode); }},
+      {"liveness-threshold", true, [](DoorConfig& c, const std::string& v) {
+         double x;
+         if (!double_in(v, 0, 1, &x)) return false;
+         c.liveness.threshold = (float)x;
+         return true;
+       }},
+      {"liveness-votes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.liveness.votes = (int)x;
+         return true;
+       }},
+      {"liveness-window", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000) return false;
+         c.liveness.window = (int)x;
+         return true;
+       }},
       {"cooldown", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, kMaxCooldownS, &c.policy.cooldown_s); }},
+      {"visit-gap", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0, 3600, &c.visit.gap_s); }},
+      {"visit-max", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 86400, &c.visit.max_s); }},
+      {"frame-interval", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, 60, &c.frame_interval_s); }},
+      {"snapshots", true, [](DoorConfig& c, const std::string& v) { c.snapshots.dir = v; return !v.empty(); }},
+      {"snapshot-frame", false, [](DoorConfig& c, const std::string&) { c.snapshots.whole_frame = true; return true; }},
+      {"snapshot-keep", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 10000000) return false;
+         c.snapshots.keep = (int)x;
+         return true;
+       }},
+      {"snapshot-max-bytes", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > (int64_t(1) << 40)) return false;
+         c.snapshots.max_bytes = (uint64_t)x;
+         return true;
+       }},
+      {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
       {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
@@ -165,7 +210,28 @@ const std::vector<Option>& options() {
       {"max-frames", true, set_int(&DoorConfig::max_frames, 0, INT64_MAX)},
       {"quiet", false, [](DoorConfig& c, const std::string&) { c.quiet = true; return true; }},
       {"enroll", true, parse_enroll},
+      {"enroll-live", true, [](DoorConfig& c, const std::string& v) { c.enroll_live = v; return !v.empty(); }},
+      {"enroll-frames", true, set_int(&DoorConfig::enroll_frames, 1, 100)},
+      {"add", false, [](DoorConfig& c, const std::string&) { c.enroll_add = true; return true; }},
+      {"mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.url = v; return !v.empty(); }},
+      {"mqtt-password-file", true, [](DoorConfig& c, const std::string& v) { c.mqtt.password_file = v; return !v.empty(); }},
+      {"mqtt-cafile", true, [](DoorConfig& c, const std::string& v) { c.mqtt.cafile = v; return !v.empty(); }},
+      {"mqtt-command-key", true, [](DoorConfig& c, const std::string& v) { c.mqtt.command_key = v; return !v.empty(); }},
+      {"mqtt-queue", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 1 || x > 1000000) return false;
+         c.mqtt.queue = (int)x;
+         return true;
+       }},
+      {"door-id", true, [](DoorConfig& c, const std::string& v) {
+         c.mqtt.door_id = v;
+         return mqtt_door_id_valid(v);
+       }},
+      {"gallery-mqtt", true, [](DoorConfig& c, const std::string& v) { c.mqtt.gallery_topic = v; return !v.empty(); }},
+      {"gallery-sign-key", true, [](DoorConfig& c, const std::string& v) { c.mqtt.gallery_sign_key = v; return !v.empty(); }},
+      {"ha-discovery", false, [](DoorConfig& c, const std::string&) { c.mqtt.ha_discovery = true; return true; }},
       {"help", false, [](DoorConfig& c, const std::string&) { c.help = true; return true; }},
+      {"version", false, [](DoorConfig& c, const std::string&) { c.version = true; return true; }},
   };
   return kOptions;
 }
@@ -224,32 +290,64 @@ bool has_file(const std::string& p) {
 }  // namespace
 
 Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
+  // `--` ends the options: the door takes no positional argument, so anything after it is
+  // an error too, but never read as an option.
+  int end = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--") {
+      end = i;
+      break;
+    }
   // The config file first, so flags given on the command line override it.
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--config") FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
-  for (int i = 1; i < argc; ++i) {
+  for (int i = 1; i < end; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config" && i + 1 < end) FG_RETURN_IF_ERROR(apply_config_file(argv[i + 1], cfg));
+    if (a.compare(0, 9, "--config=") == 0) FG_RETURN_IF_ERROR(apply_config_file(a.substr(9), cfg));
+  }
+  for (int i = 1; i < end; ++i) {
     std::string a = argv[i];
     if (a == "--config") {
-      if (++i >= argc) return Status::error("option --config needs a value");
+      if (++i >= end) return Status::error("option --config needs a value");
       continue;
     }
+    if (a.compare(0, 9, "--config=") == 0) continue;
     if (a.size() < 3 || a.compare(0, 2, "--") != 0) return Status::error("unexpected argument '" + a + "'");
     a = a.substr(2);
+    // --name=value: the same as --name value (one argv word; the value may be empty or hold '=').
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      FG_RETURN_IF_ERROR(apply(cfg, a.substr(0, eq), a.substr(eq + 1), true, ""));
+      continue;
+    }
     const Option* o = find_option(a);
     if (o && o->takes_value) {
-      if (i + 1 >= argc) return Status::error("option --" + a + " needs a value");
+      if (i + 1 >= end) return Status::error("option --" + a + " needs a value");
       FG_RETURN_IF_ERROR(apply(cfg, a, argv[++i], true, ""));
     } else {
       FG_RETURN_IF_ERROR(apply(cfg, a, "", false, ""));
     }
   }
+  if (end + 1 < argc) return Status::error("unexpected argument '" + std::string(argv[end + 1]) + "' after --");
+  if (cfg->version) return Status::ok();
   if (cfg->help) return Status::ok();
   std::string error;
   if (!policy_options_valid(cfg->policy, &error)) return Status::error(error);
+  if (cfg->tau_fixed && cfg->fpir_given)
+    return Status::error("--tau fixes the threshold and --fpir chooses it from the gallery size: give one");
+  if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
+  if (!door_liveness_options_valid(cfg->liveness, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
     return Status::error("--actuator command needs --command CMD");
+  FG_RETURN_IF_ERROR(door_mqtt_options_check(cfg->mqtt));
+  if (!cfg->enroll_live.empty()) {
+    if (cfg->source.empty()) return Status::error("--enroll-live NAME needs --source SPEC (the camera or a stream)");
+    std::string name;
+    FG_RETURN_IF_ERROR(gallery_validate_name(cfg->enroll_live, &name).with_context("--enroll-live"));
+    if (name == "unknown") return Status::error("'unknown' is reserved (the audit log's word for strangers)");
+    cfg->enroll_live = name;
+  }
   for (EnrollRequest& r : cfg->enroll) {
     std::string name;
     FG_RETURN_IF_ERROR(gallery_validate_name(r.name, &name).with_context("--enroll"));
@@ -275,22 +373,39 @@ void door_print_usage(FILE* out) {
   std::fprintf(out,
       "usage: facegate-door --gallery FILE --source SPEC [options]\n"
       "       facegate-door --gallery FILE --enroll NAME=IMG[,IMG...] [--enroll ...]\n"
+      "       facegate-door --gallery FILE --source SPEC --enroll-live NAME [--enroll-frames N] [--add]\n"
       "Door access: camera frames -> faces -> nearest enrolled person -> grant/deny/unknown,\n"
       "a relay or command, and a JSONL audit log. Exit 0 at the end of the stream or on\n"
       "SIGINT/SIGTERM (current frame finished, log flushed, relay released); 2 usage; 3 bad\n"
-      "input or failure at start (config file, gallery, models, source); 5 audit log failure.\n"
+      "input or failure at start (config file, gallery, models, source); 5 audit log failure;\n"
+      "6 --enroll-live: NAME is already enrolled (give --add).\n"
       "\n"
       "source:   --source DIR | @LISTFILE | IMG[,IMG...] | FILE.y4m | - (Y4M on stdin) | /dev/videoN\n"
       "          --loop N (image lists: play N times, 0 = forever)  --max-frames N\n"
       "gallery:  --gallery FILE  --enroll NAME=IMG[,IMG] (creates FILE if missing; repeatable)\n"
+      "          --enroll-live NAME [--enroll-frames N (5; 1..100)] [--add]: N good frames of --source\n"
+      "          (one face, not clipped, >= 80 px, yaw/pitch <= 25 deg, sharp, the same person: d <= --tau)\n"
+      "          written all at once; progress on stderr; exit 6 if NAME is enrolled and no --add, 3 if\n"
+      "          the source ends first (nothing enrolled)\n"
       "          --gallery-key KEYFILE (or $FG_GALLERY_KEY): records are MAC-checked, refused ones\n"
       "          logged (gallery_rejected); --insecure-gallery accepts a v1 / keyless gallery\n"
       "models:   --models DIR  --backend reference|native|xnnpack (native)  --input-size N (416)\n"
       "          --precision f32|int8 (int8: the *_int8.fgm models; f32: the float ones)\n"
       "          --score S (detector threshold, 0.5)  --net-threads N (threads per net, 1; 0 = all)\n"
-      "policy:   --tau T (squared L2, 0.30; 0..4)  --votes N (2)  --window M (3): grant when d <= tau in\n"
+      "policy:   --fpir P (0.003; 0..0.5): tau from the gallery's size so that at most P of searches by\n"
+      "          people not enrolled match someone (docs/thresholds.md; re-chosen when the gallery changes)\n"
+      "          --tau T (squared L2, 0..4): a fixed tau instead  --votes N (2)  --window M (3): grant when d <= tau in\n"
       "          N of the last M frames (1..1000); --cooldown SEC (5; 0..86400) per person; --all-faces (default:\n"
       "          only the largest face of a frame)\n"
+      "liveness: --liveness off|passive|passive+blink (passive; docs/liveness.md): a frame votes only\n"
+      "          when its face scores >= --liveness-threshold T (0.30, chosen on NUAA; 0..1) and is not a\n"
+      "          repeat of the previous frame nor a tilted flat picture; a grant needs --liveness-votes N (2)\n"
+      "          of the last --liveness-window M (3) frames live, and with passive+blink a blink in the visit;\n"
+      "          a visit failing them ends as `spoof`\n"
+      "visits:   one verdict per visit (a face appears .. gone for --visit-gap SEC, 1.5; 0..3600): grant\n"
+      "          at the frame reaching the votes, else deny/unknown when the visit ends; --visit-max SEC\n"
+      "          (60; > gap, <= 86400) ends a long one; times are frame times: Y4M rate, image lists\n"
+      "          --frame-interval SEC (0.1; 0.001..60), cameras the clock; --log-frames: per-frame lines too\n"
       "actuator: --actuator dry|command|gpio (dry)\n"
       "          --command CMD (run by /bin/sh in its own process group; the person's name reaches it\n"
       "          ONLY as $FG_PERSON in the environment, with FG_DISTANCE, FG_FRAME, FG_TIME)\n"
@@ -304,9 +419,28 @@ void door_print_usage(FILE* out) {
       "          door stops with exit 5; continue: report on stderr and go on)\n"
       "          --log-max-bytes B (10 MiB; 0 = never, up to 2^40; rotate to FILE.1..)\n"
       "          --log-keep K (5; 0..1000)\n"
+      "snapshot: --snapshots DIR (a JPEG of the face per visit verdict, DIR created 0700; the file's\n"
+      "          name relative to DIR in the line's \"snapshot\")  --snapshot-frame (the whole frame too)\n"
+      "          --snapshot-keep N (1000 files; 0 = no limit)  --snapshot-max-bytes B (256 MiB; 0 = no\n"
+      "          limit): the oldest removed first; a failed write is counted and logged, never blocks\n"
+      "mqtt:     --mqtt mqtt://[USER[:PASS]@]HOST[:PORT] | mqtts://... (docs/mqtt.md)%s\n"
+      "          --door-id ID ([A-Za-z0-9_-]{1,64}; topics facegate/ID/event|state|availability|command)\n"
+      "          --mqtt-password-file FILE  --mqtt-cafile FILE (mqtts)  --mqtt-queue N (1000 events)\n"
+      "          --mqtt-command-key FILE (32 bytes or 64 hex: HMAC key of signed unlock commands)\n"
+      "          --ha-discovery (retained Home Assistant discovery configs under homeassistant/)\n"
+      "          --gallery-mqtt TOPIC --gallery-sign-key KEYFILE: install signed gallery snapshots\n"
+      "          (`facegate gallery publish`) into --gallery FILE while running; refused ones logged;\n"
+      "          FILE may be missing at start: nobody is granted until a verified snapshot arrives\n"
       "output:   --stats N (latency table every N frames)  --bench N (play the source's frames\n"
-      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n",
-      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]");
+      "          N times from memory: clean latency)  --quiet  --config FILE (key = value lines)\n"
+      "          --help  --version (version, git description, the ISA the kernels pick)\n"
+      "syntax:   --name value or --name=value; -- ends the options. Config file: `name = value`\n"
+      "          is --name value, a bare `name` a flag, '#' a comment; flags override the file.\n"
+      "environment: FG_GALLERY_KEY (key file when --gallery-key is absent), FG_MODEL_DIR\n"
+      "          (model directory when --models is absent), FG_MAX_ISA=scalar|sse41|avx2|avx512|\n"
+      "          avx512vnni|neon|neondot (cap the kernels' ISA, for debugging)\n",
+      actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]",
+      door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
 }
 
 }  // namespace fg::door

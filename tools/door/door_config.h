@@ -17,6 +17,10 @@
 #include "tools/door/actuator.h"
 #include "tools/door/audit_log.h"
 #include "tools/door/decision.h"
+#include "tools/door/door_liveness.h"
+#include "tools/door/door_mqtt.h"
+#include "tools/door/door_visit.h"
+#include "tools/door/snapshot.h"
 
 namespace fg::door {
 
@@ -39,8 +43,21 @@ struct DoorConfig {
     return o;
   }();
   PolicyOptions policy;
+  // --tau T fixes the threshold; otherwise it follows the gallery's size at the target FPIR
+  // --fpir P (door_tau.h). Giving both is a usage error.
+  bool tau_fixed = false;
+  double fpir = 0.003;             // runtime/gallery/gallery_tau.h kDefaultFpir
+  bool fpir_given = false;
+  DoorLivenessOptions liveness;    // --liveness off|passive|passive+blink (door_liveness.h)
+  VisitOptions visit;              // --visit-gap, --visit-max (door_visit.h)
+  SnapshotOptions snapshots;       // --snapshots DIR ... (snapshot.h)
+  bool log_frames = false;         // --log-frames: per-frame lines too (audit log and console)
+  // Image lists have no clock: frame n is at n * frame_interval_s (10 frames a second, a
+  // webcam's low end). Y4M streams use their F rate; a camera uses the monotonic clock.
+  double frame_interval_s = 0.1;
   ActuatorOptions actuator;
   AuditLogOptions log;
+  DoorMqttOptions mqtt;            // --mqtt ... (docs/mqtt.md)
   // --on-log-failure deny (default): a line that cannot be written (+ fsync'd with --fsync)
   // means no opening and the door stops with kExitLogFailure; continue: report and go on.
   bool log_failure_deny = true;
@@ -51,7 +68,11 @@ struct DoorConfig {
   int64_t max_frames = 0;          // stop after this many frames (0: no limit)
   bool quiet = false;              // no per-decision lines on stdout
   std::vector<EnrollRequest> enroll;
+  std::string enroll_live;         // --enroll-live NAME: enrol from --source (enroll_live.h)
+  int enroll_frames = 5;           // --enroll-frames N (1..100)
+  bool enroll_add = false;         // --add: NAME may already be enrolled
   bool help = false;
+  bool version = false;            // --version: print door_version.h's line, exit 0
   bool config_unreadable = false;  // --config FILE could not be read: bad input (3), not usage
 };
 

@@ -9,6 +9,8 @@
 //   gallery_rejected records failed their MAC ("records": N, at start or after a change), or
 //                    the whole new file was refused / is missing ("file": ..., "reason": ...),
 //                    in which case the door keeps the last good gallery ("kept_people": N)
+//   gallery_waiting  no gallery file at start (--gallery-mqtt only): nobody is granted until a
+//                    verified gallery arrives (a snapshot, or a file that appears and verifies)
 #pragma once
 #include "tools/door/door_loop.h"
 
@@ -16,7 +18,11 @@ namespace fg::door {
 
 // After the gallery is opened and the log is open: remembers the stamp, logs refused records.
 void door_gallery_watch_start(Door& d);
-// Checks the file and swaps in a changed one (call at most about once a second).
+// Checks the file and swaps in a changed one (call at most about once a second). Does nothing
+// while a snapshot install is between its rename and its swap (Door::gallery_install_busy).
 void door_gallery_poll(Door& d);
+// Between two frames: `g`, already opened and verified as the door opens its gallery, replaces
+// the one in use (an O(1) swap, no re-read); logs gallery_changed as a poll would.
+void door_gallery_swap(Door& d, GalleryPtr g);
 
 }  // namespace fg::door

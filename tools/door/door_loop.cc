@@ -1,4 +1,5 @@
 #include "tools/door/door_loop.h"
+#include "tools/door/door_tau.h"
 
 #include <sys/stat.h>
 
@@ -7,6 +8,8 @@
 
 #include "tools/door/door_gallery.h"
 #include "tools/door/door_gallery_watch.h"
+#include "tools/door/door_mqtt.h"
+#include "tools/door/door_visit_log.h"
 
 namespace fg::door {
 namespace {
@@ -19,7 +22,10 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 // door must not open, nor go on deciding, without a record.
 bool write_line(Door& d, const std::string& json) {
   Status s = audit_log_write(d.log, json);
-  if (s) return true;
+  if (s) {
+    door_mqtt_line(d, json);
+    return true;
+  }
   ++d.counters.errors;
   if (d.cfg.log_failure_deny) {
     if (!d.log_failed)
@@ -41,36 +47,57 @@ void maybe_refresh_gallery(Door& d) {
 }
 
 struct FaceTimes {
-  double landmarks = 0, embed = 0, match = 0;
+  double landmarks = 0, liveness = 0, embed = 0, match = 0;
 };
 
 }  // namespace
 
+bool door_write_line(Door& d, const std::string& json) { return write_line(d, json); }
+
 double door_now_s(const Door& d) { return std::chrono::duration<double>(Clock::now() - d.start).count(); }
+
+double door_frame_time_s(const Door& d, int64_t frame_no) {
+  return d.frame_period_s > 0 ? (double)frame_no * d.frame_period_s : door_now_s(d);
+}
 
 Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   d->cfg = cfg;
   d->start = Clock::now();
   latency_stats_init(&d->stats);
-  d->policy.options = cfg.policy;
+  d->visits.policy.options = cfg.policy;
+  d->visits.options = cfg.visit;
+  d->frame_period_s = cfg.frame_interval_s;
   FG_RETURN_IF_ERROR(face_pipeline_open(model_dir, cfg.pipeline, &d->pipe));
   d->model_id = door_encoder_model_id(d->pipe);
   FG_RETURN_IF_ERROR(door_gallery_access(cfg, &d->gallery_access));
   if (!cfg.enroll.empty())
     FG_RETURN_IF_ERROR(door_enroll(d->pipe, cfg.gallery, d->model_id, d->gallery_access, cfg.enroll));
   if (cfg.source.empty()) return Status::ok();  // enrol-only run
-  FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
+  // With --gallery-mqtt a door may start without a gallery file: it then grants nobody until
+  // a verified snapshot is installed (door_gallery_watch.h, gallery_waiting). Without it, a
+  // missing file is an error as ever.
+  const bool bootstrap = !cfg.mqtt.gallery_topic.empty() && !gallery_file_stamp(cfg.gallery).exists;
+  if (!bootstrap) FG_RETURN_IF_ERROR(door_open_gallery(cfg.gallery, d->model_id, d->gallery_access, &d->gallery));
   d->next_gallery_check_s = 1.0;  // first check a second from now
+  FG_RETURN_IF_ERROR(door_liveness_open(cfg.liveness, model_dir, cfg.pipeline.backend, &d->liveness, cfg.pipeline.int8));
   FG_RETURN_IF_ERROR(actuator_open(cfg.actuator, &d->actuator));
   if (Status s = audit_log_open(cfg.log, &d->log); !s) {
     d->log_failed = true;  // the caller exits with kExitLogFailure
     return s;
   }
-  const GalleryInfo info = gallery_info(*d->gallery);
+  FG_RETURN_IF_ERROR(door_mqtt_open(*d));
+  FG_RETURN_IF_ERROR(snapshot_open(cfg.snapshots, &d->snapshots));
+  door_tau_refresh(*d);  // no-op until a gallery exists (--gallery-mqtt bootstrap)
+  GalleryInfo info{};
+  if (d->gallery) info = gallery_info(*d->gallery);
   char detail[256];
-  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records, tau %.4f, %d of %d frames", info.persons,
-                info.live_records, cfg.policy.tau, cfg.policy.votes, cfg.policy.window);
-  door_event(*d, "start", detail);
+  std::snprintf(detail, sizeof detail, "gallery %zu people / %zu records%s, %s, %d of %d frames, liveness %s",
+                info.persons, info.live_records, d->gallery ? "" : " (none yet: no grants)",
+                door_tau_describe(*d).c_str(), cfg.policy.votes, cfg.policy.window,
+                liveness_mode_name(cfg.liveness.mode));
+  // "format": the audit line / MQTT event schema (docs/json.md); 2 = the CLI's field names.
+  write_line(*d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"start\",\"format\":" +
+                     std::to_string(kAuditFormat) + ",\"detail\":" + json_string(detail) + "}");
   door_gallery_watch_start(*d);  // records the file's stamp; logs refused records
   return Status::ok();
 }
@@ -82,20 +109,23 @@ void door_event(Door& d, const char* event, const std::string& detail) {
 }
 
 void door_bad_frame(Door& d, const std::string& label, const std::string& error) {
+  door_mqtt_poll(d);
   ++d.counters.frames;
   ++d.counters.bad_frames;
   std::fprintf(stderr, "facegate-door: frame %lld (%s) skipped: %s\n", (long long)d.counters.frames, label.c_str(),
                error.c_str());
   write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"bad_frame\",\"frame\":" +
-                    std::to_string(d.counters.frames) + ",\"label\":" + json_string(label) +
+                    std::to_string(d.counters.frames) + ",\"image\":" + json_string(label) +
                     ",\"detail\":" + json_string(error) + "}");
 }
 
 void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
   const Clock::time_point t_frame = Clock::now();
+  door_mqtt_poll(d);  // commands run between frames, on this thread
   const int64_t frame_no = ++d.counters.frames;
   if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
   maybe_refresh_gallery(d);
+  door_tau_refresh(d);  // --fpir: the gallery may have changed size
   Status s = face_pipeline_detect(d.pipe, frame, &d.boxes);
   const double detect_ms = ms_since(t_frame);
   latency_record(d.stats, Stage::kDetect, detect_ms);
@@ -104,11 +134,16 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     door_bad_frame(d, label, s.message());
     return;
   }
+  const double t_visit = door_frame_time_s(d, frame_no);
   if (d.boxes.empty()) {
     ++d.counters.no_face;
     latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
-    if (!d.cfg.quiet) std::printf("frame %lld %s: no face\n", (long long)frame_no, label.c_str());
+    if (!d.cfg.quiet && d.cfg.log_frames) std::printf("frame %lld %s: no face\n", (long long)frame_no, label.c_str());
+    d.visit_faces.clear();
+    visit_step(d.visits, frame_no, t_visit, d.visit_faces, &d.visit_step);
+    door_visit_apply(d, frame, label, nullptr, nullptr);  // a visit may end here
     actuator_poll(d.actuator, door_now_s(d));
+    if (!d.cfg.quiet) std::fflush(stdout);
     return;
   }
   // Largest face first; only that one unless --all-faces.
@@ -119,13 +154,12 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   });
   const size_t n_faces = d.cfg.all_faces ? d.order.size() : 1;
   FaceTimes total;
-  struct Pending {
-    Decision decision;
-    FaceBox box;
-    FaceTimes times;
-  };
-  std::vector<Pending> pending;
-  pending.reserve(n_faces);
+  bool live_scored = false;
+  d.visit_faces.clear();
+  d.visit_boxes.clear();
+  std::vector<FaceTimes> times;
+  // A new visit starts its liveness afresh (blink, planarity, N of M).
+  if (visit_would_start(d.visits, t_visit)) door_liveness_reset(d.liveness);
   for (size_t k = 0; k < n_faces; ++k) {
     const FaceBox& box = d.boxes[d.order[k]];
     FaceTimes ft;
@@ -136,9 +170,21 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     if (s) s = face_pipeline_embed(d.pipe, frame, &d.face);
     ft.embed = ms_since(t);
     t = Clock::now();
-    if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
+    if (!d.gallery) d.matches.clear();  // no gallery yet: nobody is near, nobody is granted
+    else if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
     ft.match = ms_since(t);
+    // Liveness only where it can change the outcome: a face within tau of someone, in a visit
+    // not yet decided. A stranger's photo stays "unknown" (it opens nothing either way), and
+    // the nets' ~3 ms are not spent on it nor on the rest of a decided visit.
+    t = Clock::now();
+    FaceLiveness live;
+    const bool may_open = s && !d.matches.empty() && d.matches[0].distance <= d.cfg.policy.tau &&
+                          (!d.visits.decided || visit_would_start(d.visits, t_visit));
+    if (may_open) live = door_liveness_face(d.liveness, frame, box, d.face.landmarks, t_visit, k == 0);
+    live_scored = live_scored || live.checked;
+    ft.liveness = ms_since(t);
     total.landmarks += ft.landmarks;
+    total.liveness += ft.liveness;
     total.embed += ft.embed;
     total.match += ft.match;
     if (!s) {  // a face the aligner/encoder could not handle: reported, not decided
@@ -148,66 +194,21 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     }
     ++d.counters.faces;
     const bool any = !d.matches.empty();
-    pending.push_back({policy_decide(d.policy, frame_no, door_now_s(d), any ? d.matches[0].name : "",
-                                     any ? d.matches[0].distance : -1.f),
-                       box, ft});
+    d.visit_faces.push_back({any ? d.matches[0].name : "", any ? d.matches[0].distance : -1.f, live});
+    d.visit_boxes.push_back(box);
+    times.push_back(ft);
   }
   latency_record(d.stats, Stage::kLandmarks, total.landmarks);
+  if (live_scored) latency_record(d.stats, Stage::kLiveness, total.liveness);
   latency_record(d.stats, Stage::kEmbed, total.embed);
   latency_record(d.stats, Stage::kMatch, total.match);
   const double decided_ms = ms_since(t_frame);
   const Clock::time_point t_act = Clock::now();
-  for (size_t k = 0; k < pending.size() && !d.log_failed; ++k) {
-    const Decision& dec = pending[k].decision;
-    const FaceBox& b = pending[k].box;
-    const FaceTimes& ft = pending[k].times;
-    std::string actuator_error;
-    if (dec.verdict == Verdict::kGrant) {
-      ++d.counters.grants;
-    } else if (dec.verdict == Verdict::kDeny) {
-      ++d.counters.denies;
-    } else {
-      ++d.counters.unknowns;
-    }
-    const bool known = dec.verdict != Verdict::kUnknown;
-    char nums[512];
-    std::snprintf(nums, sizeof nums,
-                  ",\"box\":[%.1f,%.1f,%.1f,%.1f],\"score\":%.3f,\"distance\":%.4f,\"tau\":%.4f,\"votes\":%d,\"n\":%d,"
-                  "\"m\":%d,\"latency_ms\":{\"source\":%.2f,\"detect\":%.2f,\"landmarks\":%.2f,\"embed\":%.2f,"
-                  "\"match\":%.3f,\"frame\":%.2f}",
-                  b.x, b.y, b.width, b.height, b.score, dec.distance, d.policy.options.tau, dec.votes,
-                  d.policy.options.votes, d.policy.options.window, source_ms, detect_ms, ft.landmarks, ft.embed,
-                  ft.match, decided_ms);
-    d.line = "{\"time\":\"" + utc_timestamp() + "\",\"frame\":" + std::to_string(frame_no) +
-             ",\"label\":" + json_string(label) + ",\"face\":" + std::to_string(k) + ",\"decision\":\"" +
-             verdict_name(dec.verdict) + "\",\"person\":" + json_string(known ? dec.person : "unknown");
-    if (!known && !dec.person.empty()) d.line += ",\"nearest\":" + json_string(dec.person);
-    d.line += nums;
-    d.line += ",\"granted\":" + std::string(dec.verdict == Verdict::kGrant ? "true" : "false");
-    d.line += ",\"reason\":" + json_string(dec.reason);
-    // The record first, then the door: an opening is never missing from the log.
-    if (!write_line(d, d.line + "}") && d.log_failed) {
-      if (dec.verdict == Verdict::kGrant)
-        std::fprintf(stderr, "facegate-door: frame %lld: grant for %s NOT opened (no audit record)\n",
-                     (long long)frame_no, dec.person.c_str());
-      break;
-    }
-    if (dec.verdict == Verdict::kGrant) {
-      Status a = actuator_grant(d.actuator, dec.person, dec.distance, frame_no, door_now_s(d));
-      if (!a) actuator_error = a.message();
-    }
-    if (!actuator_error.empty()) {
-      ++d.counters.errors;
-      std::fprintf(stderr, "facegate-door: actuator: %s\n", actuator_error.c_str());
-      write_line(d, "{\"time\":\"" + utc_timestamp() + "\",\"event\":\"actuator_error\",\"frame\":" +
-                        std::to_string(frame_no) + ",\"person\":" + json_string(dec.person) +
-                        ",\"detail\":" + json_string(actuator_error) + "}");
-    }
-    if (!d.cfg.quiet)
-      std::printf("frame %lld %s: %-7s %-12s d=%.4f  (%s)  [frame %.1f ms]\n", (long long)frame_no, label.c_str(),
-                  verdict_name(dec.verdict), known ? dec.person.c_str() : "unknown", dec.distance, dec.reason.c_str(),
-                  decided_ms);
-  }
+  visit_step(d.visits, frame_no, t_visit, d.visit_faces, &d.visit_step);
+  std::vector<std::string> latency(times.size());
+  for (size_t k = 0; k < times.size(); ++k)
+    latency[k] = door_latency_json(source_ms, detect_ms, times[k].landmarks, times[k].embed, times[k].match, decided_ms);
+  door_visit_apply(d, frame, label, &d.visit_boxes, &latency);
   actuator_poll(d.actuator, door_now_s(d));
   latency_record(d.stats, Stage::kAct, ms_since(t_act));
   latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
@@ -215,14 +216,25 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
 }
 
 void door_close(Door& d) {
+  if (d.log.fd >= 0 && !d.log_failed) {
+    VisitVerdict v;
+    bool ended_decided = false;
+    if (visit_end(d.visits, "stop", &v, &ended_decided)) {
+      door_visit_verdict(d, v, d.evidence);
+    } else if (ended_decided && d.cfg.log_frames) {
+      door_visit_end_line(d, v);
+    }
+  }
   actuator_close(d.actuator);
   if (d.log.fd >= 0) {
     char detail[200];
-    std::snprintf(detail, sizeof detail, "frames %lld, grants %lld, denies %lld, unknown %lld, bad frames %lld",
-                  (long long)d.counters.frames, (long long)d.counters.grants, (long long)d.counters.denies,
-                  (long long)d.counters.unknowns, (long long)d.counters.bad_frames);
+    std::snprintf(detail, sizeof detail,
+                  "frames %lld, visits %lld, grants %lld, denies %lld, unknown %lld, spoof %lld, bad frames %lld",
+                  (long long)d.counters.frames, (long long)d.counters.visits, (long long)d.counters.grants, (long long)d.counters.denies,
+                  (long long)d.counters.unknowns, (long long)d.counters.spoofs, (long long)d.counters.bad_frames);
     door_event(d, "stop", detail);
   }
+  door_mqtt_close(d);
   audit_log_close(d.log);
 }
 

@@ -35,6 +35,9 @@ struct FrameSource {
   // Replays a finite source from its beginning (image lists); false if not possible.
   virtual bool rewind() { return false; }
   virtual std::string describe() const = 0;
+  // Seconds between frames, the visit clock (door_visit.h): > 0 a declared rate (Y4M F),
+  // 0 none (image lists: --frame-interval), < 0 live (the monotonic clock).
+  virtual double frame_period_s() const { return 0; }
 };
 
 // `stop` is polled while a source blocks (V4L2 select, stdin read); may be null.

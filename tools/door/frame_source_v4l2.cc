@@ -100,6 +100,8 @@ class V4l2Source : public FrameSource {
     return Status::ok();
   }
 
+  double frame_period_s() const override { return -1; }  // live: the monotonic clock
+
   FrameResult next(Image* frame, std::string* label, std::string* error) override {
     v4l2_buffer b{};
     for (;;) {

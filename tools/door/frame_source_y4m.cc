@@ -63,6 +63,12 @@ class Y4mSource : public FrameSource {
         (tok[0] == 'W' ? width_ : height_) = (int)v;
       } else if (tok[0] == 'C') {
         cs = tok.substr(1);
+      } else if (tok[0] == 'F') {
+        // F<num>:<den> frames per second; a bad or absurd rate leaves the period unset.
+        long num = 0, den = 0;
+        if (std::sscanf(tok.c_str() + 1, "%ld:%ld", &num, &den) == 2 && num > 0 && den > 0 && num <= 1000000 &&
+            den <= 1000000)
+          period_s_ = (double)den / (double)num;
       } else if (tok == "XCOLORRANGE=FULL") {
         full_range_ = true;
       }
@@ -107,6 +113,8 @@ class Y4mSource : public FrameSource {
     yuv_planar_to_rgb(planes_, width_, height_, full_range_, frame);
     return FrameResult::kFrame;
   }
+
+  double frame_period_s() const override { return period_s_; }
 
   std::string describe() const override {
     return "y4m " + name_ + " " + std::to_string(width_) + "x" + std::to_string(height_) + " C" + cs_ +
@@ -189,6 +197,7 @@ class Y4mSource : public FrameSource {
   std::string cs_;
   size_t frame_bytes_ = 0;
   long frames_ = 0;
+  double period_s_ = 0;
   std::vector<uint8_t> buf_;
   YuvPlanes planes_;
 };

@@ -29,6 +29,7 @@ const char* stage_name(Stage s) {
     case Stage::kMatch: return "match";
     case Stage::kAct: return "decide+act+log";
     case Stage::kFrame: return "frame";
+    case Stage::kLiveness: return "liveness";
     case Stage::kCount: break;
   }
   return "?";

@@ -11,7 +11,7 @@
 
 namespace fg::door {
 
-enum class Stage { kSource, kDetect, kLandmarks, kEmbed, kMatch, kAct, kFrame, kCount };
+enum class Stage { kSource, kDetect, kLandmarks, kEmbed, kMatch, kAct, kFrame, kLiveness, kCount };
 const char* stage_name(Stage s);
 
 struct StageHistogram {

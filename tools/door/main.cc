@@ -15,7 +15,11 @@
 
 #include "tools/door/door_config.h"
 #include "tools/door/door_loop.h"
+#include "tools/door/door_tau.h"
+#include "tools/door/door_version.h"
+#include "tools/door/enroll_live.h"
 #include "tools/door/frame_source.h"
+#include "tools/door/snapshot_door.h"
 
 namespace {
 
@@ -62,11 +66,14 @@ void print_memory() {
 }
 
 void print_stats(fg::door::Door& d, const char* title) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s: %lld frames (%lld without a face, %lld damaged), %lld grants, %lld denies, %lld unknown",
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "%s: %lld frames (%lld without a face, %lld damaged), %lld grants, %lld denies, %lld unknown, %lld spoof",
                 title, (long long)d.counters.frames, (long long)d.counters.no_face, (long long)d.counters.bad_frames,
-                (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns);
+                (long long)d.counters.grants, (long long)d.counters.denies, (long long)d.counters.unknowns,
+                (long long)d.counters.spoofs);
   fg::door::latency_print_table(d.stats, stdout, buf);
+  if (const std::string snap = fg::door::snapshot_summary(d); !snap.empty()) std::printf("  %s\n", snap.c_str());
   print_memory();
 }
 
@@ -130,11 +137,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "facegate-door: %s\n(facegate-door --help for usage)\n", s.message().c_str());
     return cfg.config_unreadable ? kExitFailure : kExitUsage;
   }
+  if (cfg.version) {
+    std::printf("%s\n", fg::door::version_line("facegate-door").c_str());
+    return kExitOk;
+  }
   if (cfg.help) {
     fg::door::door_print_usage(stdout);
     return kExitOk;
   }
   install_signal_handlers();
+  if (!cfg.enroll_live.empty()) return fg::door::enroll_live_door(cfg, &g_stop);  // enrolment, not a door run
   if (cfg.bench > 0) cfg.actuator.kind = fg::door::ActuatorKind::kDryRun;  // never open a door while measuring
   auto door = std::make_unique<fg::door::Door>();
   const std::string model_dir = fg::door::door_model_dir(cfg);
@@ -147,13 +159,16 @@ int main(int argc, char** argv) {
     return door->log_failed ? kExitLogFailure : kExitFailure;
   }
   if (!src) return kExitOk;  // enrol-only run
-  std::printf("facegate-door: %s, backend %s, tau %.2f, %d of %d frames, actuator %s%s\n", src->describe().c_str(),
-              fg::backend_name(cfg.pipeline.backend), cfg.policy.tau, cfg.policy.votes, cfg.policy.window,
+  std::printf("facegate-door: %s, backend %s, %s, %d of %d frames, actuator %s%s\n", src->describe().c_str(),
+              fg::backend_name(cfg.pipeline.backend), fg::door::door_tau_describe(*door).c_str(), cfg.policy.votes,
+              cfg.policy.window,
               cfg.actuator.kind == fg::door::ActuatorKind::kDryRun    ? "dry-run"
               : cfg.actuator.kind == fg::door::ActuatorKind::kCommand ? "command"
                                                                       : "gpio",
               cfg.log.path.empty() ? "" : (", log " + cfg.log.path).c_str());
   std::fflush(stdout);
+  const double period = src->frame_period_s();
+  door->frame_period_s = period > 0 ? period : period < 0 ? 0 : cfg.frame_interval_s;
   if (cfg.bench > 0) bench(*door, *src);
   else play(*door, *src);
   if (g_stop) std::printf("facegate-door: stop requested, finished the current frame\n");

@@ -1,6 +1,6 @@
 // fg_quantize: f32 facegate model -> int8 model, calibrated on images (docs/quantization.md).
 //   fg_quantize --model in.fgm --out out_int8.fgm --calib DIR_OR_FILE... [--percentile 99.999]
-//               [--backend native|reference] [--no-fuse]
+//               [--backend native|reference] [--any-isa] [--no-fuse]
 // Directories are searched recursively for .png/.jpg/.jpeg; recognition expects face chips,
 // landmark68 face crops, detector whole photos.
 #include <dirent.h>
@@ -22,7 +22,11 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "usage: fg_quantize --model IN.fgm --out OUT.fgm --calib DIR_OR_IMAGE [DIR_OR_IMAGE...]\n"
                "                   [--percentile P (default 99.999; 100 = min/max)]\n"
-               "                   [--backend native|reference (runs the f32 model)] [--no-fuse]\n");
+               "                   [--backend native|reference (runs the f32 model; default native)]\n"
+               "                   [--any-isa (let the native backend use SIMD kernels: faster, but the\n"
+               "                    file then depends on this CPU)] [--no-fuse]\n"
+               "The native backend runs its scalar kernels unless --any-isa: they sum in one order\n"
+               "on every architecture, so x86 and ARM builds write the same bytes.\n");
   return 2;
 }
 
@@ -68,10 +72,13 @@ int main(int argc, char** argv) {
   std::string model_path, out_path;
   std::vector<std::string> calib;
   fg::QuantizeOptions opt;
+  opt.calibration_backend = fg::Backend::kNative;
+  bool any_isa = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h") return usage(nullptr), 0;
     if (a == "--no-fuse") { opt.fuse_residuals = false; continue; }
+    if (a == "--any-isa") { any_isa = true; continue; }
     if (a == "--calib") {
       while (i + 1 < argc && argv[i + 1][0] != '-') calib.push_back(argv[++i]);
       continue;
@@ -87,6 +94,12 @@ int main(int argc, char** argv) {
     } else return usage(("unknown option " + a).c_str());
   }
   if (model_path.empty() || out_path.empty() || calib.empty()) return usage("missing a required option");
+  // Byte-identical int8 files on every architecture: the SIMD variants sum a conv's products
+  // in ISA-dependent orders (AVX-512 vs NEON tiles), which moves a calibrated range by an ulp;
+  // the scalar twins are the same C code, built without FMA contraction, everywhere. The cap
+  // is read once, at the first kernel pick, so it is set before anything runs. (The reference
+  // backend is portable too but 4-5x slower, too slow to calibrate under qemu in CI.)
+  if (!any_isa) ::setenv("FG_MAX_ISA", "scalar", 1);
 
   fg::Model model;
   fg::Status s = fg::model_load_file(model_path, &model);

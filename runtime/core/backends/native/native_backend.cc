@@ -155,6 +155,10 @@ Status native_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kAvgPool2d:
     case OpType::kGlobalAvgPool: return prepare_f32_pool(model, op);
     case OpType::kAdd: return prepare_f32_add(op);
+    case OpType::kPRelu:
+    case OpType::kMulChannel:
+    case OpType::kSigmoid:
+    case OpType::kSoftmax: return native_prepare_f32_channel_op(model, op);
     case OpType::kUpsampleNearest:  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: break;

@@ -11,6 +11,9 @@ namespace fg {
 
 // int8 ops (and the f32<->int8 converts) on the qs8 kernels.
 [[nodiscard]] Status native_prepare_qs8_op(const Model& model, PreparedOp* op);
+// PReLU and the squeeze-excite multiply on kernels/eltwise/channelwise.h; sigmoid and
+// softmax (<= 512 values per run) on the reference loops (native_backend_channelwise.cc).
+[[nodiscard]] Status native_prepare_f32_channel_op(const Model& model, PreparedOp* op);
 
 // The pool kernels' drivers take windows of at most this many cells; a larger global
 // average pool falls back to the reference loop.

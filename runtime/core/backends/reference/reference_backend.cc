@@ -3,6 +3,7 @@
 // same derivation the native backend uses, so both round identically.
 #include <vector>
 
+#include "kernels/reference/f32_channel_ops.h"
 #include "kernels/reference/f32_ops.h"
 #include "kernels/reference/qs8_ops.h"
 #include "runtime/core/backend.h"
@@ -56,6 +57,31 @@ void run_fully_connected(const PreparedOp& op, uint8_t* arena) {
   f32_fully_connected__reference(op.in[1]->dims[0], op.in[1]->dims[1], arena_in<float>(op, arena),
                                  op.in[1]->f32(), bias ? bias->f32() : nullptr,
                                  arena_out<float>(op, arena));
+  // The squeeze-excite's first fc is fc + ReLU (MiniFASNet, docs/liveness.md).
+  float* y = arena_out<float>(op, arena);
+  if (op.info.activation != Activation::kNone)
+    for (int64_t i = 0; i < op.out->elements; ++i) y[i] = apply_activation(y[i], op.info.activation, op.info.leaky_alpha);
+}
+
+size_t channels_of_out(const PreparedOp& op) { return static_cast<size_t>(op.out->dims[op.out->rank - 1]); }
+size_t pixels_of_out(const PreparedOp& op) { return static_cast<size_t>(op.out->elements) / channels_of_out(op); }
+
+void run_prelu(const PreparedOp& op, uint8_t* arena) {
+  f32_prelu__reference(pixels_of_out(op), channels_of_out(op), arena_in<float>(op, arena), op.in[1]->f32(),
+                       arena_out<float>(op, arena));
+}
+
+void run_mul_channel(const PreparedOp& op, uint8_t* arena) {
+  f32_mul_channel__reference(pixels_of_out(op), channels_of_out(op), arena_in<float>(op, arena, 0),
+                             arena_in<float>(op, arena, 1), arena_out<float>(op, arena));
+}
+
+void run_sigmoid(const PreparedOp& op, uint8_t* arena) {
+  f32_sigmoid__reference(static_cast<size_t>(op.out->elements), arena_in<float>(op, arena), arena_out<float>(op, arena));
+}
+
+void run_softmax(const PreparedOp& op, uint8_t* arena) {
+  f32_softmax__reference(static_cast<size_t>(op.out->elements), arena_in<float>(op, arena), arena_out<float>(op, arena));
 }
 
 // ---- int8 ----
@@ -116,6 +142,49 @@ void run_qs8_add(const PreparedOp& op, uint8_t* arena) {
                                  qs8_add_quant_of(op), arena_out<int8_t>(op, arena));
 }
 
+// The int8 liveness ops (quantize_ops.h), shared by native and XNNPACK.
+struct Qs8PReluState : OpState {
+  Qs8PReluSetup setup;
+};
+
+void run_qs8_prelu(const PreparedOp& op, uint8_t* arena) {
+  const Qs8PReluSetup& s = static_cast<const Qs8PReluState&>(*op.state).setup;
+  qs8_channel_scale_run(static_cast<size_t>(op.out->elements), s.pos.size(), arena_in<int8_t>(op, arena),
+                        s.input_zero_point, s.pos.data(), s.neg.data(), s.output_zero_point,
+                        arena_out<int8_t>(op, arena));
+}
+
+Status prepare_qs8_prelu(PreparedOp* op) {
+  auto st = std::make_unique<Qs8PReluState>();
+  FG_RETURN_IF_ERROR(qs8_prelu_setup(*op, &st->setup));
+  op->state = std::move(st);
+  op->run = run_qs8_prelu;
+  return Status::ok();
+}
+
+struct Qs8SigmoidState : OpState {
+  int8_t table[256];
+};
+
+void run_qs8_sigmoid(const PreparedOp& op, uint8_t* arena) {
+  const auto& st = static_cast<const Qs8SigmoidState&>(*op.state);
+  const int8_t* x = arena_in<int8_t>(op, arena);
+  int8_t* y = arena_out<int8_t>(op, arena);
+  for (int64_t i = 0; i < op.out->elements; ++i) y[i] = st.table[static_cast<int32_t>(x[i]) + 128];
+}
+
+Status prepare_qs8_sigmoid(PreparedOp* op) {
+  auto st = std::make_unique<Qs8SigmoidState>();
+  qs8_sigmoid_table(*op, st->table);
+  op->state = std::move(st);
+  op->run = run_qs8_sigmoid;
+  return Status::ok();
+}
+
+void run_qs8_mul_channel(const PreparedOp& op, uint8_t* arena) {
+  qs8_mul_channel_run(op, arena_in<int8_t>(op, arena, 0), arena_in<int8_t>(op, arena, 1), arena_out<int8_t>(op, arena));
+}
+
 Status prepare_qs8(PreparedOp* op) {
   switch (op->info.type) {
     case OpType::kConv2d:
@@ -127,6 +196,10 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kGlobalAvgPool: op->run = run_qs8_global_avg_pool; break;
     case OpType::kDequantize: op->run = run_dequantize; break;
     case OpType::kQuantize: return Status::error("quantize reads f32");
+    case OpType::kPRelu: return prepare_qs8_prelu(op);
+    case OpType::kSigmoid: return prepare_qs8_sigmoid(op);
+    case OpType::kMulChannel: op->run = run_qs8_mul_channel; break;
+    case OpType::kSoftmax: return Status::error("softmax is f32 only");
     case OpType::kUpsampleNearest: break;  // backend_upsample.cc
   }
   return Status::ok();
@@ -150,6 +223,10 @@ Status reference_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kAdd: op->run = run_add; break;
     case OpType::kGlobalAvgPool: op->run = run_global_avg_pool; break;
     case OpType::kFullyConnected: op->run = run_fully_connected; break;
+    case OpType::kPRelu: op->run = run_prelu; break;
+    case OpType::kMulChannel: op->run = run_mul_channel; break;
+    case OpType::kSigmoid: op->run = run_sigmoid; break;
+    case OpType::kSoftmax: op->run = run_softmax; break;
     case OpType::kUpsampleNearest: break;  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: return Status::error("dequantize reads int8");

@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/eltwise/lut.h"
 #include "runtime/core/backends/xnnpack/xnnpack_backend.h"
 #include "runtime/core/backends/xnnpack/xnnpack_internal.h"
 
@@ -184,6 +185,57 @@ Status create_fully_connected(const PreparedOp& op, XnnOpState* st, float out_mi
   return Status::ok();
 }
 
+// The liveness ops (docs/liveness.md): rows of `c` channels, one value per channel.
+xnn_status bind_prelu(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  return xnn_setup_prelu_nc_f32(st.ops[0], pixels_of(*op.out), arena_in<float>(op, arena), arena_out<float>(op, arena),
+                                xnn_pool(op));
+}
+
+xnn_status bind_sigmoid(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  return xnn_setup_sigmoid_nc_f32(st.ops[0], pixels_of(*op.out), arena_in<float>(op, arena),
+                                  arena_out<float>(op, arena), xnn_pool(op));
+}
+
+xnn_status bind_softmax(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  return xnn_setup_softmax_nc_f32(st.ops[0], 1, arena_in<float>(op, arena), arena_out<float>(op, arena), xnn_pool(op));
+}
+
+// x [pixels][c] * s [1][c], broadcast by XNNPACK's multiply.
+xnn_status bind_mul_channel(const PreparedOp& op, XnnOpState& st, uint8_t* arena) {
+  const size_t x_shape[2] = {pixels_of(*op.out), static_cast<size_t>(channels_of(*op.out))};
+  const size_t s_shape[2] = {1, x_shape[1]};
+  return xnn_setup_multiply_nd_f32(st.ops[0], 2, x_shape, 2, s_shape, arena_in<float>(op, arena, 0),
+                                   arena_in<float>(op, arena, 1), arena_out<float>(op, arena), xnn_pool(op));
+}
+
+Status create_channel_op(const PreparedOp& op, XnnOpState* st) {
+  const size_t c = static_cast<size_t>(channels_of(*op.out));
+  xnn_operator_t o = nullptr;
+  xnn_status r = xnn_status_invalid_parameter;
+  switch (op.info.type) {
+    case OpType::kPRelu:
+      r = xnn_create_prelu_nc_f32(c, c, c, op.in[1]->f32(), 0, &o);  // packs a copy of the slopes
+      st->bind = bind_prelu;
+      break;
+    case OpType::kMulChannel:
+      r = xnn_create_multiply_nd_f32(-kInf, kInf, 0, &o);
+      st->bind = bind_mul_channel;
+      break;
+    case OpType::kSigmoid:
+      r = xnn_create_sigmoid_nc_f32(c, c, c, 0, &o);
+      st->bind = bind_sigmoid;
+      break;
+    case OpType::kSoftmax:
+      r = xnn_create_softmax_nc_f32(c, c, c, 0, &o);
+      st->bind = bind_softmax;
+      break;
+    default: break;
+  }
+  FG_RETURN_IF_ERROR(xnn_check(r, "create prelu/multiply/sigmoid/softmax f32"));
+  st->ops.push_back(o);
+  return Status::ok();
+}
+
 void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
   XnnOpState& st = static_cast<XnnOpState&>(*op.state);
   if (st.bound_arena != arena) {
@@ -202,7 +254,7 @@ void run_xnnpack(const PreparedOp& op, uint8_t* arena) {
   for (xnn_operator_t o : st.ops) xnn_run_operator(o, xnn_pool(op));
   if (!st.leaky_table.empty()) {
     int8_t* out = arena_out<int8_t>(op, arena);
-    for (int64_t i = 0; i < op.out->elements; ++i) out[i] = st.leaky_table[static_cast<size_t>(out[i] + 128)];
+    qs8_lut_pick().ukernel(st.leaky_table.data(), static_cast<size_t>(op.out->elements), out);
   }
 }
 
@@ -268,6 +320,16 @@ Status xnnpack_prepare_op(const Model& model, uint8_t* arena, PreparedOp* op) {
     case OpType::kFullyConnected:
       FG_RETURN_IF_ERROR(create_fully_connected(*op, st.get(), out_min));
       op->kernel_name = "xnn_fully_connected_nc_f32";
+      break;
+    case OpType::kPRelu:
+    case OpType::kMulChannel:
+    case OpType::kSigmoid:
+    case OpType::kSoftmax:
+      FG_RETURN_IF_ERROR(create_channel_op(*op, st.get()));
+      op->kernel_name = op->info.type == OpType::kPRelu       ? "xnn_prelu_nc_f32"
+                        : op->info.type == OpType::kMulChannel ? "xnn_multiply_nd_f32"
+                        : op->info.type == OpType::kSigmoid    ? "xnn_sigmoid_nc_f32"
+                                                               : "xnn_softmax_nc_f32";
       break;
     default:
       return Status::error("xnnpack f32: unsupported op type " + std::to_string(static_cast<int>(op->info.type)));

@@ -260,6 +260,14 @@ Status xnnpack_prepare_qs8_op(const Model& model, uint8_t* arena, PreparedOp* op
       FG_RETURN_IF_ERROR(create_global_avg_pool(*op, st.get()));
       op->kernel_name = "xnn_global_average_pooling_nwc_qs8";
       break;
+    case OpType::kPRelu:
+    case OpType::kSigmoid:
+    case OpType::kMulChannel:
+      // The int8 liveness ops are a fixed-point rescale / a table (quantize_ops.h): the same code as the
+      // reference backend, so every backend gives the same bytes for them.
+      FG_RETURN_IF_ERROR(reference_prepare_op(model, op));
+      op->kernel_name = "reference qs8 prelu / sigmoid / channel multiply (liveness)";
+      return Status::ok();
     case OpType::kAvgPool2d:
       // No s8/qs8 average pooling in this XNNPACK (qu8 only): our reference loop runs it.
       FG_RETURN_IF_ERROR(reference_prepare_op(model, op));
