@@ -103,6 +103,11 @@ TEST_CASE("every resize variant matches the scalar reference") {
       {9, 5, 1, 1, 7, 3, true, 0, 0},           // 1 channel, non-square output
       {1, 1, 3, 3, 5, 5, true, 0, 0},           // single pixel
       {64, 2, 2, 2, 16, 16, true, 0, 0},        // 2 channels, extreme aspect
+      // Strong downscales: the AVX2 variant converts only the canvas values it reads.
+      {600, 560, 3, 3, 80, 80, true, 1, 0},     // liveness crop: BGR, pad top/bottom
+      {640, 480, 4, 3, 80, 80, false, 0, 3},    // RGBA frame, bottom padding, padded rows
+      {300, 40, 1, 3, 20, 20, true, 2, 0},      // gray, mostly padding rows
+      {503, 97, 3, 3, 7, 7, true, 0, 0},        // 7 px out of 503
   };
   for (const Case& c : cases) {
     const size_t stride = (size_t)c.src_w * c.src_channels + c.row_pad;

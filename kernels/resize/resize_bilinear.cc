@@ -27,9 +27,9 @@ const char* resize_bilinear_check(const ResizeBilinearParams& p) {
 }
 
 size_t resize_bilinear_scratch_floats(const ResizeBilinearParams& p) {
-  // SIMD variants: 7 per-output-row tables of out_w*out_channels + one canvas row, + tail slack.
+  // SIMD variants: 9 per-output-row tables of out_w*out_channels, one canvas row, + tail slack.
   const size_t n = (size_t)std::max(p.out_w, 0) * std::max(p.out_channels, 0);
-  return 7 * n + (size_t)std::max(p.canvas_w, 0) * std::max(p.out_channels, 0) + 64;
+  return 9 * n + (size_t)std::max(p.canvas_w, 0) * std::max(p.out_channels, 0) + 64;
 }
 
 namespace {

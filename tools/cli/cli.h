@@ -92,6 +92,7 @@ int cmd_verify_head(int argc, char** argv);   // cmd_train_head.cc
 int cmd_audit(int argc, char** argv);         // cmd_audit.cc: `audit verify`
 int cmd_eval_pad(int argc, char** argv);      // cmd_eval_pad.cc: `eval pad` (liveness)
 int cmd_eval_tau(int argc, char** argv);      // cmd_eval_tau.cc: `eval tau` (the FPIR table)
+int cmd_eval_door(int argc, char** argv);     // cmd_eval_door.cc: `eval door` (door conditions)
 
 // Gallery access (cmd_gallery_key.cc), for every command that opens a gallery:
 // --gallery-key FILE (else $FG_GALLERY_KEY) and --insecure-gallery (accept a v1 file, or a

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     return fg::cli::cmd_eval_identify(argc, argv);
   if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "pad")) return fg::cli::cmd_eval_pad(argc, argv);
   if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "tau")) return fg::cli::cmd_eval_tau(argc, argv);
+  if (argc > 2 && !std::strcmp(argv[1], "eval") && !std::strcmp(argv[2], "door")) return fg::cli::cmd_eval_door(argc, argv);
   for (const Command& c : kCommands)
     if (!std::strcmp(argv[1], c.name)) return c.run(argc, argv);
   std::fprintf(stderr, "facegate: unknown command '%s'\n", argv[1]);

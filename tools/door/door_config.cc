@@ -173,6 +173,24 @@ const std::vector<Option>& options() {
        }},
       {"log-frames", false, [](DoorConfig& c, const std::string&) { c.log_frames = true; return true; }},
       {"all-faces", false, [](DoorConfig& c, const std::string&) { c.all_faces = true; return true; }},
+      {"redetect-every", true, [](DoorConfig& c, const std::string& v) {
+         int64_t x;
+         if (!to_int64(v, &x) || x < 0 || x > 1000) return false;
+         c.track.redetect_every = (int)x;
+         return true;
+       }},
+      {"track", true, [](DoorConfig& c, const std::string& v) {
+         if (v == "off") c.track.redetect_every = 0;
+         else if (v == "on") c.track.redetect_every = c.track.redetect_every > 0 ? c.track.redetect_every : DoorTrackOptions{}.redetect_every;
+         else return false;
+         return true;
+       }},
+      {"track-max-step", true, [](DoorConfig& c, const std::string& v) {
+         double x;
+         if (!double_in(v, 1e-6, 4, &x)) return false;
+         c.track.max_step = (float)x;
+         return true;
+       }},
       {"actuator", true, [](DoorConfig& c, const std::string& v) { return actuator_kind_from_name(v, &c.actuator.kind); }},
       {"command", true, [](DoorConfig& c, const std::string& v) { c.actuator.command = v; return !v.empty(); }},
       {"command-timeout", true, [](DoorConfig& c, const std::string& v) { return double_in(v, 0.001, kMaxCommandS, &c.actuator.command_timeout_s); }},
@@ -336,6 +354,7 @@ Status door_config_parse(int argc, char** argv, DoorConfig* cfg) {
     return Status::error("--tau fixes the threshold and --fpir chooses it from the gallery size: give one");
   if (!visit_options_valid(cfg->visit, &error)) return Status::error(error);
   if (!door_liveness_options_valid(cfg->liveness, &error)) return Status::error(error);
+  if (!door_track_options_valid(cfg->track, &error)) return Status::error(error);
   if (cfg->gallery.empty()) return Status::error("--gallery FILE is required");
   if (cfg->source.empty() && cfg->enroll.empty()) return Status::error("--source SPEC (or --enroll) is required");
   if (cfg->actuator.kind == ActuatorKind::kCommand && cfg->actuator.command.empty())
@@ -441,6 +460,12 @@ void door_print_usage(FILE* out) {
       "          avx512vnni|neon|neondot (cap the kernels' ISA, for debugging)\n",
       actuator_gpio_available() ? "" : "  [GPIO not built: no libgpiod]",
       door_mqtt_available() ? "" : "  [not built: no libmosquitto]");
+}
+
+bool door_config_knows(const std::string& name) { return find_option(name) != nullptr; }
+
+Status door_config_apply(DoorConfig* cfg, const std::string& name, const std::string& value) {
+  return apply(cfg, name, value, true, "");
 }
 
 }  // namespace fg::door

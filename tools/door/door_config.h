@@ -19,6 +19,7 @@
 #include "tools/door/decision.h"
 #include "tools/door/door_liveness.h"
 #include "tools/door/door_mqtt.h"
+#include "tools/door/door_track.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/snapshot.h"
 
@@ -62,6 +63,7 @@ struct DoorConfig {
   // means no opening and the door stops with kExitLogFailure; continue: report and go on.
   bool log_failure_deny = true;
   bool all_faces = false;          // decide for every face, not only the largest
+  DoorTrackOptions track;          // --redetect-every N / --track on|off (door_track.h)
   int stats_every = 0;             // print the latency table every N frames (0: only at the end)
   int bench = 0;                   // > 0: preload the source's frames and play them N times
   int loop = 1;                    // image sources: play the list this many times (0: forever)
@@ -83,5 +85,11 @@ void door_print_usage(FILE* out);
 // The model directory to use: cfg.models, $FG_MODEL_DIR, <exe>/../models,
 // <exe>/../share/facegate/models (first that holds recognition.fgm).
 std::string door_model_dir(const DoorConfig& cfg);
+
+// One option with a value, checked exactly as the door checks it: tools that must run the
+// door's own path (`facegate eval door`) take the door's option names and ranges from here,
+// so an option the door gains (another --detector) is theirs too. knows: the door has it.
+bool door_config_knows(const std::string& name);
+Status door_config_apply(DoorConfig* cfg, const std::string& name, const std::string& value);
 
 }  // namespace fg::door

@@ -5,33 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/vision/face_photo.h"
+
 namespace fg::door {
 namespace {
-
-// Canvas gray for padded chips: mid-gray reads as "background" to the detector.
-constexpr uint8_t kCanvasGray = 128;
-
-Image pad_into_canvas(const Image& in, int factor) {
-  const int w = in.width * factor, h = in.height * factor;
-  Image out = image_make(w, h, in.channels);
-  std::memset(out.pixels.data(), kCanvasGray, out.pixels.size());
-  const int x0 = (w - in.width) / 2, y0 = (h - in.height) / 2;
-  for (int y = 0; y < in.height; ++y)
-    std::memcpy(out.row(y0 + y) + (size_t)x0 * in.channels, in.row(y), (size_t)in.width * in.channels);
-  return out;
-}
-
-Status embed_largest(FacePipeline& p, const Image& img, PipelineFace* face, bool* found) {
-  std::vector<FaceBox> boxes;
-  FG_RETURN_IF_ERROR(face_pipeline_detect(p, img, &boxes));
-  *found = !boxes.empty();
-  if (!*found) return Status::ok();
-  size_t best = 0;
-  for (size_t i = 1; i < boxes.size(); ++i)
-    if (boxes[i].width * boxes[i].height > boxes[best].width * boxes[best].height) best = i;
-  FG_RETURN_IF_ERROR(face_pipeline_landmarks(p, img, boxes[best], face));
-  return face_pipeline_embed(p, img, face);
-}
 
 bool file_exists(const std::string& p) {
   struct stat st;
@@ -43,12 +20,7 @@ bool file_exists(const std::string& p) {
 std::string door_encoder_model_id(const FacePipeline& p) { return encoder_model_id(p.encoder.model); }
 
 Status door_embed_photo(FacePipeline& p, const Image& photo, PipelineFace* face, bool* found) {
-  FG_RETURN_IF_ERROR(embed_largest(p, photo, face, found));
-  for (int factor : {2, 3}) {
-    if (*found) break;
-    FG_RETURN_IF_ERROR(embed_largest(p, pad_into_canvas(photo, factor), face, found));
-  }
-  return Status::ok();
+  return face_embed_photo(p, photo, face, found);
 }
 
 Status door_gallery_access(const DoorConfig& cfg, GalleryOpenOptions* access) {

@@ -67,6 +67,7 @@ Status door_open(const DoorConfig& cfg, const std::string& model_dir, Door* d) {
   d->visits.policy.options = cfg.policy;
   d->visits.options = cfg.visit;
   d->frame_period_s = cfg.frame_interval_s;
+  d->track.options = cfg.track;
   FG_RETURN_IF_ERROR(face_pipeline_open(model_dir, cfg.pipeline, &d->pipe));
   d->model_id = door_encoder_model_id(d->pipe);
   FG_RETURN_IF_ERROR(door_gallery_access(cfg, &d->gallery_access));
@@ -119,23 +120,41 @@ void door_bad_frame(Door& d, const std::string& label, const std::string& error)
                     ",\"detail\":" + json_string(error) + "}");
 }
 
-void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
-  const Clock::time_point t_frame = Clock::now();
-  door_mqtt_poll(d);  // commands run between frames, on this thread
-  const int64_t frame_no = ++d.counters.frames;
-  if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
-  maybe_refresh_gallery(d);
-  door_tau_refresh(d);  // --fpir: the gallery may have changed size
-  Status s = face_pipeline_detect(d.pipe, frame, &d.boxes);
-  const double detect_ms = ms_since(t_frame);
-  latency_record(d.stats, Stage::kDetect, detect_ms);
+// The track found another face (door_track.h): the visit ends here, so its votes and
+// liveness state do not carry over to whoever stands there now.
+static void end_visit_track_lost(Door& d) {
+  VisitVerdict v;
+  bool ended_decided = false;
+  if (visit_end(d.visits, "track_lost", &v, &ended_decided)) door_visit_verdict(d, v, d.evidence);
+  else if (ended_decided && d.cfg.log_frames) door_visit_end_line(d, v);
+  door_liveness_reset(d.liveness);
+}
+
+// One frame from its detector (or tracked box) on. False: the tracked face was lost (or
+// liveness is to judge it) and nothing of the frame was decided: run it again, allow_track false.
+static bool frame_faces(Door& d, const Image& frame, const std::string& label, double source_ms,
+                        Clock::time_point t_frame, int64_t frame_no, bool allow_track) {
+  const bool track_on = !d.cfg.all_faces && d.track.options.redetect_every > 0;
+  FaceBox predicted;
+  const bool tracked = allow_track && track_on && door_track_predict(d.track, frame.width, frame.height, &predicted);
+  Status s;
+  double detect_ms = 0;
+  if (tracked) {
+    d.boxes.assign(1, predicted);
+  } else {
+    const Clock::time_point t_detect = Clock::now();
+    s = face_pipeline_detect(d.pipe, frame, &d.boxes);
+    detect_ms = ms_since(t_detect);
+    latency_record(d.stats, Stage::kDetect, detect_ms);
+  }
   if (!s) {
     --d.counters.frames;  // door_bad_frame counts it
     door_bad_frame(d, label, s.message());
-    return;
+    return true;
   }
   const double t_visit = door_frame_time_s(d, frame_no);
   if (d.boxes.empty()) {
+    door_track_drop(d.track, TrackLoss::kNone);  // the face is gone: the next frame detects
     ++d.counters.no_face;
     latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
     if (!d.cfg.quiet && d.cfg.log_frames) std::printf("frame %lld %s: no face\n", (long long)frame_no, label.c_str());
@@ -144,7 +163,7 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     door_visit_apply(d, frame, label, nullptr, nullptr);  // a visit may end here
     actuator_poll(d.actuator, door_now_s(d));
     if (!d.cfg.quiet) std::fflush(stdout);
-    return;
+    return true;
   }
   // Largest face first; only that one unless --all-faces.
   d.order.resize(d.boxes.size());
@@ -155,6 +174,7 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   const size_t n_faces = d.cfg.all_faces ? d.order.size() : 1;
   FaceTimes total;
   bool live_scored = false;
+  bool retry = false;  // the tracked face was lost: this frame again, with the detector
   d.visit_faces.clear();
   d.visit_boxes.clear();
   std::vector<FaceTimes> times;
@@ -166,6 +186,14 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     Clock::time_point t = Clock::now();
     s = face_pipeline_landmarks(d.pipe, frame, box, &d.face);
     ft.landmarks = ms_since(t);
+    if (track_on && s) {
+      if (tracked && door_track_check_fit(d.track, box, d.face.landmarks) != TrackLoss::kNone) {
+        door_track_drop(d.track, TrackLoss::kFit);
+        retry = true;
+        break;
+      }
+      if (!tracked) door_track_detected(d.track, box, d.face.landmarks, frame.width, frame.height);
+    }
     t = Clock::now();
     if (s) s = face_pipeline_embed(d.pipe, frame, &d.face);
     ft.embed = ms_since(t);
@@ -173,6 +201,29 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     if (!d.gallery) d.matches.clear();  // no gallery yet: nobody is near, nobody is granted
     else if (s) s = gallery_identify(*d.gallery, d.face.embedding, kEmbeddingDim, IdentifyOptions{}, &d.matches);
     ft.match = ms_since(t);
+    if (track_on) {
+      const bool within = s && !d.matches.empty() && d.matches[0].distance <= d.cfg.policy.tau;
+      const std::string person = within ? d.matches[0].name : std::string();
+      const TrackLoss loss = s ? door_track_check_face(d.track, d.face.embedding, person) : TrackLoss::kNone;
+      if (loss != TrackLoss::kNone) {
+        door_track_drop(d.track, loss);
+        end_visit_track_lost(d);  // another face: nobody inherits the votes
+        if (tracked) {
+          retry = true;
+          break;
+        }
+        door_track_detected(d.track, box, d.face.landmarks, frame.width, frame.height);  // follow the new face
+      }
+      if (!s) door_track_drop(d.track, TrackLoss::kNone);
+      else {
+        // Liveness judges a face within tau in an undecided visit: the next such frame detects.
+        const bool live_next = d.liveness.options.mode != LivenessMode::kOff && within &&
+                               (!d.visits.decided || visit_would_start(d.visits, t_visit));
+        door_track_update(d.track, d.face.landmarks, d.face.embedding, person, live_next);
+        if (tracked) ++d.track.since_detect, ++d.track.tracked_frames;
+        else ++d.track.detector_frames;
+      }
+    }
     // Liveness only where it can change the outcome: a face within tau of someone, in a visit
     // not yet decided. A stranger's photo stays "unknown" (it opens nothing either way), and
     // the nets' ~3 ms are not spent on it nor on the rest of a decided visit.
@@ -180,6 +231,14 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     FaceLiveness live;
     const bool may_open = s && !d.matches.empty() && d.matches[0].distance <= d.cfg.policy.tau &&
                           (!d.visits.decided || visit_would_start(d.visits, t_visit));
+    // A tracked box never reaches liveness (door_track.h): such a frame runs the detector,
+    // also when the face began to match only now.
+    // With liveness off a tracked box is as good as a detected one: no re-run then.
+    if (may_open && tracked && d.liveness.options.mode != LivenessMode::kOff) {
+      if (track_on) --d.track.tracked_frames;  // counted above; the re-run counts it again
+      retry = true;
+      break;
+    }
     if (may_open) live = door_liveness_face(d.liveness, frame, box, d.face.landmarks, t_visit, k == 0);
     live_scored = live_scored || live.checked;
     ft.liveness = ms_since(t);
@@ -195,9 +254,12 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
     ++d.counters.faces;
     const bool any = !d.matches.empty();
     d.visit_faces.push_back({any ? d.matches[0].name : "", any ? d.matches[0].distance : -1.f, live});
-    d.visit_boxes.push_back(box);
+    // The audit line's box: a tracked frame's is the one the detector would have given for
+    // these landmarks (by the last detection), not the prediction the landmark net ran on.
+    d.visit_boxes.push_back(tracked ? door_track_box_for(d.track, d.face.landmarks) : box);
     times.push_back(ft);
   }
+  if (retry) return false;
   latency_record(d.stats, Stage::kLandmarks, total.landmarks);
   if (live_scored) latency_record(d.stats, Stage::kLiveness, total.liveness);
   latency_record(d.stats, Stage::kEmbed, total.embed);
@@ -213,6 +275,18 @@ void door_process_frame(Door& d, const Image& frame, const std::string& label, d
   latency_record(d.stats, Stage::kAct, ms_since(t_act));
   latency_record(d.stats, Stage::kFrame, ms_since(t_frame));
   if (!d.cfg.quiet) std::fflush(stdout);
+  return true;
+}
+
+void door_process_frame(Door& d, const Image& frame, const std::string& label, double source_ms) {
+  const Clock::time_point t_frame = Clock::now();
+  door_mqtt_poll(d);  // commands run between frames, on this thread
+  const int64_t frame_no = ++d.counters.frames;
+  if (source_ms >= 0) latency_record(d.stats, Stage::kSource, source_ms);  // < 0: --bench, from memory
+  maybe_refresh_gallery(d);
+  door_tau_refresh(d);  // --fpir: the gallery may have changed size
+  if (!frame_faces(d, frame, label, source_ms, t_frame, frame_no, true))
+    (void)frame_faces(d, frame, label, source_ms, t_frame, frame_no, false);
 }
 
 void door_close(Door& d) {

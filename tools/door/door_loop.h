@@ -1,6 +1,6 @@
 // One door: the opened pipeline, gallery, policy, actuator and log, and what one frame does:
 //
-//   detect -> for the largest face (or every face, largest first): landmarks -> embed ->
+//   detect (or the tracked face's predicted box, door_track.h) -> for the largest face (or every face, largest first): landmarks -> embed ->
 //   nearest enrolled person -> liveness (door_liveness.h; within tau, visit undecided) -> visit (door_visit.h) -> one audit line per visit verdict ->
 //   (grant) actuator; per-frame lines only with --log-frames
 //
@@ -22,6 +22,7 @@
 #include "tools/door/decision.h"
 #include "tools/door/door_config.h"
 #include "tools/door/door_liveness.h"
+#include "tools/door/door_track.h"
 #include "tools/door/door_visit.h"
 #include "tools/door/latency_stats.h"
 #include "tools/door/snapshot.h"
@@ -43,6 +44,7 @@ struct Door {
   DoorLiveness liveness;  // nets + per-visit temporal state (door_liveness.h)
   VisitEvidence evidence;  // the current visit's best face
   VisitStep visit_step;    // scratch: this frame's visit outcome
+  DoorTrack track;         // --redetect-every: the face followed between frames (door_track.h)
   std::vector<VisitFace> visit_faces;
   std::vector<FaceBox> visit_boxes;
   // Seconds between frames of the source (Y4M rate, --frame-interval for image lists);

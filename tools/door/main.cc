@@ -74,6 +74,8 @@ void print_stats(fg::door::Door& d, const char* title) {
                 (long long)d.counters.spoofs);
   fg::door::latency_print_table(d.stats, stdout, buf);
   if (const std::string snap = fg::door::snapshot_summary(d); !snap.empty()) std::printf("  %s\n", snap.c_str());
+  if (d.track.options.redetect_every > 0 && !d.cfg.all_faces)
+    std::printf("  track: %s\n", fg::door::door_track_describe(d.track).c_str());
   print_memory();
 }
 

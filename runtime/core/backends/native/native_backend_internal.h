@@ -11,6 +11,8 @@ namespace fg {
 
 // int8 ops (and the f32<->int8 converts) on the qs8 kernels.
 [[nodiscard]] Status native_prepare_qs8_op(const Model& model, PreparedOp* op);
+// int8 PReLU and squeeze-excite multiply on kernels/eltwise/qs8_scale.h (native_backend_qs8_scale.cc).
+[[nodiscard]] Status native_prepare_qs8_scale_op(const Model& model, PreparedOp* op);
 // PReLU and the squeeze-excite multiply on kernels/eltwise/channelwise.h; sigmoid and
 // softmax (<= 512 values per run) on the reference loops (native_backend_channelwise.cc).
 [[nodiscard]] Status native_prepare_f32_channel_op(const Model& model, PreparedOp* op);

@@ -194,9 +194,9 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kUpsampleNearest:  // backend_upsample.cc
     case OpType::kDequantize: break;  // 256 values at the graph's end: the plain loop
     case OpType::kPRelu:
-    case OpType::kMulChannel:
+    case OpType::kMulChannel: return native_prepare_qs8_scale_op(model, op);
     case OpType::kSigmoid:
-    case OpType::kSoftmax: break;  // fixed-point rescale / table (quantize_ops.h); softmax is f32 only
+    case OpType::kSoftmax: break;  // a table on <= 128 values (quantize_ops.h); softmax is f32 only
   }
   return reference_prepare_op(model, op);
 }
