@@ -40,6 +40,7 @@ AddShape add_shape_of(const PreparedOp& op) {
 }
 
 Status backend_prepare_op(Backend backend, const Model& model, uint8_t* arena, PreparedOp* op) {
+  if (op->info.type == OpType::kUpsampleNearest) return upsample_prepare_op(op);  // same copy on every backend
   switch (backend) {
     case Backend::kReference: return reference_prepare_op(model, op);
     case Backend::kNative: return native_prepare_op(model, op);

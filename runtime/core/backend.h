@@ -15,6 +15,10 @@ namespace fg {
 // Our SIMD kernels, best variant for this CPU; reference loops for ops without one yet.
 [[nodiscard]] Status native_prepare_op(const Model& model, PreparedOp* op);
 
+// Nearest upsampling (a copy, kernels/reference/upsample_nearest.h) for every backend:
+// backend_upsample.cc.
+[[nodiscard]] Status upsample_prepare_op(PreparedOp* op);
+
 // Shapes of an op in the kernels' terms (shared by every backend).
 Conv2dShape conv_shape_of(const PreparedOp& op);
 Pool2dShape pool_shape_of(const PreparedOp& op);

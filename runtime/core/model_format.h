@@ -37,8 +37,10 @@ enum class OpType : uint16_t {
   kMulChannel = 11,      // in: x [h][w][c], s [c] activation: x * s[c] (squeeze-excite scale)
   kSigmoid = 12,         // in: x -> 1 / (1 + exp(-x)), any shape
   kSoftmax = 13,         // in: x [n] -> exp(x - max) / sum
+  // f32 and int8 (YuNet):
+  kUpsampleNearest = 14, // in: x; integer factor in stride_h == stride_w (YuNet's FPN, 2)
 };
-constexpr uint16_t kOpTypeLast = 13;
+constexpr uint16_t kOpTypeLast = 14;
 // A conv's optional 4th input `residual` (output shape, same dtype) is added before the
 // activation: act(conv(x) + r), one rounding in int8 graphs (docs/quantization.md).
 

@@ -146,6 +146,19 @@ struct OpChecker {
     return expect_shape(out(), 3, want, "output");
   }
 
+  // Only selects values: the factor sits in stride_h == stride_w (1..8), nothing else is set.
+  Status check_upsample() const {
+    const TensorInfo& x = *input(0);
+    if (x.rank != 3) return fail("upsample input must be [h,w,c]");
+    if (op.stride_h != op.stride_w || op.stride_h < 1 || op.stride_h > 8)
+      return fail("upsample factor (stride) must be equal in h and w, 1..8");
+    if (op.activation != Activation::kNone) return fail("upsample takes no activation");
+    if (x.dtype == DType::kI8 && (out().scale != x.scale || out().zero_point != x.zero_point))
+      return fail("int8 upsample output must keep the input's scale and zero point");
+    const int want[3] = {x.dims[0] * op.stride_h, x.dims[1] * op.stride_w, x.dims[2]};
+    return expect_shape(out(), 3, want, "output");
+  }
+
   Status check_fully_connected() const {
     const TensorInfo& x = *input(0);
     // [1,1,n] reads as [n]: a conv ending on a 1x1 map feeds the fc directly (no reshape op).
@@ -192,8 +205,8 @@ struct OpChecker {
   }
 
   Status check() const {
-    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 1, 1};  // minimum per OpType
-    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1, 2, 2, 1, 1};   // index of the first absent input
+    const int expected_inputs[] = {0, 2, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1};  // minimum per OpType
+    const int first_optional[] = {0, 4, 4, 1, 1, 2, 1, 3, 1, 1, 2, 2, 1, 1, 1};   // index of the first absent input
     const int type = static_cast<int>(op.type);
     for (int i = 0; i < kMaxOpInputs; ++i) {
       const bool present = op.inputs[i] >= 0;
@@ -221,6 +234,7 @@ struct OpChecker {
       case OpType::kMulChannel:
       case OpType::kSigmoid:
       case OpType::kSoftmax: return check_elementwise();
+      case OpType::kUpsampleNearest: return check_upsample();
       case OpType::kQuantize:
       case OpType::kDequantize: break;  // handled above
     }

@@ -194,7 +194,7 @@ Status quantize_model(const Model& m, const std::vector<TensorRange>& ranges, co
   for (size_t t = 0; t < n; ++t)
     if (is_activation_tensor(m.tensors[t])) q[t] = quant_params_for_range(ranges[t].lo, ranges[t].hi);
   for (const OpInfo& op : ops)  // max pool only selects values: it keeps its input's quantization
-    if (op.type == OpType::kMaxPool2d) q[op.output] = q[op.inputs[0]];
+    if (op.type == OpType::kMaxPool2d || op.type == OpType::kUpsampleNearest) q[op.output] = q[op.inputs[0]];
 
   ModelBuilder mb;
   mb.net_name = m.net_name;

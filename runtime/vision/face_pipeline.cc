@@ -19,6 +19,14 @@ float embedding_distance(const float* a, const float* b, DistanceMetric metric) 
   return (float)std::max(0.0, 2 - 2 * ab / std::sqrt(aa * bb));
 }
 
+const char* detector_kind_name(DetectorKind k) { return k == DetectorKind::kYunet ? "yunet" : "tiny"; }
+
+bool detector_kind_from_name(const std::string& name, DetectorKind* out) {
+  if (name != "tiny" && name != "yunet") return false;
+  *out = name == "yunet" ? DetectorKind::kYunet : DetectorKind::kTiny;
+  return true;
+}
+
 std::string detector_model_file(int input_size, bool int8) {
   return (input_size == 416 ? "detector" : "detector" + std::to_string(input_size)) + (int8 ? "_int8.fgm" : ".fgm");
 }
@@ -86,14 +94,38 @@ bool frame_ok(const Image& f) {
          f.pixels.size() == (size_t)f.width * f.height * f.channels;
 }
 
+// YuNet: yunet<N>.fgm with three heads [N/s][N/s][16], s = 8, 16, 32.
+Status open_yunet(const std::string& model_dir, const FacePipelineOptions& options, FacePipeline* p) {
+  const int size = options.yunet.input_size;
+  const std::string file = yunet_model_file(size, options.int8);
+  const std::string path = model_dir + "/" + file;
+  Status s = open_net(path, "yunet", options, &p->detector_model, &p->detector_net);
+  if (!s)
+    return Status::error(s.message() + " (yunet input size " + std::to_string(size) + " needs " + file +
+                         (options.int8 ? ": fg_quantize on the f32 one)" : ": fg_convert --net yunet --input-size " +
+                                                                                 std::to_string(size) + ")"));
+  const Model& m = p->detector_model;
+  bool ok = m.outputs.size() == kYunetLevels && m.tensors[m.inputs[0]].elements == (int64_t)size * size * 3;
+  for (int l = 0; ok && l < kYunetLevels; ++l) {
+    const int64_t n = size / kYunetStrides[l];
+    ok = m.tensors[m.outputs[l]].elements == n * n * kYunetHeadChannels;
+  }
+  if (!ok) return Status::error(path + ": not a yunet detector for input size " + std::to_string(size));
+  return Status::ok();
+}
+
 }  // namespace
 
 Status face_pipeline_open(const std::string& model_dir, const FacePipelineOptions& options, FacePipeline* p) {
-  const int size = options.detector.input_size;
+  const bool yunet = options.detector_kind == DetectorKind::kYunet;
+  const int size = yunet ? options.yunet.input_size : options.detector.input_size;
   if (size < 32 || size > 1024 || size % 32 != 0)
     return Status::error("detector input size " + std::to_string(size) + " must be a multiple of 32 in 32..1024");
   p->options = options;
   const std::string suffix = options.int8 ? "_int8.fgm" : ".fgm";
+  if (yunet) {
+    FG_RETURN_IF_ERROR(open_yunet(model_dir, options, p));
+  } else {
   const std::string det_path = model_dir + "/" + detector_model_file(size, options.int8);
   Status s = open_net(det_path, "detector", options, &p->detector_model, &p->detector_net);
   if (!s) {
@@ -108,6 +140,7 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
   const int grid = size / 32;
   if (in.elements != (int64_t)size * size * 3 || out.elements != (int64_t)grid * grid * 25)
     return Status::error(det_path + ": not a tiny detector for input size " + std::to_string(size));
+  }
   FG_RETURN_IF_ERROR(
       open_net(model_dir + "/landmark68" + suffix, "landmark68", options, &p->landmark_model, &p->landmark_net));
   const TensorInfo& lin = p->landmark_model.tensors[p->landmark_model.inputs[0]];
@@ -130,6 +163,18 @@ Status face_pipeline_open(const std::string& model_dir, const FacePipelineOption
 Status face_pipeline_detect(FacePipeline& p, const Image& frame, std::vector<FaceBox>* boxes) {
   if (!frame_ok(frame)) return Status::error("detect: empty or malformed frame (need 1, 3 or 4 channels)");
   if (!p.detector_net.model) return Status::error("detect: pipeline not opened");
+  if (p.options.detector_kind == DetectorKind::kYunet) {
+    const int n = p.options.yunet.input_size;
+    FG_RETURN_IF_ERROR(preprocess_region(frame, 0, 0, frame.width, frame.height, yunet_input_spec(n), PixelOrder::kBgr,
+                                         net_input(p.detector_net)));
+    net_run(p.detector_net);
+    const float* heads[kYunetLevels];
+    for (int l = 0; l < kYunetLevels; ++l) heads[l] = net_output(p.detector_net, l);
+    FG_RETURN_IF_ERROR(yunet_decode(heads, p.options.yunet, frame.width, frame.height, &p.yunet_faces));
+    boxes->clear();
+    for (const YunetFace& f : p.yunet_faces) boxes->push_back(yunet_box_for_landmarks(f.box));
+    return Status::ok();
+  }
   const int size = p.options.detector.input_size;
   FG_RETURN_IF_ERROR(preprocess_image(frame, tiny_detector_input_spec(size), net_input(p.detector_net)));
   net_run(p.detector_net);

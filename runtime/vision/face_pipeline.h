@@ -25,6 +25,7 @@
 #include "runtime/vision/face_encoder.h"
 #include "runtime/vision/image.h"
 #include "runtime/vision/landmarks_decode.h"
+#include "runtime/vision/yunet_decode.h"
 
 namespace fg {
 
@@ -45,9 +46,17 @@ float embedding_distance(const float* a, const float* b, DistanceMetric metric);
 constexpr int kMaxJitterChips = 6;
 constexpr int kRecognitionInputSize = 150;  // the encoder's input side
 
+// Which face detector stage 1 runs. YuNet's boxes are mapped to the tiny detector's framing
+// (yunet_box_for_landmarks) before the landmark net, so every later stage is the same.
+enum class DetectorKind { kTiny, kYunet };
+const char* detector_kind_name(DetectorKind k);
+bool detector_kind_from_name(const std::string& name, DetectorKind* out);
+
 struct FacePipelineOptions {
   Backend backend = Backend::kNative;
+  DetectorKind detector_kind = DetectorKind::kTiny;
   TinyDetectorOptions detector;  // input_size, score_threshold, iou_threshold
+  YunetOptions yunet;            // detector_kind == kYunet: input_size (320), score, iou
   // Align scored higher on LFW (98.72% vs 98.55% crop, 10 folds, native backend).
   DescriptorMode mode = DescriptorMode::kAlign;
   FaceChipOptions chip;          // kAlign only: template, padding, size (150)
@@ -87,6 +96,7 @@ struct FacePipeline {
   FaceEncoder encoder;
   Image chip;                    // scratch: the aligned chip (kAlign)
   std::vector<FaceBox> boxes;    // scratch: detector output of the current frame
+  std::vector<YunetFace> yunet_faces;  // scratch: YuNet's own boxes + 5 points (kYunet)
   std::vector<float> tensor;     // scratch: the encoder input kept for its mirror (flip_average)
   std::vector<float> landmark_tensor;  // scratch: the landmark input kept for its mirror
 };

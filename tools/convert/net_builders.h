@@ -11,6 +11,9 @@ namespace fg {
 [[nodiscard]] Status build_recognition_net(const TfjsWeights& w, ModelBuilder* out);
 // Tiny YOLOv2 face detector at input_size x input_size (multiple of 32) -> [G,G,25].
 [[nodiscard]] Status build_detector_net(const TfjsWeights& w, int input_size, ModelBuilder* out);
+// YuNet (models/yunet) at input_size x input_size (multiple of 32) -> 3 outputs
+// [N/8][N/8][16], [N/16][N/16][16], [N/32][N/32][16] (tools/convert/net_yunet.cc).
+[[nodiscard]] Status build_yunet_net(const TfjsWeights& w, int input_size, ModelBuilder* out);
 // 68-point landmark net, 112x112x3 -> 136.
 [[nodiscard]] Status build_landmark68_net(const TfjsWeights& w, ModelBuilder* out);
 

@@ -159,6 +159,7 @@ Status native_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kMulChannel:
     case OpType::kSigmoid:
     case OpType::kSoftmax: return native_prepare_f32_channel_op(model, op);
+    case OpType::kUpsampleNearest:  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: break;
   }

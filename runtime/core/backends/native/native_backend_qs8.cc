@@ -191,6 +191,7 @@ Status native_prepare_qs8_op(const Model& model, PreparedOp* op) {
     case OpType::kGlobalAvgPool: return prepare_qs8_pool(model, op);
     case OpType::kAdd: return prepare_qs8_add(op);
     case OpType::kQuantize: return prepare_qs8_quantize(model, op);
+    case OpType::kUpsampleNearest:  // backend_upsample.cc
     case OpType::kDequantize: break;  // 256 values at the graph's end: the plain loop
     case OpType::kPRelu:
     case OpType::kMulChannel: return native_prepare_qs8_scale_op(model, op);

@@ -200,6 +200,7 @@ Status prepare_qs8(PreparedOp* op) {
     case OpType::kSigmoid: return prepare_qs8_sigmoid(op);
     case OpType::kMulChannel: op->run = run_qs8_mul_channel; break;
     case OpType::kSoftmax: return Status::error("softmax is f32 only");
+    case OpType::kUpsampleNearest: break;  // backend_upsample.cc
   }
   return Status::ok();
 }
@@ -226,6 +227,7 @@ Status reference_prepare_op(const Model& model, PreparedOp* op) {
     case OpType::kMulChannel: op->run = run_mul_channel; break;
     case OpType::kSigmoid: op->run = run_sigmoid; break;
     case OpType::kSoftmax: op->run = run_softmax; break;
+    case OpType::kUpsampleNearest: break;  // backend_upsample.cc
     case OpType::kQuantize:
     case OpType::kDequantize: return Status::error("dequantize reads int8");
   }
