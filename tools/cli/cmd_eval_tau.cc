@@ -1,6 +1,8 @@
 // facegate eval tau LFW_DIR: measures the table of runtime/gallery/gallery_tau.h — the 1:1
 // impostor distance quantiles per encoder precision on one half of LFW's people — and checks
 // the FPIR model it implies on the other half (runtime/eval/tau_calibration.h).
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -202,9 +204,14 @@ int cmd_eval_tau(int argc, char** argv) {
   uint32_t seed = 20261207;
   int reps = 20, threads = 2;
   if (!args.value("seed").empty()) {
-    if (!parse_float(args.value("seed"), &v) || v < 0 || v > float(1 << 30) || int(v) != v)
-      return usage_error("eval tau", "--seed takes a count");
-    seed = uint32_t(v);
+    // Parsed as an integer: a float holds 24 bits, so "20261207" read as one became 20261208.
+    const std::string& text = args.value("seed");
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long x = std::strtoull(text.c_str(), &end, 10);
+    if (text[0] == '-' || end == text.c_str() || *end != 0 || errno != 0 || x > (1ull << 30))
+      return usage_error("eval tau", "--seed takes a count (0..2^30)");
+    seed = uint32_t(x);
   }
   if (!args.value("reps").empty() && (!parse_float(args.value("reps"), &v) || v < 1 || v > 1000 || int(v) != v))
     return usage_error("eval tau", "--reps must be 1..1000");
