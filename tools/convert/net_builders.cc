@@ -6,22 +6,7 @@ namespace {
 // float32(0.1): the leaky slope of the tiny detector (tfjs multiplies by this constant).
 constexpr float kLeakySlope = 0.1f;
 
-struct Weights {
-  const TfjsWeights& w;
-  Status status;
-  // The values of `name` if it has `shape`; records the first failure and returns zeros.
-  std::vector<float> get(const std::string& name, const std::vector<int>& shape) {
-    const TfjsTensor* t = nullptr;
-    Status s = w.get(name, shape, &t);
-    if (!s) {
-      if (status) status = s;
-      size_t n = 1;
-      for (int d : shape) n *= static_cast<size_t>(d);
-      return std::vector<float>(n, 0.f);
-    }
-    return t->values;
-  }
-};
+using Weights = WeightReader;
 
 // ---- recognition (§1) ----
 

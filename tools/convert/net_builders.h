@@ -5,7 +5,28 @@
 #include "runtime/core/graph_builder.h"
 #include "tools/convert/tfjs_weights.h"
 
+#include <string>
+#include <vector>
+
 namespace fg {
+
+// Reads a net's tensors by name and shape: the first failure is kept in `status` and zeros of
+// the asked shape are returned, so a builder runs to the end and reports one clear error.
+struct WeightReader {
+  const TfjsWeights& w;
+  Status status = Status::ok();
+  std::vector<float> get(const std::string& name, const std::vector<int>& shape) {
+    const TfjsTensor* t = nullptr;
+    Status s = w.get(name, shape, &t);
+    if (!s) {
+      if (status) status = s;
+      size_t n = 1;
+      for (int d : shape) n *= static_cast<size_t>(d);
+      return std::vector<float>(n, 0.f);
+    }
+    return t->values;
+  }
+};
 
 // ResNet-29 encoder, 150x150x3 -> 128. conv + "scale" layers folded: W' = W*s, b' = b*s + t.
 [[nodiscard]] Status build_recognition_net(const TfjsWeights& w, ModelBuilder* out);

@@ -18,21 +18,7 @@
 namespace fg {
 namespace {
 
-struct YunetWeights {
-  const TfjsWeights& w;
-  Status status = Status::ok();
-  std::vector<float> get(const std::string& name, const std::vector<int>& shape) {
-    const TfjsTensor* t = nullptr;
-    Status s = w.get(name, shape, &t);
-    if (!s) {
-      if (status) status = s;
-      size_t n = 1;
-      for (int d : shape) n *= static_cast<size_t>(d);
-      return std::vector<float>(n, 0.f);
-    }
-    return t->values;
-  }
-};
+using YunetWeights = WeightReader;
 
 const Pads kPad1{1, 1, 1, 1};
 
